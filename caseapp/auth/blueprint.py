@@ -1,0 +1,7 @@
+"""Blueprint for sign-in, sign-out and the user's own account settings."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from caseapp.auth import views  # noqa: E402,F401

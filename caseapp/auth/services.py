@@ -1,0 +1,151 @@
+"""Sign-in, server-side sessions, throttling and the user's own settings.
+
+Services take the acting user explicitly and never touch flask.session or flash().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from caseapp.audit import services as audit
+from caseapp.auth.models import LoginAttempt, User, UserSession
+from caseapp.auth.normalise import normalise_email
+from caseapp.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from caseapp.core.clock import utcnow
+from caseapp.core.errors import DomainError, ValidationFailed
+from caseapp.core.ids import new_token, token_digest
+from caseapp.extensions import db
+from caseapp.i18n import LANGUAGES, _
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_per_account: int
+    max_per_ip: int
+    window: timedelta
+
+
+class LoginThrottled(DomainError):
+    """Too many failed attempts recently; the user should wait (no hard lockout)."""
+
+
+class LoginFailed(DomainError):
+    """Wrong e-mail or password; deliberately says nothing about which."""
+
+
+def authenticate(email: str, password: str, ip_address: str, policy: ThrottlePolicy) -> User:
+    """Return the active user for these credentials or raise LoginFailed / LoginThrottled."""
+    account = normalise_email(email)
+    since = utcnow() - policy.window
+    failures_account = db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.account == account, LoginAttempt.attempted_at >= since
+        )
+    )
+    failures_ip = db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.ip_address == ip_address, LoginAttempt.attempted_at >= since
+        )
+    )
+    if failures_account >= policy.max_per_account or failures_ip >= policy.max_per_ip:
+        raise LoginThrottled(
+            _("Too many failed sign-in attempts. Please wait a few minutes and try again.")
+        )
+    user = db.session.scalar(select(User).where(User.email == account))
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        db.session.add(LoginAttempt(account=account, ip_address=ip_address, attempted_at=utcnow()))
+        raise LoginFailed(_("The e-mail address or password is not correct."))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    # A successful sign-in clears this account's failures, not the address's.
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account == account))
+    return user
+
+
+def start_session(user: User, ip_address: str | None) -> str:
+    """Create a server-side session row and return the bearer token for the cookie."""
+    token = new_token()
+    db.session.add(
+        UserSession(
+            token_digest=token_digest(token),
+            user_id=user.id,
+            created_at=utcnow(),
+            ip_address=ip_address,
+        )
+    )
+    audit.record(user, "sign_in", "user", user.id)
+    return token
+
+
+def load_session_user(user_id: str, token: str | None, absolute: timedelta) -> User | None:
+    """The user for a live, unrevoked session of that user; None ends the session."""
+    if not token or not user_id or not user_id.isdigit():
+        return None
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_digest == token_digest(token))
+    )
+    if row is None or row.revoked_at is not None or row.user_id != int(user_id):
+        return None
+    if utcnow() - row.created_at > absolute:
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(
+                UserSession.token_digest == token_digest(token), UserSession.revoked_at.is_(None)
+            )
+            .values(revoked_at=utcnow())
+        )
+
+
+def end_all_sessions(user: User, *, except_token: str | None = None) -> None:
+    stmt = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None)
+    )
+    if except_token:
+        stmt = stmt.where(UserSession.token_digest != token_digest(except_token))
+    db.session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def change_password(actor: User, current: str, new: str, *, keep_token: str | None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not verify_password(actor.password_hash, current):
+        errors["current_password"] = [_("The current password is not correct.")]
+    problems = password_problems(
+        new,
+        staff=actor.is_staff,
+        context=(actor.email, actor.email.split("@")[0], actor.display_name),
+    )
+    if problems:
+        errors["new_password"] = problems
+    if errors:
+        raise ValidationFailed(errors)
+    actor.password_hash = hash_password(new)
+    actor.password_changed_at = utcnow()
+    # Every other browser signed in as this user is signed out.
+    end_all_sessions(actor, except_token=keep_token)
+    audit.record(actor, "change_password", "user", actor.id)
+
+
+def set_preferred_language(actor: User, code: str) -> None:
+    if code not in LANGUAGES:
+        raise ValidationFailed({"language": _("Choose one of the offered languages.")})
+    actor.preferred_language = code
+
+
+def purge_old_attempts(older_than: timedelta) -> int:
+    result = db.session.execute(
+        delete(LoginAttempt).where(LoginAttempt.attempted_at < utcnow() - older_than)
+    )
+    return result.rowcount or 0

@@ -1,0 +1,89 @@
+"""Configuration read from the environment (CASEAPP_*, DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+# Values that must never be accepted as a production secret.
+KNOWN_WEAK_SECRETS = {"", "dev", "change-me", "secret", "development", "testing"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe or incomplete."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config dict from the environment, then apply test overrides."""
+    env = os.environ.get("CASEAPP_ENV", "production").strip().lower()
+    default_db = "sqlite:///" + str(Path(instance_path) / "lotse.sqlite3")
+    database_url = os.environ.get("DATABASE_URL") or default_db
+    # Heroku-style URLs name the old dialect; psycopg 3 is what we ship.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    production = env == "production"
+    config = {
+        "CASEAPP_ENV": env,
+        "SECRET_KEY": os.environ.get("CASEAPP_SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_NAME": "lotse_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("CASEAPP_SECURE_COOKIES"), production),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("CASEAPP_SESSION_ABSOLUTE_HOURS", 10)),
+        "SESSION_IDLE_MINUTES": _int("CASEAPP_SESSION_IDLE_MINUTES", 30),
+        "SESSION_ABSOLUTE_HOURS": _int("CASEAPP_SESSION_ABSOLUTE_HOURS", 10),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("CASEAPP_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
+        "LOGIN_MAX_FAILURES_PER_IP": _int("CASEAPP_LOGIN_MAX_FAILURES_PER_IP", 30),
+        "LOGIN_THROTTLE_WINDOW_MINUTES": _int("CASEAPP_LOGIN_THROTTLE_WINDOW_MINUTES", 15),
+        "PROXY_COUNT": _int("CASEAPP_PROXY_COUNT", 0),
+        "BABEL_DEFAULT_LOCALE": "de",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "BABEL_TRANSLATION_DIRECTORIES": str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_I18N_ENABLED": True,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "ITEMS_PER_PAGE": _int("CASEAPP_ITEMS_PER_PAGE", 25),
+        "TESTING": env == "testing",
+    }
+    if overrides:
+        config.update(overrides)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite serialises writers; the busy timeout makes them wait instead of failing.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    _check_secret(config)
+    return config
+
+
+def _check_secret(config: dict) -> None:
+    secret = config.get("SECRET_KEY") or ""
+    if config["CASEAPP_ENV"] == "production":
+        if secret in KNOWN_WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                "CASEAPP_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters in production "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))'). "
+                "For a local trial set CASEAPP_ENV=development."
+            )
+    elif not secret:
+        # Development and tests get a per-process key: sessions end on restart, nothing leaks.
+        config["SECRET_KEY"] = os.urandom(32).hex()

@@ -1,0 +1,1 @@
+"""Flask-free building blocks shared by all domains: errors, clock, ids."""

@@ -1,0 +1,1 @@
+"""Start pages: each role lands on what it needs first."""

@@ -1,0 +1,1 @@
+"""Offices (integration centre, job centre, ...), the districts they serve and their hours."""

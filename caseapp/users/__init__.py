@@ -1,0 +1,1 @@
+"""Staff and account management by administrators."""

@@ -1,0 +1,7 @@
+"""Blueprint for account management."""
+
+from flask import Blueprint
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+from caseapp.users import views  # noqa: E402,F401

@@ -1,0 +1,205 @@
+"""Admins list, create and change accounts, roles and office memberships."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from caseapp.auth.models import OfficeMembership, User, UserRole
+from caseapp.auth.roles import Role
+from caseapp.core.errors import StaleVersion, ValidationFailed
+from caseapp.extensions import db
+from caseapp.i18n import _
+from caseapp.offices.models import Office
+from caseapp.users import services
+from caseapp.users.blueprint import bp
+from caseapp.users.forms import ConfirmForm, NewUserForm, PasswordResetForm, UserForm
+from caseapp.web import idempotency
+from caseapp.web.access import access
+from caseapp.web.pagination import paginate, sort_clause
+
+
+def _office_choices():
+    return [(o.id, o.name) for o in db.session.scalars(select(Office).order_by(Office.name))]
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _data(form: UserForm) -> services.UserData:
+    return services.UserData(
+        email=form.email.data,
+        display_name=form.display_name.data,
+        roles=list(form.roles.data or []),
+        office_ids=list(form.offices.data or []),
+        preferred_language=form.preferred_language.data,
+        active=bool(form.active.data),
+    )
+
+
+@bp.get("/")
+@access(Role.ADMIN)
+def index():
+    q = (request.args.get("q") or "").strip()
+    role = request.args.get("role") or ""
+    office_id = request.args.get("office", type=int)
+    status = request.args.get("status") or "active"
+    order, sort = sort_clause(
+        {"name": User.display_name, "email": User.email, "created": User.created_at}, "name"
+    )
+    stmt = select(User)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(User.display_name.ilike(like), User.email.ilike(like)))
+    if role in set(Role):
+        stmt = stmt.where(User.roles.any(UserRole.role == role))
+    if office_id:
+        stmt = stmt.where(User.memberships.any(OfficeMembership.office_id == office_id))
+    if status == "active":
+        stmt = stmt.where(User.active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(User.active.is_(False))
+    page = paginate(stmt.order_by(order, User.id))
+    offices = db.session.scalars(select(Office).order_by(Office.name)).all()
+    return render_template(
+        "users/index.html",
+        page=page,
+        q=q,
+        role=role,
+        office_id=office_id,
+        status=status,
+        sort=sort,
+        offices=offices,
+        roles=list(Role),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def create():
+    form = NewUserForm(office_choices=_office_choices())
+    if request.method == "GET":
+        form.preferred_language.data = "de"
+    if form.validate_on_submit():
+        earlier = idempotency.previous_result(form.submission_id.data)
+        if earlier:
+            return redirect(earlier)
+        try:
+            user = services.create_user(current_user, _data(form), form.password.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+        else:
+            target = url_for("users.edit", user_id=user.id)
+            idempotency.remember(form.submission_id.data, current_user.id, target)
+            db.session.commit()
+            flash(
+                _("The account for %(name)s has been created.", name=user.display_name), "success"
+            )
+            return redirect(target)
+    form.password.data = ""
+    status = 400 if request.method == "POST" else 200
+    return render_template("users/form.html", form=form, user=None), status
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def edit(user_id: int):
+    user = _get_user(user_id)
+    if request.method == "GET":
+        form = UserForm(obj=user, office_choices=_office_choices())
+        form.version.data = user.version
+        form.roles.data = sorted(user.role_set)
+        form.offices.data = sorted(user.office_ids)
+        form.preferred_language.data = user.preferred_language or "de"
+        return render_template(
+            "users/form.html",
+            form=form,
+            user=user,
+            reset_form=PasswordResetForm(),
+            confirm_form=ConfirmForm(),
+        )
+    form = UserForm(office_choices=_office_choices())
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, user, _data(form), form.loaded_version())
+        except StaleVersion:
+            db.session.rollback()
+            user = _get_user(user_id)
+            return render_template("users/conflict.html", form=form, user=user), 409
+        except ValidationFailed as error:
+            db.session.rollback()
+            user = _get_user(user_id)
+            form.apply_errors(error)
+        else:
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return render_template(
+        "users/form.html",
+        form=form,
+        user=user,
+        reset_form=PasswordResetForm(),
+        confirm_form=ConfirmForm(),
+    ), 400
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def deactivate(user_id: int):
+    """GET shows a confirmation page; POST deactivates and ends the user's sessions."""
+    user = _get_user(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(current_user, user, False)
+        except ValidationFailed as error:
+            db.session.rollback()
+            for messages in error.errors.values():
+                for message in messages:
+                    flash(message, "danger")
+            return redirect(url_for("users.edit", user_id=user_id))
+        db.session.commit()
+        flash(_("%(name)s can no longer sign in.", name=user.display_name), "success")
+        return redirect(url_for("users.index"))
+    return render_template("users/deactivate.html", user=user, form=form)
+
+
+@bp.post("/<int:user_id>/activate")
+@access(Role.ADMIN)
+def activate(user_id: int):
+    user = _get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        services.set_active(current_user, user, True)
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+    return redirect(url_for("users.edit", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/password")
+@access(Role.ADMIN)
+def reset_password(user_id: int):
+    user = _get_user(user_id)
+    reset_form = PasswordResetForm()
+    if reset_form.validate_on_submit():
+        try:
+            services.reset_password(current_user, user, reset_form.password.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            reset_form.apply_errors(error)
+        else:
+            db.session.commit()
+            flash(_("The password has been set. The user's other sessions have ended."), "success")
+            return redirect(url_for("users.edit", user_id=user_id))
+    form = UserForm(obj=user, office_choices=_office_choices())
+    form.version.data = user.version
+    form.roles.data = sorted(user.role_set)
+    form.offices.data = sorted(user.office_ids)
+    return render_template(
+        "users/form.html", form=form, user=user, reset_form=reset_form, confirm_form=ConfirmForm()
+    ), 400

@@ -1,0 +1,1 @@
+"""Web plumbing shared by all blueprints: access rules, forms, errors, headers."""
