@@ -34,6 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
 
+    if app.config["TESTING"]:
+        from caseapp.auth.passwords import use_fast_hashing
+
+        use_fast_hashing()
     _init_extensions(app)
     _register_blueprints(app)
 

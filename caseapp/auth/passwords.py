@@ -19,6 +19,13 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("lotse-timing-equaliser")
 
 
+def use_fast_hashing() -> None:
+    """Cheap argon2id parameters for the test suite only (create_app calls it when TESTING)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("lotse-timing-equaliser")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(_normalise(password))
 

@@ -141,7 +141,7 @@ def change_language():
 
         refresh()
         flash(_("Your language has been saved."), "success")
-        return redirect(url_for("auth.account"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("auth.account"))
     return render_template(
         "auth/account.html", password_form=ChangePasswordForm(), language_form=form
     ), 400

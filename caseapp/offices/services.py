@@ -70,6 +70,10 @@ def _validate(data: OfficeData, office_id: int | None) -> None:
 
 
 def _apply(office: Office, data: OfficeData) -> None:
+    # Query before changing anything: an autoflush mid-way would write the row twice.
+    districts = list(
+        db.session.scalars(select(District).where(District.id.in_(data.district_ids or [0])))
+    )
     for attr in (
         "name",
         "kind",
@@ -84,9 +88,7 @@ def _apply(office: Office, data: OfficeData) -> None:
     ):
         setattr(office, attr, getattr(data, attr))
     office.languages = sorted(set(data.languages))
-    office.districts = list(
-        db.session.scalars(select(District).where(District.id.in_(data.district_ids or [0])))
-    )
+    office.districts = districts
     wanted = {(day, o, c) for day, ranges in data.hours.items() for o, c in ranges}
     current = {(h.weekday, h.opens, h.closes): h for h in office.opening_hours}
     for key, row in current.items():
@@ -119,7 +121,6 @@ def update_office(actor, office: Office, data: OfficeData, loaded_version: int |
     _validate(data, office.id)
     before = _snapshot(office)
     _apply(office, data)
-    db.session.flush()
     changes = audit.diff(before, _snapshot(office))
     if changes:
         # Changes to districts or hours alone touch no office column; this UPDATE bumps the version.

@@ -1,0 +1,144 @@
+"""Deny by default: every endpoint declares a rule, and the role x route matrix holds."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.auth.models import User
+from caseapp.extensions import db
+from caseapp.web.access import AccessRule
+from tests.conftest import Actions
+
+STAFF = {"admin", "coordinator", "caseworker_a", "caseworker_b"}
+SIGNED_IN = STAFF | {"volunteer", "newcomer"}
+ROLES = ["anonymous", *sorted(SIGNED_IN)]
+PUBLIC = "public"
+
+# endpoint -> who may use it. A new endpoint must be added here, on purpose.
+EXPECTED: dict[str, object] = {
+    "static": PUBLIC,
+    "health.healthz": PUBLIC,
+    "dashboard.index": PUBLIC,
+    "auth.login": PUBLIC,
+    "dashboard.home": SIGNED_IN,
+    "auth.account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.change_language": SIGNED_IN,
+    "auth.logout": SIGNED_IN,
+    "offices.index": STAFF,
+    "offices.detail": STAFF,
+    # Office-bound: members of office A (and admins) only; others get 404.
+    "offices.team": {"admin", "coordinator", "caseworker_a"},
+    "offices.create": {"admin"},
+    "offices.edit": {"admin"},
+    "offices.districts": {"admin"},
+    "users.index": {"admin"},
+    "users.create": {"admin"},
+    "users.edit": {"admin"},
+    "users.deactivate": {"admin"},
+    "users.activate": {"admin"},
+    "users.reset_password": {"admin"},
+    "audit.index": {"admin"},
+}
+
+
+def test_every_endpoint_declares_a_rule_and_is_in_the_matrix(app):
+    missing_rule, missing_matrix = [], []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if not isinstance(getattr(view, "access_rule", None), AccessRule):
+            missing_rule.append(rule.endpoint)
+        if rule.endpoint not in EXPECTED:
+            missing_matrix.append(rule.endpoint)
+    assert missing_rule == [], f"endpoints without an access rule: {missing_rule}"
+    assert missing_matrix == [], f"add these endpoints to the role x route matrix: {missing_matrix}"
+
+
+def test_undeclared_endpoint_is_refused():
+    """An endpoint someone forgot to guard is refused at run time, not only by the test above."""
+    from caseapp.app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret data")
+    assert app.test_client().get("/forgotten").status_code == 403
+
+
+def _url(app, rule, ids):
+    args = {}
+    for name in rule.arguments:
+        if name == "office_id":
+            args[name] = ids["office_a"]
+        elif name == "user_id":
+            args[name] = ids["volunteer_id"]
+        elif name == "filename":
+            args[name] = "css/app.css"
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **args)
+
+
+def _requests(app, ids):
+    """(endpoint, method, url) for every route; logout last because it ends the session."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        method = "GET" if "GET" in rule.methods else "POST"
+        out.append((rule.endpoint, method, _url(app, rule, ids)))
+    return sorted(out, key=lambda r: (r[0] == "auth.logout", r[0]))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_route_matrix(app, world, role):
+    with app.app_context():
+        volunteer_id = db.session.scalar(select(User.id).where(User.email == world["volunteer"]))
+    ids = {"office_a": world["office_a"], "volunteer_id": volunteer_id}
+    client = app.test_client()
+    actions = Actions(client)
+    if role != "anonymous":
+        assert actions.login(world[role]).status_code == 302
+    failures = []
+    for endpoint, method, url in _requests(app, ids):
+        expected = EXPECTED[endpoint]
+        response = client.get(url) if method == "GET" else actions.post(url, {})
+        status = response.status_code
+        location = response.headers.get("Location", "")
+        if expected == PUBLIC or role in expected:
+            ok = status not in (401, 403, 404) and "/login?next" not in location
+        elif role == "anonymous":
+            ok = (status == 302 and "/login" in location) or status == 401
+        elif endpoint == "offices.team" and role in STAFF:
+            ok = status == 404  # another office's data does not exist for this user
+        else:
+            ok = status == 403
+        if not ok:
+            failures.append(f"{role} {method} {url} -> {status} {location}")
+    assert failures == []
+
+
+def test_office_isolation_on_team_page(app, world, actions):
+    actions.login(world["caseworker_b"])
+    assert actions.client.get(f"/offices/{world['office_a']}/team").status_code == 404
+    assert actions.client.get(f"/offices/{world['office_b']}/team").status_code == 200
+
+
+def test_posted_role_and_office_fields_are_ignored(app, world, actions):
+    """No mass assignment: a user changing their language cannot grant themselves anything."""
+    actions.login(world["volunteer"])
+    response = actions.post(
+        "/account/language",
+        {
+            "language": "tr",
+            "role": "admin",
+            "roles": "admin",
+            "office_id": world["office_a"],
+            "active": "y",
+            "email": "evil@example.org",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == world["volunteer"]))
+        assert user.preferred_language == "tr"
+        assert {r.role for r in user.roles} == {"volunteer"}
+        assert user.office_ids == frozenset()
