@@ -9,6 +9,23 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
+from caseapp.i18n import _l
+
+# Labels for the audit page; a new record type or action adds its label here.
+RECORD_TYPE_LABELS = {
+    "user": _l("Account"),
+    "office": _l("Office"),
+    "district": _l("District"),
+}
+ACTION_LABELS = {
+    "create": _l("created"),
+    "update": _l("changed"),
+    "sign_in": _l("signed in"),
+    "change_password": _l("changed own password"),
+    "reset_password": _l("password set by administrator"),
+    "activate": _l("activated"),
+    "deactivate": _l("deactivated"),
+}
 
 
 class AuditEntry(db.Model):

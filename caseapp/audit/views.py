@@ -6,7 +6,7 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from caseapp.audit.blueprint import bp
-from caseapp.audit.models import AuditEntry
+from caseapp.audit.models import ACTION_LABELS, RECORD_TYPE_LABELS, AuditEntry
 from caseapp.auth.models import User
 from caseapp.auth.roles import Role
 from caseapp.extensions import db
@@ -43,5 +43,7 @@ def index():
         record_type=record_type,
         record_id=record_id,
         actor_id=actor_id,
+        record_type_labels=RECORD_TYPE_LABELS,
+        action_labels=ACTION_LABELS,
         record_types=record_types,
     )

@@ -90,7 +90,9 @@ def create():
         if earlier:
             return redirect(earlier)
         try:
-            user = services.create_user(current_user, _data(form), form.password.data)
+            data = _data(form)
+            data.active = True  # the new-account form has no "active" box: new accounts can sign in
+            user = services.create_user(current_user, data, form.password.data)
         except ValidationFailed as error:
             db.session.rollback()
             form.apply_errors(error)

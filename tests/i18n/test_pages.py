@@ -1,0 +1,154 @@
+"""Every page names its language and direction; Arabic is right-to-left; nothing is left in English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.auth.models import User
+from caseapp.extensions import db
+from tests.conftest import Actions
+
+TAG = re.compile(r"<[^>]+>")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _pages(app, world):
+    with app.app_context():
+        volunteer_id = db.session.scalar(select(User.id).where(User.email == world["volunteer"]))
+    office = world["office_a"]
+    return [
+        "/home",
+        "/account",
+        "/offices/",
+        f"/offices/{office}",
+        f"/offices/{office}/team",
+        "/offices/new",
+        f"/offices/{office}/edit",
+        "/offices/districts",
+        "/admin/users/",
+        "/admin/users/new",
+        f"/admin/users/{volunteer_id}",
+        f"/admin/users/{volunteer_id}/deactivate",
+        "/admin/audit/",
+        "/no-such-page",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "direction"), [("de", "ltr"), ("ar", "rtl"), ("tr", "ltr"), ("en", "ltr")]
+)
+def test_every_page_has_lang_and_dir(app, world, code, direction):
+    actions = Actions(app.test_client())
+    actions.login(world["admin"])
+    for url in _pages(app, world):
+        sep = "&" if "?" in url else "?"
+        page = actions.client.get(f"{url}{sep}lang={code}").get_data(as_text=True)
+        assert f'<html lang="{code}" dir="{direction}">' in page, url
+        stylesheet = "bootstrap.rtl.min.css" if direction == "rtl" else "bootstrap.min.css"
+        assert stylesheet in page, url
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(
+        r'<option\b[^>]*value="[a-z]{2}"[^>]*>[^<]*</option>', " ", html
+    )  # language names
+    html = re.sub(r"<(bdi|code)\b[^>]*>.*?</\1>", " ", html, flags=re.S)  # e-mails, numbers, codes
+    html = re.sub(r'<[^>]+\blang="(de|tr|en)"[^>]*>[^<]*<', "<", html)  # switcher entries
+    return TAG.sub(" ", html)
+
+
+def _latin_words_kept_by_translator(code: str) -> set[str]:
+    """Words the translation keeps on purpose (German office names, Ctrl)."""
+    from babel.messages.pofile import read_po
+
+    from caseapp.catalogs import TRANSLATIONS
+
+    with (TRANSLATIONS / code / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    words = set()
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for s in strings:
+            words.update(LATIN_WORD.findall(TAG.sub(" ", re.sub(r"%\(\w+\)\w", " ", s or ""))))
+    return words
+
+
+@pytest.mark.parametrize("code", ["ar"])
+def test_arabic_pages_have_no_untranslated_words(app, world, code):
+    """In Arabic, any Latin word left on a page is a string someone forgot to translate."""
+    actions = Actions(app.test_client())
+    actions.login(world["admin"])
+    actions.post("/account/language", {"language": code})
+    with app.app_context():
+        data_words = set()
+        for user in db.session.scalars(select(User)):
+            data_words.update(LATIN_WORD.findall(user.display_name))
+    data_words.update({"Lotse", "Integrationszentrum", "Jobcenter"})
+    data_words.update(_latin_words_kept_by_translator(code))
+    for url in _pages(app, world):
+        text = _visible_text(actions.client.get(url).get_data(as_text=True))
+        leftovers = sorted(set(LATIN_WORD.findall(text)) - data_words)
+        assert leftovers == [], f"{url}: {leftovers}"
+
+
+@pytest.mark.parametrize(("code", "direction"), [("de", "ltr"), ("ar", "rtl"), ("tr", "ltr")])
+def test_login_page_for_visitors(client, code, direction):
+    page = client.get(f"/login?lang={code}").get_data(as_text=True)
+    assert f'<html lang="{code}" dir="{direction}">' in page
+    if code == "ar":
+        assert not (set(LATIN_WORD.findall(_visible_text(page))) - {"Lotse"})
+
+
+def test_unknown_language_falls_back_to_german(client):
+    page = client.get("/login?lang=xx").get_data(as_text=True)
+    assert '<html lang="de" dir="ltr">' in page
+
+
+def test_accept_language_is_used_for_visitors(client):
+    page = client.get("/login", headers={"Accept-Language": "tr-TR,tr;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert '<html lang="tr"' in page
+
+
+def test_lang_parameter_sticks_for_the_session(client):
+    client.get("/login?lang=ar")
+    page = client.get("/login", headers={"Accept-Language": "tr"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+
+
+def test_user_preference_beats_session_and_browser(app, world):
+    actions = Actions(app.test_client())
+    actions.client.get("/login?lang=tr")
+    actions.login(world["admin"])  # preference: de
+    page = actions.client.get("/home", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="de"' in page
+
+
+def test_form_errors_are_translated(client):
+    page = client.post("/login?lang=ar", data={}).get_data(as_text=True)
+    assert "The form could not be verified" not in page or '<html lang="ar"' in page
+    actions = Actions(client)
+    response = actions.post("/login?lang=ar", {"email": "", "password": ""})
+    assert "هذا الحقل مطلوب" in response.get_data(as_text=True)
+
+
+def test_error_pages_are_translated(client):
+    german = client.get("/does-not-exist?lang=de").get_data(as_text=True)
+    turkish = client.get("/does-not-exist?lang=tr").get_data(as_text=True)
+    assert german != turkish
+    assert '<html lang="tr"' in turkish
+
+
+def test_dates_follow_the_locale(app, world):
+    actions = Actions(app.test_client())
+    actions.login(world["admin"])
+    german = actions.client.get("/admin/users/?lang=de&status=all").get_data(as_text=True)
+    english = actions.client.get("/admin/users/?lang=en&status=all").get_data(as_text=True)
+    # Babel: "22.11.2026" in German, "Nov 22, 2026" in English.
+    assert re.search(r"\d{2}\.\d{2}\.\d{4}", german)
+    assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", english)
