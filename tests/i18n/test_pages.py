@@ -1,4 +1,4 @@
-"""Every page names its language and direction; Arabic is right-to-left; nothing is left in English."""
+"""Every page names its language and direction; Arabic is right-to-left and fully translated."""
 
 from __future__ import annotations
 
