@@ -18,20 +18,20 @@ os.environ.setdefault("CASEAPP_ENV", "development")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from caseapp.app import create_app  # noqa: E402
-from caseapp.auth.passwords import hash_password, verify_password  # noqa: E402
-from caseapp.extensions import db  # noqa: E402
-from caseapp.offices.services import OfficeData, create_office  # noqa: E402
-from caseapp.users.services import UserData, create_user  # noqa: E402
+from caseapp.app import create_app
+from caseapp.auth.passwords import hash_password, verify_password
+from caseapp.extensions import db
+from caseapp.offices.services import OfficeData, create_office
+from caseapp.users.services import UserData, create_user
 
-PASSWORD = "benchmark password 2026"
+PASSWORD = "benchmark password 2026"  # noqa: S105 - throw-away data
 
 
 def percentile(values, q):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def timed(fn, n):
@@ -67,8 +67,11 @@ def main():
             user.roles.append(UserRole(role="caseworker"))
             user.memberships.append(OfficeMembership(office_id=office_ids[i % len(office_ids)]))
             db.session.add(user)
-        create_user(None, UserData(email="admin@bench.example", display_name="Admin", roles=["admin"]),
-                    PASSWORD)
+        create_user(
+            None,
+            UserData(email="admin@bench.example", display_name="Admin", roles=["admin"]),
+            PASSWORD,
+        )
         db.session.commit()
 
     client = app.test_client()
@@ -78,8 +81,16 @@ def main():
         ("argon2id verify (login cost)", lambda: verify_password(digest, PASSWORD), 10),
         ("GET /home", lambda: client.get("/home"), args.requests),
         ("GET /offices/ page 1", lambda: client.get("/offices/"), args.requests),
-        ("GET /offices/ deep page", lambda: client.get("/offices/?page=7&sort=-name"), args.requests),
-        ("GET /admin/users/ filtered", lambda: client.get("/admin/users/?role=caseworker&page=20"), args.requests),
+        (
+            "GET /offices/ deep page",
+            lambda: client.get("/offices/?page=7&sort=-name"),
+            args.requests,
+        ),
+        (
+            "GET /admin/users/ filtered",
+            lambda: client.get("/admin/users/?role=caseworker&page=20"),
+            args.requests,
+        ),
     ]:
         medians, p95s = [], []
         for _ in range(args.runs):
@@ -89,8 +100,10 @@ def main():
         results[label] = (statistics.median(medians), statistics.median(p95s))
 
     db_name = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, database {db_name}")
+    print(
+        f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, database {db_name}"
+    )
     print(f"data: {args.offices} offices, {args.users + 1} accounts; {args.runs} runs")
     print(f"{'what':<32} {'median ms':>10} {'p95 ms':>10}")
     for label, (median, p95) in results.items():

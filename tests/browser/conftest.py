@@ -10,8 +10,16 @@ from werkzeug.serving import make_server
 
 from tests.conftest import ARTIFACTS
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +51,14 @@ def page(browser, live_server):
     )
     page = context.new_page()
     page.outside_requests = []
-    page.on("request", lambda r: None if r.url.startswith(live_server) or r.url.startswith("data:")
-            else page.outside_requests.append(r.url))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(live_server) or r.url.startswith("data:")
+            else page.outside_requests.append(r.url)
+        ),
+    )
     yield page
     context.close()
 
