@@ -55,6 +55,14 @@ def create_app(config: dict | None = None) -> Flask:
     from caseapp.cli import register_cli
 
     register_cli(app)
+    from caseapp.outbox.cli import register_cli as register_outbox_cli
+    from caseapp.volunteers.cli import register_cli as register_volunteers_cli
+
+    register_outbox_cli(app)
+    from caseapp.people.cli import people_cli
+
+    app.cli.add_command(people_cli)
+    register_volunteers_cli(app)
     return app
 
 
@@ -116,10 +124,21 @@ def _register_blueprints(app: Flask) -> None:
     from caseapp.auth.blueprint import bp as auth_bp
     from caseapp.dashboard.blueprint import bp as dashboard_bp
     from caseapp.offices.blueprint import bp as offices_bp
+    from caseapp.people.blueprint import bp as people_bp
     from caseapp.users.blueprint import bp as users_bp
+    from caseapp.volunteers.blueprint import bp as volunteers_bp
     from caseapp.web.health import bp as health_bp
 
-    for bp in (auth_bp, dashboard_bp, offices_bp, users_bp, audit_bp, health_bp):
+    for bp in (
+        auth_bp,
+        dashboard_bp,
+        offices_bp,
+        users_bp,
+        audit_bp,
+        volunteers_bp,
+        health_bp,
+        people_bp,
+    ):
         app.register_blueprint(bp)
 
 
@@ -155,5 +174,11 @@ def _register_template_helpers(app: Flask) -> None:
 
     i18n.init_app(app)
     templating.init_app(app)
+    from caseapp.volunteers import templating as volunteer_templating
+
+    volunteer_templating.init_app(app)
+    from caseapp.people import templating as people_templating
+
+    people_templating.init_app(app)
     app.jinja_env.globals["lotse_version"] = __version__
     app.jinja_env.globals["current_user"] = current_user

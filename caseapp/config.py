@@ -63,6 +63,20 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "WTF_I18N_ENABLED": True,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "ITEMS_PER_PAGE": _int("CASEAPP_ITEMS_PER_PAGE", 25),
+        # Outgoing mail (the outbox) and links in e-mails sent from CLI jobs.
+        "SMTP_HOST": os.environ.get("CASEAPP_SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int("CASEAPP_SMTP_PORT", 25),
+        "SMTP_USER": os.environ.get("CASEAPP_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("CASEAPP_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(os.environ.get("CASEAPP_SMTP_STARTTLS"), False),
+        "SMTP_SSL": _bool(os.environ.get("CASEAPP_SMTP_SSL"), False),
+        "MAIL_FROM": os.environ.get("CASEAPP_MAIL_FROM", "Lotse <lotse@localhost>"),
+        "OUTBOX_MAX_ATTEMPTS": _int("CASEAPP_OUTBOX_MAX_ATTEMPTS", 5),
+        "BASE_URL": os.environ.get("CASEAPP_BASE_URL", "http://127.0.0.1:5000"),
+        "VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR": _int("CASEAPP_VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR", 5),
+        "CERTIFICATE_CHECKS_PER_IP_PER_HOUR": _int(
+            "CASEAPP_CERTIFICATE_CHECKS_PER_IP_PER_HOUR", 30
+        ),
         "TESTING": env == "testing",
     }
     if overrides:

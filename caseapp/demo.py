@@ -145,4 +145,10 @@ def seed() -> list[tuple[str, str, str]]:
                 DEMO_PASSWORD,
             )
         rows.append((email, ", ".join(roles), ", ".join(offices)))
+    from caseapp.volunteers.demo import seed as seed_volunteers
+
+    db.session.flush()
+    seed_volunteers(
+        db.session.scalar(select(User).where(User.email == "koordination@lotse.example"))
+    )
     return rows

@@ -3,4 +3,31 @@
 from caseapp.audit.models import AuditEntry  # noqa: F401
 from caseapp.auth.models import LoginAttempt, OfficeMembership, User, UserRole, UserSession  # noqa: F401
 from caseapp.offices.models import District, Office, OpeningHours  # noqa: F401
+from caseapp.outbox.models import OutboxMessage  # noqa: F401
+from caseapp.people.models import (  # noqa: F401
+    AidEntry,
+    AidKind,
+    Case,
+    CaseNeed,
+    CaseStatusChange,
+    CaseVulnerability,
+    Consent,
+    Consultation,
+    Household,
+    HouseholdMember,
+    NextStep,
+    Person,
+    PersonMerge,
+    PersonNameKey,
+)
+from caseapp.volunteers.models import (  # noqa: F401
+    Application,
+    Certificate,
+    HoursEntry,
+    Programme,
+    PublicAttempt,
+    Training,
+    TrainingRegistration,
+    Volunteer,
+)
 from caseapp.web.idempotency import SubmittedForm  # noqa: F401

@@ -40,7 +40,7 @@ def _reset_schema() -> None:
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade()
+    upgrade(revision="heads")
 
 
 @pytest.fixture(scope="session")

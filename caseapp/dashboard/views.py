@@ -33,6 +33,29 @@ def home():
             ),
             "users": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
         }
+    due_steps, recent_cases, today = [], [], None
+    if current_user.has_role(Role.CASEWORKER):
+        from caseapp.people.casework import due_next_steps
+        from caseapp.people.models import Case
+        from caseapp.people.views import today as berlin_today
+
+        today = berlin_today()
+        due_steps = due_next_steps(current_user, today)
+        recent_cases = db.session.scalars(
+            select(Case)
+            .where(
+                Case.caseworker_id == current_user.id,
+                Case.office_id.in_(current_user.office_ids or {0}),
+            )
+            .order_by(Case.updated_at.desc())
+            .limit(8)
+        ).all()
     return render_template(
-        "dashboard/home.html", roles=current_user.role_set, Role=Role, stats=stats
+        "dashboard/home.html",
+        roles=current_user.role_set,
+        Role=Role,
+        stats=stats,
+        due_steps=due_steps,
+        recent_cases=recent_cases,
+        today=today,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import FieldList, FormField, HiddenField
 from wtforms.validators import ValidationError
 
 from caseapp.core.errors import ValidationFailed
@@ -23,6 +23,8 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
+            if unbound_field.field_class in (FieldList, FormField):  # they take no filters
+                return unbound_field.bind(form=form, **options)
             filters = unbound_field.kwargs.get("filters", [])
             if _nfc not in filters:
                 unbound_field.kwargs["filters"] = [_nfc, *filters]

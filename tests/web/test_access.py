@@ -14,6 +14,9 @@ STAFF = {"admin", "coordinator", "caseworker_a", "caseworker_b"}
 SIGNED_IN = STAFF | {"volunteer", "newcomer"}
 ROLES = ["anonymous", *sorted(SIGNED_IN)]
 PUBLIC = "public"
+CASEWORK = {"admin", "caseworker_a", "caseworker_b"}
+CASEWORK_A = {"admin", "caseworker_a"}  # records of office A
+COORDINATION = {"admin", "coordinator"}
 
 # endpoint -> who may use it. A new endpoint must be added here, on purpose.
 EXPECTED: dict[str, object] = {
@@ -40,6 +43,57 @@ EXPECTED: dict[str, object] = {
     "users.activate": {"admin"},
     "users.reset_password": {"admin"},
     "audit.index": {"admin"},
+    "people.index": CASEWORK,
+    "people.candidates": CASEWORK,
+    "people.create": CASEWORK,
+    "people.detail": CASEWORK_A,
+    "people.edit": CASEWORK_A,
+    "people.case_edit": CASEWORK_A,
+    "people.consultation_new": CASEWORK_A,
+    "people.aid_new": CASEWORK_A,
+    "people.consent_new": CASEWORK_A,
+    "people.consent_withdraw": CASEWORK_A,
+    "people.household": CASEWORK_A,
+    "people.household_leave": CASEWORK_A,
+    "people.step_done": CASEWORK_A,
+    "people.duplicates": {"admin"},
+    "people.merge": {"admin"},
+    "people.import_csv": {"admin"},
+    "people.aid_kinds": {"admin"},
+    "volunteers.signup": PUBLIC,
+    "volunteers.signup_sent": PUBLIC,
+    "volunteers.confirm": PUBLIC,
+    "volunteers.verify_certificate": PUBLIC,
+    "volunteers.me": {"volunteer"},
+    "volunteers.profile": {"volunteer"},
+    "volunteers.register_training": {"volunteer"},
+    "volunteers.unregister_training": {"volunteer"},
+    "volunteers.change_engagement": {"volunteer"},
+    "volunteers.hours": {"volunteer"},
+    # Own certificates for volunteers (others' give 404), any for coordination.
+    "volunteers.certificate_pdf": {"volunteer", "coordinator", "admin"},
+    "volunteers.programmes": COORDINATION,
+    "volunteers.programme_new": COORDINATION,
+    "volunteers.programme_edit": COORDINATION,
+    "volunteers.index": COORDINATION,
+    "volunteers.detail": COORDINATION,
+    "volunteers.approve": COORDINATION,
+    "volunteers.decline": COORDINATION,
+    "volunteers.set_status": COORDINATION,
+    "volunteers.good_conduct": COORDINATION,
+    "volunteers.trainings_index": COORDINATION,
+    "volunteers.training_new": COORDINATION,
+    "volunteers.training_edit": COORDINATION,
+    "volunteers.training_detail": COORDINATION,
+    "volunteers.attendance": COORDINATION,
+    "volunteers.training_register": COORDINATION,
+    "volunteers.thanks": COORDINATION,
+}
+
+# Endpoints on one office's records: users who have the role but not the office get 404.
+NOT_FOUND_FOR_OTHERS = {
+    "offices.team": STAFF,
+    **{e: {"caseworker_b"} for e, roles in EXPECTED.items() if roles is CASEWORK_A},
 }
 
 
@@ -73,10 +127,67 @@ def _url(app, rule, ids):
             args[name] = ids["volunteer_id"]
         elif name == "filename":
             args[name] = "css/app.css"
+        elif name in ids:
+            args[name] = ids[name]
+    if rule.endpoint.startswith("volunteers.") and "volunteer_id" in rule.arguments:
+        args["volunteer_id"] = ids["volunteer_profile_id"]  # the profile, not the account
+    if rule.endpoint == "people.merge":
+        args.update(a=ids["person_id"], b=ids["person_id"])
     with app.test_request_context():
         from flask import url_for
 
         return url_for(rule.endpoint, **args)
+
+
+def _case_records(app, world):
+    """A person of office A with a consent and a next step, for the URLs that need them."""
+    from datetime import UTC, date, datetime
+
+    from caseapp.people import casework, services
+    from caseapp.people.validation import PersonData
+
+    with app.test_request_context():
+        worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
+        person = services.register_person(
+            worker,
+            PersonData(given_name="Amal", family_name="Haddad", birth_year=1990),
+            office_id=world["office_a"],
+            caseworker_id=worker.id,
+            today=date(2026, 11, 22),
+        )
+        consent = casework.record_consent(
+            worker,
+            person.case,
+            purpose="reminders",
+            receiving_office_id=None,
+            scope="",
+            given_on=date(2026, 11, 1),
+            form="written",
+            today=date(2026, 11, 22),
+        )
+        casework.log_consultation(
+            worker,
+            person.case,
+            casework.ConsultationData(
+                at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+                duration_minutes=10,
+                mode="phone",
+                steps=[casework.StepData("Anrufen", date(2026, 12, 1), worker.id)],
+            ),
+            office_id=world["office_a"],
+        )
+        db.session.commit()
+        from caseapp.people.models import NextStep
+
+        step_id = db.session.scalar(select(NextStep.id))
+        return {"person_id": person.id, "consent_id": consent.id, "step_id": step_id}
+
+
+def _volunteer_records(app, world):
+    """A programme, the volunteer's profile and application, a training and a certificate."""
+    from tests.web.test_volunteers_views import volunteer_records
+
+    return volunteer_records(app, world["volunteer"])
 
 
 def _requests(app, ids):
@@ -92,7 +203,12 @@ def _requests(app, ids):
 def test_role_route_matrix(app, world, role):
     with app.app_context():
         volunteer_id = db.session.scalar(select(User.id).where(User.email == world["volunteer"]))
-    ids = {"office_a": world["office_a"], "volunteer_id": volunteer_id}
+    ids = {
+        "office_a": world["office_a"],
+        "volunteer_id": volunteer_id,
+        **_case_records(app, world),
+        **_volunteer_records(app, world),
+    }
     client = app.test_client()
     actions = Actions(client)
     if role != "anonymous":
@@ -107,7 +223,7 @@ def test_role_route_matrix(app, world, role):
             ok = status not in (401, 403, 404) and "/login?next" not in location
         elif role == "anonymous":
             ok = (status == 302 and "/login" in location) or status == 401
-        elif endpoint == "offices.team" and role in STAFF:
+        elif role in NOT_FOUND_FOR_OTHERS.get(endpoint, ()):
             ok = status == 404  # another office's data does not exist for this user
         else:
             ok = status == 403

@@ -1,0 +1,307 @@
+"""Case-record benchmark at 100,000 persons: search, candidates, lists, case file, scan, import.
+
+Run:  CASEAPP_ENV=development .venv/bin/python benchmarks/bench_people.py [--persons 100000]
+      DATABASE_URL=postgresql://... for PostgreSQL (the database is emptied first!).
+Prints medians and p95 in milliseconds (over --runs runs of --requests requests) and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+
+os.environ.setdefault("CASEAPP_ENV", "development")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+
+from sqlalchemy import insert, select, text  # noqa: E402
+
+from caseapp.app import create_app  # noqa: E402
+from caseapp.extensions import db  # noqa: E402
+from caseapp.people import namematch  # noqa: E402
+from caseapp.people.demo import ORIGINS  # noqa: E402
+from caseapp.people.services import phone_key  # noqa: E402
+from caseapp.people.models import (  # noqa: E402
+    Case,
+    CaseNeed,
+    Consultation,
+    Person,
+    PersonNameKey,
+)
+
+PASSWORD = "benchmark password 2026"  # noqa: S105 - throw-away data
+VARIANTS = {
+    "Mohammed": ["Muhammad", "Mohamad", "Mohammad"],
+    "Hussein": ["Husain", "Hussain"],
+    "Al-Hassan": ["Alhasan", "El Hassan"],
+    "Ayşe": ["Ayse", "Aysche"],
+    "Özdemir": ["Oezdemir"],
+    "Khaled": ["Chaled"],
+    "Yusuf": ["Youssef", "Yousef"],
+}
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def measure(fn, runs, requests):
+    medians, p95s = [], []
+    for _ in range(runs):
+        samples = []
+        for i in range(requests):
+            start = time.perf_counter()
+            fn(i)
+            samples.append((time.perf_counter() - start) * 1000)
+        medians.append(statistics.median(samples))
+        p95s.append(percentile(samples, 0.95))
+    return statistics.median(medians), statistics.median(p95s)
+
+
+def fake_person(rng, i):
+    origin = rng.choice(list(ORIGINS))
+    nationality, languages, men, women, families = ORIGINS[origin]
+    sex = rng.choice("mf")
+    given = rng.choice(men if sex == "m" else women)
+    family = rng.choice(families)
+    if rng.random() < 0.3:
+        given = f"{given} {rng.choice(men)}"  # middle names
+    family = f"{family}{'' if rng.random() < 0.9 else ' ' + rng.choice(families)}"
+    year = rng.randint(1945, 2022)
+    full = rng.random() > 0.2
+    return {
+        "given_name": given,
+        "family_name": family,
+        "birth_year": year,
+        "birth_month": rng.randint(1, 12) if full else None,
+        "birth_day": rng.randint(1, 28) if full else None,
+        "sex": sex,
+        "nationalities": [nationality],
+        "languages": [{"code": languages[0], "level": "native"}],
+        "phone": f"+49 1{rng.randint(50, 79)} {rng.randint(1000000, 9999999)}"
+        if rng.random() < 0.7
+        else "",
+        "external_id": f"B-{i}",
+    }
+
+
+def build(persons, office_id, caseworker_id, rng):
+    now = datetime.now(UTC)
+    batch = 5000
+    statuses = ["open", "active", "active", "on_hold", "closed"]
+    for start in range(0, persons, batch):
+        rows = [fake_person(rng, i) for i in range(start, min(persons, start + batch))]
+        for row in rows:
+            row.update(
+                office_id=office_id,
+                family_name_norm=namematch.normalise(row["family_name"])[:120],
+                phone_digits=phone_key(row["phone"]),
+                original_name="",
+                interpreter_language="",
+                email="",
+                street="",
+                postcode="",
+                city="",
+                residence_status="",
+                created_at=now,
+                updated_at=now,
+                version=1,
+            )
+        ids = list(db.session.scalars(insert(Person).returning(Person.id), rows))
+        keys = [
+            {"person_id": pid, "key": k[:40]}
+            for pid, row in zip(ids, rows, strict=True)
+            for k in namematch.blocking_keys(row["given_name"], row["family_name"])
+        ]
+        db.session.execute(insert(PersonNameKey), keys)
+        cases = [
+            {
+                "case_number": f"L26-{pid:06d}",
+                "person_id": pid,
+                "office_id": office_id,
+                "caseworker_id": caseworker_id,
+                "status": rng.choice(statuses),
+                "closed_reason": "",
+                "created_at": now,
+                "updated_at": now - timedelta(minutes=rng.randint(0, 500_000)),
+                "version": 1,
+            }
+            for pid in ids
+        ]
+        case_ids = list(db.session.scalars(insert(Case).returning(Case.id), cases))
+        needs = [
+            {"case_id": cid, "need": rng.choice(["work", "housing", "language", "health"])}
+            for cid in case_ids
+        ]
+        db.session.execute(insert(CaseNeed), needs)
+        db.session.commit()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    args = parser.parse_args()
+    rng = random.Random(2026)
+
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade()
+        from caseapp.offices.services import OfficeData, create_office
+        from caseapp.users.services import UserData, create_user
+
+        office = create_office(
+            None, OfficeData(name="Integrationszentrum", kind="integration_centre")
+        )
+        other = create_office(None, OfficeData(name="Import-Stelle", kind="other"))
+        worker = create_user(
+            None,
+            UserData(
+                email="cw@bench.example",
+                display_name="CW",
+                roles=["caseworker"],
+                office_ids=[office.id],
+            ),
+            PASSWORD,
+        )
+        db.session.commit()
+        office_id, other_id, worker_id = office.id, other.id, worker.id
+        t0 = time.perf_counter()
+        build(args.persons, office_id, worker_id, rng)
+        build_seconds = time.perf_counter() - t0
+        sample = list(
+            db.session.execute(
+                select(Person.id, Person.given_name, Person.family_name, Person.birth_year)
+                .order_by(Person.id)
+                .limit(2000)
+            )
+        )
+        # Give the opened case files a realistic history.
+        for pid, *_rest in sample[:200]:
+            case_id = db.session.scalar(select(Case.id).where(Case.person_id == pid))
+            db.session.execute(
+                insert(Consultation),
+                [
+                    {
+                        "case_id": case_id,
+                        "office_id": office_id,
+                        "caseworker_id": worker_id,
+                        "at": datetime.now(UTC) - timedelta(days=d * 20),
+                        "duration_minutes": 30,
+                        "mode": "in_person",
+                        "interpreter_language": "",
+                        "need_areas": ["work"],
+                        "notes": "Beratung " * 20,
+                        "created_at": datetime.now(UTC),
+                    }
+                    for d in range(12)
+                ],
+            )
+        db.session.commit()
+
+    client = app.test_client()
+    client.post("/login", data={"email": "cw@bench.example", "password": PASSWORD})
+
+    def variant(name):
+        for word, alternatives in VARIANTS.items():
+            if word in name:
+                return name.replace(word, rng.choice(alternatives))
+        return name
+
+    queries = [f"{variant(g.split()[0])} {variant(f)}" for _pid, g, f, _y in sample[:400]]
+    results = {
+        "name search /people/?q= (p1)": measure(
+            lambda i: client.get(f"/people/?q={queries[i % 400]}"), args.runs, args.requests
+        ),
+        "duplicate candidates": measure(
+            lambda i: client.get(
+                "/people/candidates",
+                query_string={
+                    "given_name": variant(sample[i][1]),
+                    "family_name": variant(sample[i][2]),
+                    "birth_date": str(sample[i][3]),
+                },
+            ),
+            args.runs,
+            args.requests,
+        ),
+        "case list filtered, page 1": measure(
+            lambda i: client.get("/people/?status=active&need=work&sort=-updated"),
+            args.runs,
+            args.requests,
+        ),
+        "case list filtered, page 300": measure(
+            lambda i: client.get("/people/?status=active&sort=name&page=300"),
+            args.runs,
+            args.requests,
+        ),
+        "case file (12 consultations)": measure(
+            lambda i: client.get(f"/people/{sample[i % 200][0]}"), args.runs, args.requests
+        ),
+    }
+    with app.app_context():
+        from caseapp.people.merging import duplicate_pairs
+
+        t0 = time.perf_counter()
+        pairs = duplicate_pairs()
+        scan_seconds = time.perf_counter() - t0
+
+        import_rows = [
+            "external_id,given_name,family_name,birth_date,sex,nationality,languages,district,phone,email"
+        ]
+        for i in range(args.import_rows):
+            p = fake_person(rng, i)
+            birth = (
+                f"{p['birth_year']}-{p['birth_month']:02d}-{p['birth_day']:02d}"
+                if p["birth_month"]
+                else str(p["birth_year"])
+            )
+            import_rows.append(
+                f"I-{i},{p['given_name']},{p['family_name']},{birth},{p['sex']},"
+                f"{p['nationalities'][0]},{p['languages'][0]['code']},,{p['phone']},"
+            )
+        raw = "\n".join(import_rows).encode()
+        from caseapp.people.importing import import_people
+
+        with app.test_request_context():
+            t0 = time.perf_counter()
+            report = import_people(None, raw, office_id=other_id, today=date.today())
+            db.session.commit()
+            import_seconds = time.perf_counter() - t0
+
+    dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"database {dialect}"
+    )
+    print(
+        f"data: {args.persons:,} persons (built in {build_seconds:.0f} s); "
+        f"{args.runs} runs x {args.requests} requests"
+    )
+    print(f"{'what':<34} {'median ms':>10} {'p95 ms':>10}")
+    for label, (median, p95) in results.items():
+        print(f"{label:<34} {median:>10.1f} {p95:>10.1f}")
+    print(f"full duplicate scan: {scan_seconds:.1f} s, {len(pairs):,} likely pairs")
+    print(
+        f"CSV import of {args.import_rows:,} rows: {import_seconds:.1f} s "
+        f"({report.created:,} created, {len(report.errors):,} rejected)"
+    )
+
+
+if __name__ == "__main__":
+    main()

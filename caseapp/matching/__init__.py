@@ -1,0 +1,1 @@
+"""Matching of newcomers and volunteers: pure engine here, adapters and views elsewhere."""

@@ -1,0 +1,353 @@
+"""Best overall assignment of newcomers to volunteers (min-cost flow) and one matching round."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from caseapp.matching import features, pruning
+from caseapp.matching.explain import NearMiss, Unmatched, explain_unmatched
+from caseapp.matching.scoring import (
+    Districts,
+    NewcomerProfile,
+    Programme,
+    Reason,
+    VolunteerProfile,
+    hard_check,
+    score_pair,
+)
+
+__all__ = [
+    "SCALE",
+    "NearMiss",
+    "Proposal",
+    "RoundResult",
+    "Unmatched",
+    "assign",
+    "greedy_assign",
+    "run_round",
+]
+
+# Scores become integer costs as round(score * SCALE): scores closer than 1/(2*SCALE) may be
+# treated as equal, so a returned total is within 0.001 per matched newcomer of the optimum,
+# and a score below 0.0005 (rounding to 0) is worth no more than leaving the newcomer unmatched.
+SCALE = 1000
+# OR-Tools rejects costs whose magnitude times the node count nears 2**63.
+_COST_LIMIT = 2**60
+
+
+def to_gain(score: np.ndarray) -> np.ndarray:
+    """Scores as the integer gains the solver maximises (see SCALE)."""
+    return np.rint(score * SCALE).astype(np.int64)
+
+
+def sorted_ids(ids: Iterable[Hashable]) -> list[Hashable]:
+    """Ids in their natural order; mixed types (say 3 and "3") by type name, then repr."""
+    unique = set(ids)
+    try:
+        return sorted(unique)  # type: ignore[type-var]
+    except TypeError:
+        return sorted(unique, key=lambda x: (type(x).__name__, repr(x)))
+
+
+@dataclass(frozen=True, slots=True)
+class FlowNetwork:
+    """The arrays handed to OR-Tools; kept apart so a benchmark can time the bare solver."""
+
+    tails: np.ndarray
+    heads: np.ndarray
+    capacities: np.ndarray
+    costs: np.ndarray
+    nodes: np.ndarray
+    supplies: np.ndarray
+    pair_arcs: slice  # arcs of the kept pairs, in the order of `kept`
+    kept: np.ndarray  # indices of the input pairs that became arcs
+
+
+def flow_network(
+    n: np.ndarray, v: np.ndarray, gain: np.ndarray, capacity: np.ndarray, n_count: int
+) -> FlowNetwork:
+    """Network: source → newcomer (1) → volunteer (1, cost −gain) → sink (capacity).
+
+    A source → sink bypass carries the flow of newcomers left unmatched at cost 0, so the
+    fixed supply never forces a match that is worth less than nothing. Only pairs with a
+    positive gain and a volunteer with capacity become arcs.
+    """
+    kept = np.flatnonzero((gain > 0) & (capacity[v] > 0))
+    n, v, gain = n[kept], v[kept], gain[kept].astype(np.int64)
+    newcomers = np.flatnonzero(np.bincount(n, minlength=n_count))
+    volunteers = np.flatnonzero(np.bincount(v, minlength=capacity.size))
+    source, sink, first_v = 0, 1, 2 + n_count
+    supply = newcomers.size
+    tails = np.concatenate(
+        [np.full(newcomers.size, source), 2 + n, first_v + volunteers, [source]]
+    ).astype(np.int32)
+    heads = np.concatenate(
+        [2 + newcomers, first_v + v, np.full(volunteers.size, sink), [sink]]
+    ).astype(np.int32)
+    capacities = np.concatenate(
+        [np.ones(newcomers.size + n.size, dtype=np.int64), capacity[volunteers], [supply]]
+    ).astype(np.int64)
+    costs = np.concatenate(
+        [np.zeros(newcomers.size, dtype=np.int64), -gain, np.zeros(volunteers.size + 1, np.int64)]
+    )
+    return FlowNetwork(
+        tails=tails,
+        heads=heads,
+        capacities=capacities,
+        costs=costs,
+        nodes=np.array([source, sink], dtype=np.int32),
+        supplies=np.array([supply, -supply], dtype=np.int64),
+        pair_arcs=slice(newcomers.size, newcomers.size + n.size),
+        kept=kept,
+    )
+
+
+def solve_network(net: FlowNetwork) -> min_cost_flow.SimpleMinCostFlow:
+    """Add the arcs in bulk and solve; raises ValueError when costs are out of range."""
+    solver = min_cost_flow.SimpleMinCostFlow()
+    solver.add_arcs_with_capacity_and_unit_cost(net.tails, net.heads, net.capacities, net.costs)
+    solver.set_nodes_supplies(net.nodes, net.supplies)
+    status = solver.solve()
+    if status == solver.BAD_COST_RANGE:
+        raise ValueError("scores too large for integer costs; scale them down")
+    if status != solver.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed: {status}")
+    return solver
+
+
+def solve_pairs(
+    n: np.ndarray, v: np.ndarray, gain: np.ndarray, capacity: np.ndarray, n_count: int
+) -> np.ndarray:
+    """Boolean mask over the pairs: the chosen ones, maximising the total integer gain.
+
+    n and v are dense 0-based indices; capacity is indexed by v. The result only depends on
+    the order of the pairs, which callers fix by sorting ids, so equal inputs give equal output.
+    """
+    chosen = np.zeros(n.size, dtype=bool)
+    if n.size == 0:
+        return chosen
+    if int(np.abs(gain).max()) * (2 + n_count + capacity.size) >= _COST_LIMIT:
+        raise ValueError("scores too large for integer costs; scale them down")
+    net = flow_network(n, v, gain, capacity, n_count)
+    if net.kept.size == 0:
+        return chosen
+    solver = solve_network(net)
+    arcs = np.arange(net.pair_arcs.start, net.pair_arcs.stop)
+    chosen[net.kept] = solver.flows(arcs) > 0
+    return chosen
+
+
+def _index_pairs(
+    scores: Mapping[tuple[Hashable, Hashable], float], capacity: Mapping[Hashable, int]
+) -> tuple[list, list, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ids sorted, pairs as index arrays in (newcomer, volunteer) id order, capacities."""
+    n_ids = sorted_ids(n for n, _ in scores)
+    v_ids = sorted_ids([v for _, v in scores] + list(capacity))
+    n_pos = {x: i for i, x in enumerate(n_ids)}
+    v_pos = {x: i for i, x in enumerate(v_ids)}
+    n = np.fromiter((n_pos[a] for a, _ in scores), dtype=np.int64, count=len(scores))
+    v = np.fromiter((v_pos[b] for _, b in scores), dtype=np.int64, count=len(scores))
+    s = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    if not np.isfinite(s).all():
+        raise ValueError("scores must be finite numbers")
+    order = np.lexsort((v, n))
+    # A volunteer missing from `capacity` takes nobody; negative capacities count as 0.
+    cap = np.array([max(0, int(capacity.get(x, 0))) for x in v_ids], dtype=np.int64)
+    return n_ids, v_ids, n[order], v[order], s[order], cap
+
+
+def assign(
+    scores: Mapping[tuple[Hashable, Hashable], float], capacity: Mapping[Hashable, int]
+) -> dict[Hashable, Hashable]:
+    """Newcomer id → volunteer id maximising the total score of the chosen pairs.
+
+    `scores` lists the only allowed pairs (higher is better; any finite number); each
+    newcomer is matched at most once and each volunteer at most `capacity[volunteer]` times.
+    Leaving a newcomer unmatched is worth 0, so pairs scoring 0 or less (after scaling, see
+    SCALE) are never chosen. Among equally good assignments the one returned depends only on
+    the ids: the network is built in id order and the solver is deterministic, so the dict
+    order of the input does not matter.
+    """
+    if not scores:
+        return {}
+    n_ids, v_ids, n, v, s, cap = _index_pairs(scores, capacity)
+    if np.abs(s).max() * SCALE >= _COST_LIMIT:
+        raise ValueError("scores too large for integer costs; scale them down")
+    chosen = solve_pairs(n, v, to_gain(s), cap, len(n_ids))
+    return {n_ids[i]: v_ids[j] for i, j in zip(n[chosen].tolist(), v[chosen].tolist(), strict=True)}
+
+
+def greedy_arrays(
+    n: np.ndarray, v: np.ndarray, score: np.ndarray, capacity: np.ndarray, n_count: int
+) -> np.ndarray:
+    """Best pair first, skipping taken newcomers and full volunteers (a baseline only)."""
+    order = np.lexsort((v, n, -score))
+    order = order[score[order] > 0]
+    taken = bytearray(n_count)
+    left = capacity.astype(np.int64).tolist()
+    chosen = np.zeros(n.size, dtype=bool)
+    n_list, v_list = n.tolist(), v.tolist()
+    for k in order.tolist():
+        i, j = n_list[k], v_list[k]
+        if not taken[i] and left[j] > 0:
+            taken[i] = 1
+            left[j] -= 1
+            chosen[k] = True
+    return chosen
+
+
+def greedy_assign(
+    scores: Mapping[tuple[Hashable, Hashable], float], capacity: Mapping[Hashable, int]
+) -> dict[Hashable, Hashable]:
+    """First-come-first-served by score: what tools do today; for benchmark comparisons."""
+    if not scores:
+        return {}
+    n_ids, v_ids, n, v, s, cap = _index_pairs(scores, capacity)
+    chosen = greedy_arrays(n, v, s, cap, len(n_ids))
+    return {n_ids[i]: v_ids[j] for i, j in zip(n[chosen].tolist(), v[chosen].tolist(), strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    newcomer_id: Hashable
+    volunteer_id: Hashable
+    score: float
+    reasons: tuple[Reason, ...]
+    locked: bool = False
+    # Hard constraints a locked pair no longer meets (say, the volunteer was deactivated).
+    failed: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class RoundResult:
+    proposals: list[Proposal]
+    unmatched: list[Unmatched]
+    timings: dict[str, float]  # seconds: candidates, score, solve, explain, total
+    stats: dict[str, int | float] = field(default_factory=dict)
+    # Newcomers waiting for another programme, and locks naming unknown people: left out.
+    skipped_newcomer_ids: list[Hashable] = field(default_factory=list)
+    ignored_locks: list[tuple[Hashable, Hashable]] = field(default_factory=list)
+
+
+def run_round(
+    newcomers: Iterable[NewcomerProfile],
+    volunteers: Iterable[VolunteerProfile],
+    programme: Programme,
+    districts: Districts,
+    today: date,
+    locked: Mapping[Hashable, Hashable] | None = None,
+    rejected: Iterable[tuple[Hashable, Hashable]] | None = None,
+    *,
+    near_misses: int = 3,
+    max_candidates: int | None = None,
+) -> RoundResult:
+    """Propose the best overall pairs for one programme, explaining every proposal and non-match.
+
+    `locked` (newcomer id → volunteer id) are pairs a coordinator fixed: they are proposed
+    again as they are and use up the volunteer's capacity first, and any hard constraint
+    they no longer meet is listed in Proposal.failed. `rejected` pairs are never proposed
+    (a lock wins over a rejection of the same pair). Capacity for the round is
+    volunteer.capacity - active_matches - locked pairs.
+
+    The round is exact by default. `max_candidates` (say 100) keeps only the pairs among each
+    newcomer's or each volunteer's best that many before solving, which bounds memory for very
+    large rounds at the price of a small, measured loss (see benchmarks/bench_matching.py).
+    """
+    started = time.perf_counter()
+    locked = dict(locked or {})
+    rejected_pairs = set(rejected or ()) - set(locked.items())
+    pool = {n.id: n for n in newcomers}
+    skipped = sorted_ids(i for i, n in pool.items() if n.programme != programme.code)
+    by_v = {v.id: v for v in volunteers}
+    vols = [by_v[i] for i in sorted_ids(by_v)]
+
+    ignored, pinned = [], []
+    for n_id in sorted_ids(locked):
+        v_id = locked[n_id]
+        if n_id in pool and v_id in by_v and pool[n_id].programme == programme.code:
+            pinned.append((pool.pop(n_id), by_v[v_id]))
+        else:
+            ignored.append((n_id, v_id))
+    skipped_set = set(skipped)
+    queue = [pool[i] for i in sorted_ids(pool) if i not in skipped_set]
+
+    locks_per_v = Counter(v.id for _, v in pinned)
+    data = features.encode(queue, vols, programme, districts, today, locks_per_v, rejected_pairs)
+    if max_candidates is None:
+        n, v = features.candidate_pairs(data)
+        seen = n.size
+        t_candidates = time.perf_counter()
+        gain = to_gain(features.score_pairs(data, n, v, programme))
+        t_score = time.perf_counter()
+    else:
+        n, v, gain, seen, scoring = pruning.pruned_candidates(
+            data, programme, max_candidates, to_gain
+        )
+        t_score = time.perf_counter()
+        t_candidates = t_score - scoring
+    chosen = solve_pairs(n, v, gain, data.v_free, len(queue))
+    t_solve = time.perf_counter()
+
+    proposals = [
+        _locked_proposal(a, b, locks_per_v, programme, districts, today) for a, b in pinned
+    ]
+    matched = np.zeros(len(queue), dtype=bool)
+    left = data.v_free.copy()
+    for i, j in zip(n[chosen].tolist(), v[chosen].tolist(), strict=True):
+        matched[i] = True
+        left[j] -= 1
+        scored = score_pair(queue[i], vols[j], programme, districts, today)
+        proposals.append(Proposal(queue[i].id, vols[j].id, scored.score, scored.parts))
+    rank = {x: i for i, x in enumerate(sorted_ids(p.newcomer_id for p in proposals))}
+    proposals.sort(key=lambda p: rank[p.newcomer_id])
+    unmatched = explain_unmatched(
+        data, np.flatnonzero(~matched), left, programme, near_misses=near_misses
+    )
+    t_explain = time.perf_counter()
+
+    return RoundResult(
+        proposals=proposals,
+        unmatched=unmatched,
+        timings={
+            "candidates": t_candidates - started,
+            "score": t_score - t_candidates,
+            "solve": t_solve - t_score,
+            "explain": t_explain - t_solve,
+            "total": t_explain - started,
+        },
+        stats={
+            "newcomers": len(queue) + len(pinned),
+            "volunteers": len(vols),
+            "eligible_volunteers": int(((data.v_failed == 0) & (data.v_free > 0)).sum()),
+            "candidate_pairs": int(seen),
+            "solved_pairs": int(n.size),
+            "matched": int(chosen.sum()) + len(pinned),
+            "locked": len(pinned),
+            "total_score": float(sum(p.score for p in proposals)),
+        },
+        skipped_newcomer_ids=skipped,
+        ignored_locks=ignored,
+    )
+
+
+def _locked_proposal(
+    newcomer: NewcomerProfile,
+    volunteer: VolunteerProfile,
+    locks_per_v: Mapping[Hashable, int],
+    programme: Programme,
+    districts: Districts,
+    today: date,
+) -> Proposal:
+    failed = list(hard_check(newcomer, volunteer, programme, districts, today))
+    # The capacity check above ignores the other locks on the same volunteer.
+    if locks_per_v[volunteer.id] > volunteer.free_capacity and "no_capacity" not in failed:
+        failed.append("no_capacity")
+    scored = score_pair(newcomer, volunteer, programme, districts, today)
+    return Proposal(newcomer.id, volunteer.id, scored.score, scored.parts, True, tuple(failed))

@@ -1,0 +1,193 @@
+"""Why a newcomer stayed unmatched: the main reason, a summary and the closest near-misses."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import numpy as np
+
+from caseapp.matching import features
+from caseapp.matching.scoring import (
+    FIX_HINTS,
+    HARD_CONSTRAINTS,
+    VOLUNTEER_CONSTRAINTS,
+    Programme,
+    Reason,
+    norm,
+)
+
+# Failure bits; the volunteer-side ones share their positions with RoundData.v_failed.
+CODES = (*HARD_CONSTRAINTS, "rejected")
+BIT = {code: i for i, code in enumerate(CODES)}
+# Checks computed per newcomer × volunteer block (features.pair_ok plus reach) → their codes.
+PAIR_CHECKS = {
+    "reach": "out_of_reach",
+    "language": "no_shared_language",
+    "gender": "gender_preference",
+    "availability": "no_common_availability",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """A volunteer who almost fits: the constraints failed and what would fix each."""
+
+    volunteer_id: Hashable
+    failed: tuple[str, ...]
+    fixes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A newcomer left without a proposal.
+
+    `reason` is the first check at which no volunteer remained, in the order programme
+    eligibility → reach → language → gender → availability → exclusions; "candidates_taken"
+    means candidates existed but the best overall assignment gave them to others.
+    `blocked_by` counts, per constraint code, the volunteers that fail it.
+    """
+
+    newcomer_id: Hashable
+    reason: Reason
+    blocked_by: dict[str, int]
+    near_misses: tuple[NearMiss, ...]
+
+
+def _sparse_rows(codes: np.ndarray, n_vol: int, rows: np.ndarray) -> dict[int, np.ndarray]:
+    """Volunteer columns per newcomer row for pair codes n*V+v (do-not-rematch, rejected)."""
+    if codes.size == 0:
+        return {}
+    n, v = np.divmod(codes, n_vol)
+    keep = np.isin(n, rows)
+    n, v = n[keep], v[keep]
+    return {int(r): v[n == r] for r in np.unique(n)}
+
+
+def explain_unmatched(
+    data: features.RoundData,
+    rows: np.ndarray,
+    left: np.ndarray,
+    programme: Programme,
+    *,
+    near_misses: int = 3,
+) -> list[Unmatched]:
+    """Explanations for the newcomer rows left unmatched; `left` is capacity after the round.
+
+    Near-misses are the volunteers failing the fewest constraints (capacity counted after the
+    round), then the nearest, then by id; pairs excluded on purpose (rejected, do not
+    re-match) are never suggested.
+    """
+    n_vol = len(data.volunteers)
+    if rows.size == 0:
+        return []
+    if n_vol == 0:
+        return [
+            Unmatched(data.newcomers[r].id, Reason("no_volunteers"), {}, ()) for r in rows.tolist()
+        ]
+
+    eligible = data.v_failed == 0  # before the round; encode() folded locks into no_capacity
+    # Volunteer-side failures do not depend on the newcomer: one bit row for all of them.
+    static = data.v_failed | np.where(left <= 0, 1 << BIT["no_capacity"], 0).astype(np.uint16)
+    static_bits = [((static >> i) & 1).astype(bool) for i in range(len(VOLUNTEER_CONSTRAINTS))]
+    static_count = np.sum(static_bits, axis=0, dtype=np.int8)
+    static_summary = {
+        c: int(b.sum()) for c, b in zip(VOLUNTEER_CONSTRAINTS, static_bits, strict=True)
+    }
+    static_codes = [
+        tuple(c for c, b in zip(VOLUNTEER_CONSTRAINTS, bits, strict=True) if b)
+        for bits in np.column_stack(static_bits).tolist()
+    ]
+    fallback = None
+    if not eligible.any():
+        # Name the programme requirement that the most volunteers miss.
+        counts = [int(((data.v_failed >> i) & 1).sum()) for i in range(len(VOLUNTEER_CONSTRAINTS))]
+        top = VOLUNTEER_CONSTRAINTS[int(np.argmax(counts))]
+        fallback = Reason("no_eligible_volunteer", {"programme": programme.code, "failed": top})
+
+    dnm = np.setdiff1d(data.excluded, data.rejected, assume_unique=True)
+    sparse = {
+        "do_not_rematch": _sparse_rows(dnm, n_vol, rows),
+        "rejected": _sparse_rows(data.rejected, n_vol, rows),
+    }
+    all_cols = np.arange(n_vol, dtype=np.int32)
+    never = np.iinfo(np.int32).max
+    k = min(near_misses, n_vol)
+    out: list[Unmatched] = []
+    step = max(1, features.BLOCK_CELLS // (2 * n_vol))
+    for start in range(0, rows.size, step):
+        block = rows[start : start + step]
+        ok = features.pair_ok(data, block, all_cols)
+        hops = data.reach[data.n_district[block]][:, data.v_district]
+        ok["reach"] = hops <= 1
+        excluded = np.zeros((block.size, n_vol), dtype=bool)
+        for idx, r in enumerate(block.tolist()):
+            for cols in (m[r] for m in sparse.values() if r in m):
+                excluded[idx, cols] = True
+
+        # Staged: the first check after which no volunteer is left is the main reason.
+        alive = eligible[None, :] & ok["reach"]
+        stages = [alive.any(axis=1)]
+        for name in ("language", "gender", "availability"):
+            alive &= ok[name]
+            stages.append(alive.any(axis=1))
+        alive &= ~excluded
+        candidates = alive.sum(axis=1)
+
+        n_failed = np.broadcast_to(static_count, (block.size, n_vol)).copy()
+        misses_of = {name: (n_vol - ok[name].sum(axis=1)).tolist() for name in PAIR_CHECKS}
+        for name in PAIR_CHECKS:
+            n_failed += ~ok[name]
+        # Fewest failures, then nearest, then id order; excluded pairs never.
+        key = n_failed.astype(np.int32)
+        key *= np.int32(3 * n_vol)
+        key += hops.astype(np.int32) * np.int32(n_vol)
+        key += all_cols
+        key[excluded] = never
+        nearest = np.argpartition(key, k - 1, axis=1)[:, :k] if k else np.zeros((block.size, 0))
+        near_key = np.take_along_axis(key, nearest, axis=1)
+        order = np.argsort(near_key, axis=1)
+        nearest = np.take_along_axis(nearest, order, axis=1)
+        near_key = np.take_along_axis(near_key, order, axis=1).tolist()
+        near_ok = {n: np.take_along_axis(ok[n], nearest, axis=1).tolist() for n in PAIR_CHECKS}
+        stage_rows = np.column_stack(stages).tolist()
+        candidates_list = candidates.tolist()
+
+        for idx, (r, cols) in enumerate(zip(block.tolist(), nearest.tolist(), strict=True)):
+            if fallback is not None:
+                reason = fallback
+            else:
+                reason = _reason(data, r, stage_rows[idx], candidates_list[idx])
+            summary = dict(static_summary)
+            summary.update({PAIR_CHECKS[name]: m[idx] for name, m in misses_of.items()})
+            summary.update({code: len(m[r]) for code, m in sparse.items() if r in m})
+            misses = []
+            for i, col in enumerate(cols):
+                if near_key[idx][i] == never:
+                    continue
+                failed = set(static_codes[col])
+                failed.update(c for n, c in PAIR_CHECKS.items() if not near_ok[n][idx][i])
+                codes = tuple(c for c in CODES if c in failed)
+                fixes = tuple(FIX_HINTS[c] for c in codes if c in FIX_HINTS)
+                misses.append(NearMiss(data.volunteers[col].id, codes, fixes))
+            summary = {c: summary[c] for c in CODES if summary.get(c)}
+            out.append(Unmatched(data.newcomers[r].id, reason, summary, tuple(misses)))
+    return out
+
+
+def _reason(data: features.RoundData, row: int, stages: list[bool], candidates: int) -> Reason:
+    newcomer = data.newcomers[row]
+    in_reach, speaks, gender, available = stages
+    if not in_reach:
+        return Reason("no_candidate_in_reach", {"district": newcomer.district})
+    if not speaks:
+        usable = [data.languages[i] for i in np.flatnonzero(data.n_level[:, row]).tolist()]
+        spoken = usable or sorted({norm(c) for c in newcomer.languages})
+        return Reason("no_candidate_language", {"languages": spoken, "district": newcomer.district})
+    if not gender:
+        return Reason("no_candidate_gender", {"gender": newcomer.gender_preference})
+    if not available:
+        return Reason("no_candidate_availability")
+    if candidates == 0:
+        return Reason("no_candidate_excluded")
+    return Reason("candidates_taken", {"candidates": candidates})

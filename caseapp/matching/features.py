@@ -1,0 +1,380 @@
+"""Profiles of one round as numpy arrays: candidate pairs and their scores without Python loops."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from caseapp.matching.scoring import (
+    AGE_SPAN_YEARS,
+    BASE_SCORE,
+    INTERESTS_FULL,
+    NATIVE_RANK,
+    NEIGHBOUR_CLOSENESS,
+    VOLUNTEER_CONSTRAINTS,
+    WAITING_CAP_DAYS,
+    Districts,
+    NewcomerProfile,
+    Programme,
+    VolunteerProfile,
+    language_closeness,
+    norm,
+    slot_indices,
+    usable_languages,
+    volunteer_failures,
+    waiting_days,
+    words,
+)
+from caseapp.matching.skills import NEED_SKILLS, covering_skill
+
+# Cells per newcomer × volunteer block; bounds the temporary arrays to a few tens of MB.
+BLOCK_CELLS = 1 << 22
+NEEDS = tuple(NEED_SKILLS)
+OUT_OF_REACH = 2  # value in RoundData.reach; 0 = same district, 1 = neighbouring
+
+if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+
+    def popcount(a: np.ndarray) -> np.ndarray:
+        return np.bitwise_count(a).astype(np.int64)
+
+else:  # pragma: no cover - numpy 1.26
+    _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+
+    def popcount(a: np.ndarray) -> np.ndarray:
+        b = np.ascontiguousarray(a, dtype=np.uint64)
+        return _BYTE_BITS[b.view(np.uint8)].reshape(*b.shape, 8).sum(axis=-1)
+
+
+def _bits(items: Iterable[int], n_words: int) -> list[int]:
+    """Set bits as uint64 words (a Python int per word, to fill an array row)."""
+    out = [0] * n_words
+    for i in items:
+        out[i >> 6] |= 1 << (i & 63)
+    return out
+
+
+def _mask_array(rows: list[Iterable[int]], n_words: int) -> np.ndarray:
+    arr = np.zeros((len(rows), n_words), dtype=np.uint64)
+    for r, items in enumerate(rows):
+        for w, value in enumerate(_bits(items, n_words)):
+            if value:
+                arr[r, w] = value
+    return arr
+
+
+def _any_shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For masks a (r, W) and b (c, W): whether row i of a and row j of b share a bit."""
+    out = (a[:, 0, None] & b[None, :, 0]) != 0
+    for w in range(1, a.shape[1]):
+        out |= (a[:, w, None] & b[None, :, w]) != 0
+    return out
+
+
+@dataclass(slots=True)
+class RoundData:
+    """Newcomers (rows) and volunteers (columns), both sorted by id, encoded for numpy."""
+
+    newcomers: list[NewcomerProfile]
+    volunteers: list[VolunteerProfile]
+    languages: list[str]
+    district_names: list[str]
+    reach: np.ndarray  # (D, D) int8: 0 same, 1 neighbouring, 2 out of reach
+    n_district: np.ndarray
+    n_lang: np.ndarray  # (N, W) bits of languages spoken at a usable level
+    n_level: np.ndarray  # (L, N) int8 usable level rank, 0 if not usable (a row per language)
+    n_interpreter: np.ndarray
+    n_avail: np.ndarray  # uint32 bits of the 21 weekday × daypart slots
+    n_pref: np.ndarray  # gender code wanted; -1 none, -2 a gender no volunteer has
+    n_needs: np.ndarray  # uint64 bits over NEEDS
+    n_need_count: np.ndarray  # distinct needs, including ones no skill can cover
+    n_interests: np.ndarray  # (N, WI) bits over interests that both sides mention
+    n_age: np.ndarray  # float, NaN if unknown
+    n_waiting: np.ndarray  # waiting-time part of the score, 0..1
+    v_district: np.ndarray
+    v_lang: np.ndarray
+    v_level: np.ndarray  # (L, V)
+    v_avail: np.ndarray
+    v_gender: np.ndarray
+    v_cover: np.ndarray  # uint64 bits over NEEDS the volunteer's skills cover
+    v_interests: np.ndarray
+    v_age: np.ndarray
+    v_failed: np.ndarray  # uint16 bits over VOLUNTEER_CONSTRAINTS
+    v_free: np.ndarray  # int64 capacity left for this round (after locked pairs)
+    excluded: np.ndarray  # sorted int64 codes n*V+v: do-not-rematch and rejected pairs
+    rejected: np.ndarray  # sorted int64 codes of rejected pairs only
+    previous: np.ndarray  # sorted int64 codes of pairs that already worked together
+
+    def pair_codes(self, n: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return n.astype(np.int64) * max(1, len(self.volunteers)) + v
+
+
+def encode(
+    newcomers: list[NewcomerProfile],
+    volunteers: list[VolunteerProfile],
+    programme: Programme,
+    districts: Districts,
+    today: date,
+    locked_per_volunteer: Mapping[Hashable, int],
+    rejected: Iterable[tuple[Hashable, Hashable]],
+) -> RoundData:
+    """Encode profiles (already sorted by id) for one round of one programme."""
+    min_rank = programme.min_rank
+    n_langs = [usable_languages(n.languages, min_rank) for n in newcomers]
+    v_langs = [usable_languages(v.languages, min_rank) for v in volunteers]
+    languages = sorted({c for d in n_langs + v_langs for c in d})
+    lang_pos = {c: i for i, c in enumerate(languages)}
+    lang_words = max(1, (len(languages) + 63) // 64)
+
+    names = sorted(
+        {n.district for n in newcomers}
+        | {v.district for v in volunteers}
+        | set(districts.neighbours)
+    )
+    district_pos = {d: i for i, d in enumerate(names)}
+    reach = np.full((len(names), len(names)), OUT_OF_REACH, dtype=np.int8)
+    for a, i in district_pos.items():
+        reach[i, i] = 0
+        for b in districts.neighbours.get(a, ()):
+            reach[i, district_pos[b]] = 1
+
+    genders = sorted({norm(v.gender) for v in volunteers})
+    gender_pos = {g: i for i, g in enumerate(genders)}
+
+    v_interest_sets = [words(v.interests) for v in volunteers]
+    n_interest_sets = [words(n.interests) for n in newcomers]
+    # Only interests on both sides can be shared; that keeps the masks short.
+    shared_vocab = sorted(set().union(*v_interest_sets) & set().union(*n_interest_sets))
+    interest_pos = {w: i for i, w in enumerate(shared_vocab)}
+    interest_words = max(1, (len(shared_vocab) + 63) // 64)
+    need_pos = {need: i for i, need in enumerate(NEEDS)}
+
+    def levels(langs: list[dict[str, int]]) -> np.ndarray:
+        arr = np.zeros((max(1, len(languages)), len(langs)), dtype=np.int8)
+        for r, d in enumerate(langs):
+            for code, rank in d.items():
+                arr[lang_pos[code], r] = rank
+        return arr
+
+    n_needs = [dict.fromkeys(x for x in map(norm, n.needs) if x) for n in newcomers]
+    v_index = {v.id: j for j, v in enumerate(volunteers)}
+    n_count = max(1, len(volunteers))
+
+    def codes(pairs: Iterable[tuple[int, Hashable]]) -> np.ndarray:
+        found = [i * n_count + v_index[v] for i, v in pairs if v in v_index]
+        return np.unique(np.array(found, dtype=np.int64))
+
+    n_index = {n.id: i for i, n in enumerate(newcomers)}
+    rejected_codes = codes((n_index[n], v) for n, v in rejected if n in n_index)
+    dnm_codes = codes((i, v) for i, n in enumerate(newcomers) for v in n.do_not_match_ids)
+
+    v_failed = np.zeros(len(volunteers), dtype=np.uint16)
+    v_free = np.zeros(len(volunteers), dtype=np.int64)
+    for j, v in enumerate(volunteers):
+        v_free[j] = max(0, v.free_capacity - locked_per_volunteer.get(v.id, 0))
+        failed = volunteer_failures(v, programme, today)
+        if v_free[j] <= 0 and "no_capacity" not in failed:
+            failed.append("no_capacity")  # locked pairs used up what was left
+        v_failed[j] = sum(1 << VOLUNTEER_CONSTRAINTS.index(c) for c in failed)
+
+    def ages(people: list) -> np.ndarray:
+        return np.array([np.nan if p.age is None else p.age for p in people], dtype=np.float64)
+
+    return RoundData(
+        newcomers=newcomers,
+        volunteers=volunteers,
+        languages=languages,
+        district_names=names,
+        reach=reach,
+        n_district=np.array([district_pos[n.district] for n in newcomers], dtype=np.int32),
+        n_lang=_mask_array([[lang_pos[c] for c in d] for d in n_langs], lang_words),
+        n_level=levels(n_langs),
+        n_interpreter=np.array([n.interpreter_arranged for n in newcomers], dtype=bool),
+        n_avail=np.array(
+            [sum(1 << i for i in slot_indices(n.availability)) for n in newcomers],
+            dtype=np.uint32,
+        ),
+        n_pref=np.array(
+            [
+                gender_pos.get(norm(n.gender_preference), -2) if n.gender_preference else -1
+                for n in newcomers
+            ],
+            dtype=np.int32,
+        ),
+        n_needs=_mask_array([[need_pos[x] for x in d if x in need_pos] for d in n_needs], 1)[:, 0],
+        n_need_count=np.array([len(d) for d in n_needs], dtype=np.int64),
+        n_interests=_mask_array(
+            [[interest_pos[w] for w in s if w in interest_pos] for s in n_interest_sets],
+            interest_words,
+        ),
+        n_age=ages(newcomers),
+        n_waiting=np.array(
+            [min(waiting_days(n, today), WAITING_CAP_DAYS) / WAITING_CAP_DAYS for n in newcomers],
+            dtype=np.float64,
+        ),
+        v_district=np.array([district_pos[v.district] for v in volunteers], dtype=np.int32),
+        v_lang=_mask_array([[lang_pos[c] for c in d] for d in v_langs], lang_words),
+        v_level=levels(v_langs),
+        v_avail=np.array(
+            [sum(1 << i for i in slot_indices(v.availability)) for v in volunteers],
+            dtype=np.uint32,
+        ),
+        v_gender=np.array([gender_pos[norm(v.gender)] for v in volunteers], dtype=np.int32),
+        v_cover=_mask_array(
+            [
+                [
+                    i
+                    for i, need in enumerate(NEEDS)
+                    if covering_skill(need, (*v.skills, v.profession))
+                ]
+                for v in volunteers
+            ],
+            1,
+        )[:, 0],
+        v_interests=_mask_array(
+            [[interest_pos[w] for w in s if w in interest_pos] for s in v_interest_sets],
+            interest_words,
+        ),
+        v_age=ages(volunteers),
+        v_failed=v_failed,
+        v_free=v_free,
+        excluded=np.union1d(rejected_codes, dnm_codes),
+        rejected=rejected_codes,
+        previous=codes((i, v) for i, n in enumerate(newcomers) for v in n.previous_volunteer_ids),
+    )
+
+
+def pair_ok(data: RoundData, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
+    """Pair constraints for a block of rows × cols (not the sparse exclusions), True = holds."""
+    language = _any_shared(data.n_lang[rows], data.v_lang[cols]) | data.n_interpreter[rows, None]
+    availability = (data.n_avail[rows, None] & data.v_avail[None, cols]) != 0
+    pref = data.n_pref[rows, None]
+    gender = (pref == -1) | (pref == data.v_gender[None, cols])
+    return {"language": language, "availability": availability, "gender": gender}
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Candidate pairs among some newcomer rows and all volunteer columns in their reach."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    r: np.ndarray  # positions in rows / cols of each pair
+    c: np.ndarray
+
+    @property
+    def n(self) -> np.ndarray:
+        return self.rows[self.r].astype(np.int32)
+
+    @property
+    def v(self) -> np.ndarray:
+        return self.cols[self.c].astype(np.int32)
+
+
+def candidate_blocks(data: RoundData, block_cells: int = BLOCK_CELLS) -> Iterator[Block]:
+    """The pairs meeting every hard constraint, block by block.
+
+    Volunteers are indexed by district, so each newcomer is only compared with the volunteers
+    in reach; those comparisons run as numpy blocks. All of a newcomer's pairs come in one
+    block. The order is a function of the ids only.
+    """
+    eligible = np.flatnonzero((data.v_failed == 0) & (data.v_free > 0))
+    by_district = {
+        int(d): eligible[data.v_district[eligible] == d]
+        for d in np.unique(data.v_district[eligible])
+    }
+    order = np.argsort(data.n_district, kind="stable")
+    starts = np.searchsorted(data.n_district[order], np.arange(len(data.district_names) + 1))
+    for d in range(len(data.district_names)):
+        rows_all = order[starts[d] : starts[d + 1]]
+        near = [by_district[int(x)] for x in np.flatnonzero(data.reach[d] <= 1) if x in by_district]
+        if rows_all.size == 0 or not near:
+            continue
+        cols = np.sort(np.concatenate(near))
+        step = max(1, block_cells // cols.size)
+        for start in range(0, rows_all.size, step):
+            rows = rows_all[start : start + step]
+            ok = pair_ok(data, rows, cols)
+            r, c = np.nonzero(ok["language"] & ok["availability"] & ok["gender"])
+            if data.excluded.size:
+                keep = ~np.isin(data.pair_codes(rows[r], cols[c]), data.excluded)
+                r, c = r[keep], c[keep]
+            yield Block(rows, cols, r, c)
+
+
+def candidate_pairs(data: RoundData) -> tuple[np.ndarray, np.ndarray]:
+    """All candidate pairs of the round as two index arrays (see candidate_blocks)."""
+    blocks = [(b.n, b.v) for b in candidate_blocks(data)]
+    if not blocks:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    return np.concatenate([n for n, _ in blocks]), np.concatenate([v for _, v in blocks])
+
+
+def best_levels(data: RoundData, n: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Highest level rank at which both speak a common language (0 if none)."""
+    best = np.zeros(n.size, dtype=np.int8)
+    # Only languages that someone on each side speaks can be shared.
+    both = np.flatnonzero(data.n_level.any(axis=1) & data.v_level.any(axis=1))
+    for lang in both.tolist():
+        np.maximum(best, np.minimum(data.n_level[lang][n], data.v_level[lang][v]), out=best)
+    return best
+
+
+def score_pairs(
+    data: RoundData, n: np.ndarray, v: np.ndarray, programme: Programme, chunk: int = 1 << 22
+) -> np.ndarray:
+    """Scores of the pairs, equal to scoring.score_pair for each (same operations, in order)."""
+    out = np.empty(n.size, dtype=np.float64)
+    for start in range(0, n.size, chunk):
+        sl = slice(start, start + chunk)
+        out[sl] = _score_chunk(data, n[sl], v[sl], programme)
+    return out
+
+
+def _score_chunk(data: RoundData, n: np.ndarray, v: np.ndarray, programme: Programme) -> np.ndarray:
+    w = programme.weights
+    # Small parts come from tables filled by the scalar formulas, so they match score_pair.
+    need_count = data.n_need_count[n]
+    covered = popcount(data.n_needs[n] & data.v_cover[v])
+    most = int(data.n_need_count.max(initial=0))
+    needs_table = np.array(
+        [[c / k if k else 0.0 for c in range(len(NEEDS) + 1)] for k in range(most + 1)]
+    )
+    needs_part = needs_table[need_count, covered]
+
+    shared = popcount(data.n_interests[n] & data.v_interests[v]).sum(axis=1)
+    interests_table = np.array([k / INTERESTS_FULL for k in range(INTERESTS_FULL + 1)])
+    interests_part = interests_table[np.minimum(shared, INTERESTS_FULL)]
+
+    with np.errstate(invalid="ignore"):
+        age_part = np.maximum(0.0, 1.0 - np.abs(data.n_age[n] - data.v_age[v]) / AGE_SPAN_YEARS)
+    age_part = np.nan_to_num(age_part, nan=0.0)
+
+    closeness = [language_closeness(r, programme.min_rank) for r in range(NATIVE_RANK + 1)]
+    language_part = np.array(closeness)[best_levels(data, n, v)]
+
+    hops = data.reach[data.n_district[n], data.v_district[v]]
+    distance_part = np.array([1.0, NEIGHBOUR_CLOSENESS, 0.0])[hops]
+    waiting_part = data.n_waiting[n]
+    if data.previous.size:
+        continuity_part = np.isin(data.pair_codes(n, v), data.previous).astype(np.float64)
+    else:
+        continuity_part = np.zeros(n.size)
+
+    # In place but in the same order as score_pair, so the floats come out identical.
+    score = np.full(n.size, BASE_SCORE)
+    for weight, part in (
+        (w.needs_skills, needs_part),
+        (w.interests, interests_part),
+        (w.age, age_part),
+        (w.language_level, language_part),
+        (w.distance, distance_part),
+        (w.waiting_time, waiting_part),
+        (w.continuity, continuity_part),
+    ):
+        if weight:  # adding 0.0 changes nothing, here or in score_pair
+            part *= weight
+            score += part
+    return score

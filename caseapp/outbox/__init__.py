@@ -1,0 +1,1 @@
+"""Outgoing e-mail and SMS: written in the caller's transaction, delivered by a CLI job."""

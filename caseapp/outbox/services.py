@@ -1,0 +1,128 @@
+"""Queueing messages and delivering the ones that are due, each exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from caseapp.core.clock import utcnow
+from caseapp.extensions import db
+from caseapp.outbox.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
+from caseapp.outbox.senders import DeliveryError
+
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = MAX_ATTEMPTS
+    first_delay: timedelta = FIRST_RETRY
+
+    def delay(self, attempts: int) -> timedelta:
+        """Exponential back-off: 1, 2, 4, 8 ... times the first delay."""
+        return self.first_delay * (2 ** max(attempts - 1, 0))
+
+
+def enqueue(
+    recipient: str,
+    subject: str,
+    body_text: str,
+    *,
+    language: str = "de",
+    channel: str = "email",
+    body_html: str | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Queue a message in the caller's transaction; None if the dedupe key was queued before."""
+    if dedupe_key and db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    ):
+        return None
+    message = OutboxMessage(
+        channel=channel,
+        recipient=recipient,
+        subject=subject[:200],
+        body_text=body_text,
+        body_html=body_html,
+        language=language,
+        status=QUEUED,
+        next_attempt_at=utcnow(),
+        dedupe_key=dedupe_key,
+    )
+    db.session.add(message)
+    return message
+
+
+def enqueue_template(
+    recipient: str,
+    template: str,
+    language: str,
+    *,
+    dedupe_key: str | None = None,
+    **context,
+) -> OutboxMessage | None:
+    """Render `<template>.txt` (first line: subject) in the recipient's language and queue it."""
+    with force_locale(language):
+        rendered = render_template(f"{template}.txt", **context)
+    subject, _sep, body = rendered.strip().partition("\n")
+    return enqueue(
+        recipient,
+        subject.strip(),
+        body.strip() + "\n",
+        language=language,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Mark one queued message as being sent; False if another process got there first."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == QUEUED)
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=now)
+    )
+    db.session.commit()  # the claim is visible to every other sender before we send
+    return result.rowcount == 1
+
+
+def deliver_due(now: datetime, sender, policy: RetryPolicy | None = None) -> tuple[int, int]:
+    """Send every message that is due; returns (sent, failed for good)."""
+    policy = policy or RetryPolicy()
+    due = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    ).all()
+    db.session.commit()
+    sent = failed = 0
+    try:
+        for message_id in due:
+            if not _claim(message_id, now):
+                continue
+            message = db.session.get(OutboxMessage, message_id)
+            try:
+                sender.send(message)
+            except DeliveryError as error:
+                message.last_error = str(error)[:500]
+                if message.attempts >= policy.max_attempts:
+                    message.status = FAILED
+                    failed += 1
+                else:
+                    message.status = QUEUED
+                    message.next_attempt_at = now + policy.delay(message.attempts)
+            else:
+                message.status = SENT
+                message.sent_at = utcnow()
+                message.last_error = ""
+                sent += 1
+            db.session.commit()
+    finally:
+        close = getattr(sender, "close", None)
+        if close:
+            close()
+    return sent, failed

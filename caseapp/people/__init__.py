@@ -1,0 +1,1 @@
+"""Persons, households, cases, consultations, aid and duplicate detection."""

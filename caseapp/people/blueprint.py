@@ -1,0 +1,7 @@
+"""Blueprint for persons and their case files."""
+
+from flask import Blueprint
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+from caseapp.people import views, views_admin  # noqa: E402,F401

@@ -1,0 +1,29 @@
+"""Duplicate detection and name search for person records, tolerant of transliteration (pure).
+
+No Flask, no database: dataclasses in, scores and keys out. Adapters in `caseapp.people`
+turn ORM rows into `PersonFacts` and store `blocking_keys` in an indexed table.
+"""
+
+from caseapp.people.namematch.keys import blocking_keys, query_keys
+from caseapp.people.namematch.phonetic import skeleton
+from caseapp.people.namematch.scan import find_duplicates, search_score
+from caseapp.people.namematch.scoring import (
+    DUPLICATE_THRESHOLD,
+    Comparison,
+    PersonFacts,
+    compare,
+)
+from caseapp.people.namematch.script import normalise
+
+__all__ = [
+    "DUPLICATE_THRESHOLD",
+    "Comparison",
+    "PersonFacts",
+    "blocking_keys",
+    "compare",
+    "find_duplicates",
+    "normalise",
+    "query_keys",
+    "search_score",
+    "skeleton",
+]

@@ -1,0 +1,220 @@
+"""Transliteration skeletons and vowel-aware codes of single name tokens, and token similarity.
+
+A token has two phonetic forms:
+
+* the *skeleton* keeps only consonant classes (Mohammed, Muhammad, محمد → "mhmt"). It is
+  coarse on purpose: blocking keys are built from it, where a missed variant costs recall.
+* the *code* keeps the consonant classes and the class of each vowel group
+  (Mohammed → "mUhAmEt", Mahmoud → "mAhmUt", Hussein → "hUsIn", Hassan → "hAsAn"). Distinct
+  names that share a skeleton (Mohammed/Mahmoud, Hassan/Hussein, Ali/Aliya) differ here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from caseapp.people.namematch.script import is_arabic, tokenise
+
+# Forms no rule would bring together: Turkish Mehmet and Syrian passport abbreviations.
+_ALIASES = {
+    "mehmet": "muhammad", "mehmed": "muhammad", "mhd": "muhammad", "mohd": "muhammad",
+    "muhd": "muhammad", "mohd.": "muhammad", "md": "muhammad",
+}  # fmt: skip
+
+# Arabic script has no short vowels; letters become pseudo-Latin that the Latin rules read.
+_ARABIC_TO_LATIN = str.maketrans(
+    {"ا": "a", "ع": "a", "ء": "a", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
+     "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s",
+     "ض": "d", "ط": "t", "ظ": "z", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l",
+     "م": "m", "ن": "n", "ه": "h", "و": "w", "ي": "y", "پ": "p", "چ": "ch", "ژ": "zh",
+     "گ": "g", "ڤ": "v", "ټ": "t", "ډ": "d", "ړ": "r", "ښ": "sh", "ږ": "zh", "ځ": "z",
+     "څ": "s", "ڼ": "n"}
+)  # fmt: skip
+
+# "Alhassan" glued; not "Alina", "Almaz", "Elham" (vowel next, or too short to be "al" + name).
+_GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[b-df-hj-np-tv-z][a-z]{3})")
+# Abd + article in any spelling: Abdulrahman, Abdelrahman, Abdurrahman, Abd al-Rahman.
+_ABD = re.compile(r"^abd(?:[aeiou]?l|[aeiou])?(?=[a-z]{2})")
+_DIGRAPH = re.compile(r"tsch|dsch|sch|zh|sh|ch|kh|gh|ph|th|dh|ck|ts|tz|dj|x|q|c|j|p")
+# German (Chaled, Schami, Tschelik), English and French renderings share one class each.
+_DIGRAPH_CLASS = {
+    "tsch": "h", "dsch": "j", "sch": "s", "zh": "s", "sh": "s", "ch": "h", "kh": "h",
+    "gh": "g", "ph": "f", "th": "s", "dh": "d", "ck": "k", "ts": "z", "tz": "z", "dj": "j",
+    "x": "ks", "q": "k", "c": "k", "j": "y", "p": "b",
+}  # fmt: skip
+_ARABIC_VOWEL_W = re.compile(r"(?<=.)w(?!a)")
+_VOWELS = frozenset("aeiou")
+
+
+def _classes(token: str) -> str:
+    token = _ALIASES.get(token, token)
+    if is_arabic(token):
+        # A final hā' is the feminine ending, read as a vowel like Latin "Fatima"; wāw and
+        # yā' inside a word are long vowels unless a long a follows (Marwan, Ziyad).
+        token = token[:-1] + "a" if token.endswith("ه") and len(token) > 2 else token
+        token = _ARABIC_VOWEL_W.sub("u", token.translate(_ARABIC_TO_LATIN))
+    if token.startswith("x"):
+        token = "kh" + token[1:]  # Kurmanji x is kh (Xelîl = Khalil); inside a word x is ks
+    if token.endswith("llah"):
+        token = token[:-1]
+    token = _GLUED_ARTICLE.sub("", token)
+    token = _ABD.sub("abd", token)
+    token = _DIGRAPH.sub(lambda m: _DIGRAPH_CLASS[m.group()], token)
+    return token.replace("j", "y")
+
+
+def _vowel_class(group: str, final: bool) -> str:
+    if "i" in group or "y" in group:
+        # "ia", "iya", "ya" (Ziad, Aliya, Maryam) differ from diphthongs "ai", "ei" (Hussein).
+        return "Y" if len(group) > 1 and group[-1] == "a" and group[-2] in "iy" else "I"
+    if final:
+        return "A" if group[-1] == "a" else "E" if group[-1] == "e" else "U"
+    if "o" in group or "u" in group or "w" in group:
+        return "U"
+    return "A" if set(group) == {"a"} else "E"
+
+
+def _is_vowel(s: str, i: int) -> bool:
+    c = s[i]
+    if c in _VOWELS:
+        return True
+    if i == 0:
+        return False
+    # y inside a word is a vowel or glide (Huseyin, Maryam); w is one only in a diphthong
+    # "aw" before a consonant (Sawsan), German w is v (Schewtschenko, Iwanow).
+    if c == "y":
+        return True
+    return c == "w" and s[i - 1] == "a" and not (i + 1 < len(s) and s[i + 1] in _VOWELS)
+
+
+@lru_cache(maxsize=131072)
+def _analyse(token: str) -> tuple[str, tuple[str, ...]]:
+    """The code, and per consonant gap the vowel class there: "" none, lower case for a
+    single letter (may be short or long), upper case for a long vowel or diphthong."""
+    s = _classes(token)
+    out: list[str] = []
+    gaps = [""]
+    i, n = 0, len(s)
+    while i < n:
+        if _is_vowel(s, i):
+            j = i + 1
+            while j < n and _is_vowel(s, j):
+                j += 1
+            group = s[i:j]
+            out.append(_vowel_class(group, final=j == n))
+            gaps[-1] = out[-1].lower() if len(group) == 1 and group in _VOWELS else out[-1]
+            i = j
+            continue
+        c = "v" if s[i] == "w" else s[i]
+        if not out or out[-1] != c:
+            out.append(c)
+            gaps.append("")
+        i += 1
+    if out and out[-1] == "d":
+        out[-1] = "t"  # final devoicing: Ahmed/Ahmet, Khalid/Halit, Mohammed/Muhammet
+    return "".join(out), tuple(gaps)
+
+
+def phonetic_code(token: str) -> str:
+    """Consonant classes with upper-case vowel classes A E I U Y, e.g. Mohammed → mUhAmEt."""
+    return _analyse(token)[0]
+
+
+@lru_cache(maxsize=131072)
+def token_skeleton(token: str) -> str:
+    """Skeleton of one normalised token: initial vowel as "a", then consonants, no repeats."""
+    code = phonetic_code(token)
+    if not code:
+        return ""
+    out = ["a"] if code[0].isupper() else []
+    for c in code:
+        if c.islower() and (not out or out[-1] != c):
+            out.append(c)
+    return "".join(out)
+
+
+def skeleton(token: str) -> str:
+    """Transliteration skeleton of one name token (Mohammed, Muhammad, محمد → "mhmt")."""
+    return token_skeleton("".join(tokenise(token)))
+
+
+def _cross_script(arabic: str, latin: str) -> float:
+    """Arabic script writes long vowels only: محمد has none where Mahmoud writes "ou"."""
+    sa, sb = token_skeleton(arabic), token_skeleton(latin)
+    if sa != sb:
+        return 0.5 * OSA.normalized_similarity(sa, sb)
+    (code_a, gaps_a), (code_b, gaps_b) = _analyse(arabic), _analyse(latin)
+    if [c for c in code_a if c.islower()] != [c for c in code_b if c.islower()]:
+        return 0.8
+    last = len(gaps_b) - 1
+    conflicts = 0
+    for k, (written, vowel) in enumerate(zip(gaps_a, gaps_b, strict=True)):
+        if written and not vowel:
+            conflicts += 1
+        elif vowel.isupper() and not written and k != last:
+            conflicts += 1  # Latin "ou", "ee", "ei" where Arabic writes no long vowel
+        elif (
+            written
+            and k
+            and "E" not in (written.upper(), vowel.upper())
+            and (written.upper() != vowel.upper())
+        ):
+            conflicts += 1  # ي written where Latin has "a": حسين is not Hassan
+    return 0.85 if conflicts == 0 else 0.6 if conflicts == 1 else 0.45
+
+
+def _relation(a: str, b: str) -> float:
+    """Similarity of two tokens whose codes differ, from vowel classes or edit distance."""
+    (ca, gaps_a), (cb, gaps_b) = _analyse(a), _analyse(b)
+    if len(ca) == len(cb) and all(x == y or (x.isupper() and y.isupper()) for x, y in zip(ca, cb)):
+        long_a = iter([g.isupper() for g in gaps_a if g])
+        long_b = iter([g.isupper() for g in gaps_b if g])
+        conflicts = 0
+        for pos, (x, y) in enumerate(zip(ca, cb)):
+            if not x.isupper():
+                continue
+            both_long = next(long_a) & next(long_b)
+            if x == y or "E" in (x, y):
+                continue
+            if pos == len(ca) - 1 and {x, y} <= {"A", "I", "Y"}:
+                return 0.35  # gendered or distinct endings: Ali/Aliya, Sami/Samia, Rana/Rania
+            # A different first vowel (Omar/Ammar, Omar/Amir), a/ia (Maram/Mariam) or two
+            # different long vowels (Saad/Said, Zaid/Ziad) separate names; a single other
+            # short vowel is usually transliteration (Yusuf/Yusif).
+            strong = pos == 0 or both_long or {x, y} == {"A", "Y"}
+            conflicts += 2 if strong else 1
+        return 0.95 if conflicts == 0 else 0.86 if conflicts == 1 else 0.55
+    short, long_ = sorted((ca, cb), key=len)
+    if len(long_) == len(short) + 1 and long_.startswith(short) and long_[-1].isupper():
+        return 0.35  # an extra final vowel: Karim/Karima, Amin/Amine, Rahim/Rahimi
+    return OSA.normalized_similarity(ca, cb)
+
+
+@lru_cache(maxsize=262144)
+def _similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    arabic_a, arabic_b = is_arabic(a), is_arabic(b)
+    if arabic_a and arabic_b:
+        # Arabic script spells long vowels, so any difference is more telling than in Latin.
+        return max(0.0, OSA.normalized_similarity(a, b) - 0.1)
+    if arabic_a or arabic_b:
+        return _cross_script(a, b) if arabic_a else _cross_script(b, a)
+    if len(a) == 1 or len(b) == 1:
+        return 0.7 if a[0] == b[0] else 0.0  # an initial
+    ca, cb = phonetic_code(a), phonetic_code(b)
+    if ca == cb:
+        return 0.97
+    sim = _relation(a, b)
+    if len(a) >= 6 and len(b) >= 6 and sim not in (0.35, 0.55):
+        # Typing errors in long names (Khaled/Khalde) show better on the letters themselves.
+        sim = max(sim, OSA.normalized_similarity(a, b))
+    return sim
+
+
+def token_similarity(a: str, b: str) -> float:
+    """0..1 for two normalised tokens: 1 same, ~0.95 variant, ~0.85 typo, below 0.8 different."""
+    return _similarity(a, b) if a <= b else _similarity(b, a)

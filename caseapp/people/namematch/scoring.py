@@ -1,0 +1,257 @@
+"""Comparing two person records: name, birth date, sex and original-script evidence."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from caseapp.people.namematch.phonetic import token_similarity
+from caseapp.people.namematch.script import tokenise
+
+DUPLICATE_THRESHOLD = 0.75
+# Two tokens below this similarity are different names (Hassan/Hussein 0.55, Ali/Aliya 0.35).
+TOKEN_MATCH = 0.8
+# Many refugees' papers say 01.01.YYYY because the real day is unknown.
+PLACEHOLDER_DAY = (1, 1)
+
+# Evidence in log-odds; the score is the logistic of their sum. Tuned so that a full name
+# (variants allowed) with the same birth year alone just passes the threshold, and a
+# different full birth date can never be outweighed (see the bound in `dates_rule_out`).
+_BASE = 0.5
+_SAME_DATE = 3.0
+_SAME_YEAR = 1.2
+_CLOSE_YEAR = -0.6
+_DIFFERENT_DATE = -4.0
+_FAR_YEARS = -6.0
+_NO_DATE = -0.3
+_VARIANT = -0.15
+_WEAK_VARIANT = -0.5
+_MISSING_NAME = -0.9
+_SWAPPED = -0.3
+_THREE_NAMES = 0.4
+_SINGLE_NAME = -1.0
+_DIFFERENT_NAME = -6.0
+_SAME_SEX = 0.2
+_DIFFERENT_SEX = -2.0
+_ORIGINAL_MATCH = 1.0
+_ORIGINAL_MISMATCH = -1.5
+_INCOMPATIBLE_CAP = 0.2
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What duplicate detection knows about a person; adapters build it from ORM rows."""
+
+    id: int
+    given_name: str  # Latin script as in the passport, may hold several names
+    family_name: str
+    original_name: str = ""  # full name in the original script, e.g. "محمد الحسن"
+    birth_year: int | None = None
+    birth_month: int | None = None  # None when only the year is known
+    birth_day: int | None = None
+    sex: str = ""  # "f", "m", "x" or "" unknown
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Score 0..1 and the machine-readable reasons behind it (for the review screen)."""
+
+    score: float
+    reasons: tuple[str, ...]
+
+    @property
+    def likely_duplicate(self) -> bool:
+        return self.score >= DUPLICATE_THRESHOLD
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A person's facts tokenised once, so that scans compare without re-parsing."""
+
+    id: int
+    tokens: tuple[str, ...]  # given-name tokens first, then family-name tokens
+    n_given: int
+    original: tuple[str, ...]
+    year: int | None
+    month: int | None
+    day: int | None
+    sex: str
+
+
+def prepare(facts: PersonFacts) -> Prepared:
+    given = tokenise(facts.given_name or "")
+    family = tokenise(facts.family_name or "")
+    month = facts.birth_month if facts.birth_year is not None else None
+    return Prepared(
+        id=facts.id,
+        tokens=given + family,
+        n_given=len(given),
+        original=tokenise(facts.original_name or ""),
+        year=facts.birth_year,
+        month=month,
+        day=facts.birth_day if month is not None else None,
+        sex=(facts.sex or "").strip().lower()[:1],
+    )
+
+
+prepare_cached = lru_cache(maxsize=8192)(prepare)
+
+
+def years_compatible(a: int | None, b: int | None) -> bool:
+    """False when both years are known and more than one apart: never the same person."""
+    return a is None or b is None or abs(a - b) <= 1
+
+
+def birth_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
+    if a.year is None or b.year is None:
+        return _NO_DATE, ("no_birth_date",)
+    gap = abs(a.year - b.year)
+    if gap > 1:
+        return _FAR_YEARS, ("different_birth_date",)
+    placeholder_a = (a.month, a.day) == PLACEHOLDER_DAY
+    placeholder_b = (b.month, b.day) == PLACEHOLDER_DAY
+    full_a = a.day is not None and not placeholder_a
+    full_b = b.day is not None and not placeholder_b
+    if full_a and full_b:
+        if gap == 0 and (a.month, a.day) == (b.month, b.day):
+            return _SAME_DATE, ("same_birth_date",)
+        return _DIFFERENT_DATE, ("different_birth_date",)
+    known_months = a.month is not None and b.month is not None
+    if known_months and not (placeholder_a or placeholder_b) and a.month != b.month and gap == 0:
+        return _DIFFERENT_DATE, ("different_birth_date",)
+    vague = ("placeholder_birth_date",) if placeholder_a or placeholder_b else ()
+    if a.month is None or b.month is None:
+        vague += ("birth_year_only",)
+    if gap == 1:
+        return _CLOSE_YEAR, ("close_birth_year", *vague)
+    return _SAME_YEAR, ("same_birth_year", *vague)
+
+
+def dates_rule_out(a: Prepared, b: Prepared) -> bool:
+    """True when the birth dates alone keep the pair below the threshold, whatever the names.
+
+    The best the other evidence can add is name +0.4, sex +0.2, original script +1.0; with the
+    base 0.5 and a different date (-4.0) that is a logit of -1.9, a score of 0.13.
+    """
+    return birth_evidence(a, b)[0] <= _DIFFERENT_DATE
+
+
+def _merge_joined(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """Join neighbours written as one name on the other side: Ahmad Shah / Ahmadshah."""
+    for i in range(len(tokens) - 1):
+        joined = tokens[i] + tokens[i + 1]
+        if any(token_similarity(joined, t) >= 0.95 for t in other):
+            return (*tokens[:i], joined, *tokens[i + 2 :])
+    return tokens
+
+
+def _align(ta, tb, ga: int, gb: int) -> dict[int, tuple[int, float]]:
+    """Greedy one-to-one token matching, preferring the same field and position on ties."""
+    candidates = []
+    for i, x in enumerate(ta):
+        for j, y in enumerate(tb):
+            sim = token_similarity(x, y)
+            if sim >= TOKEN_MATCH:
+                tie = 0.002 * ((i < ga) == (j < gb)) + 0.001 * (i == j)
+                candidates.append((sim + tie, sim, i, j))
+    candidates.sort(reverse=True)
+    matched: dict[int, tuple[int, float]] = {}
+    used_b: set[int] = set()
+    for _, sim, i, j in candidates:
+        if i not in matched and j not in used_b:
+            matched[i] = (j, sim)
+            used_b.add(j)
+    return matched
+
+
+def name_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
+    ta, tb, ga, gb = a.tokens, b.tokens, a.n_given, b.n_given
+    if not ta or not tb:
+        return _DIFFERENT_NAME, ("no_name",)
+    if len(ta) != len(tb):
+        merged_a, merged_b = _merge_joined(ta, tb), _merge_joined(tb, ta)
+        ga -= len(ta) - len(merged_a)
+        gb -= len(tb) - len(merged_b)
+        ta, tb = merged_a, merged_b
+    matched = _align(ta, tb, ga, gb)
+    matched_b = {j: i for i, (j, _) in matched.items()}
+    # The first name of each side must be one of the other's names: a son who carries his
+    # father's name as a middle name, or a brother who shares it, never passes.
+    if 0 not in matched or 0 not in matched_b:
+        return _DIFFERENT_NAME, ("different_given_name",)
+    missing_a = [i for i in range(len(ta)) if i not in matched]
+    missing_b = [j for j in range(len(tb)) if j not in matched_b]
+    if missing_a and missing_b:
+        family_gap = any(i >= ga for i in missing_a) or any(j >= gb for j in missing_b)
+        return _DIFFERENT_NAME, (
+            "different_family_name" if family_gap else "different_middle_name",
+        )
+    single = len(ta) == 1 and len(tb) == 1
+    if len(matched) < 2 and not single:
+        return _DIFFERENT_NAME, ("different_family_name",)
+
+    term, reasons = 0.0, []
+    sims = [sim for _, sim in matched.values()]
+    for sim in sims:
+        term += 0.0 if sim == 1.0 else _VARIANT if sim >= 0.9 else _WEAK_VARIANT
+    swapped = matched[0][0] != 0
+    missing = missing_a or missing_b
+    if not swapped and not missing and min(sims) == 1.0 and ga == gb:
+        reasons.append("same_name")
+    if min(sims) < 1.0:
+        reasons.append("name_variant")
+    if swapped:
+        term += _SWAPPED
+        reasons.append("swapped_names")
+    if missing:
+        term += _MISSING_NAME * len(missing)
+        gaps = missing_a and [i >= ga for i in missing_a] or [j >= gb for j in missing_b]
+        reasons.append("missing_family_name" if any(gaps) else "missing_middle_name")
+    if len(matched) >= 3:
+        term += _THREE_NAMES
+    if single:
+        term += _SINGLE_NAME
+    return term, tuple(reasons)
+
+
+def original_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
+    """Names in the original script agree or contradict; silent when one side has none."""
+    oa, ob = a.original, b.original
+    if not oa or not ob:
+        return 0.0, ()
+    short, long_ = sorted((oa, ob), key=len)
+    found = sum(1 for t in short if max(token_similarity(t, u) for u in long_) >= 0.9)
+    first = token_similarity(oa[0], ob[0])
+    if first >= 0.9 and found == len(short):
+        return (_ORIGINAL_MATCH if len(short) >= 2 else 0.3), ("original_script_match",)
+    if first < TOKEN_MATCH or 2 * found < len(short):
+        return _ORIGINAL_MISMATCH, ("original_script_mismatch",)
+    return 0.0, ()
+
+
+def compare_prepared(a: Prepared, b: Prepared) -> Comparison:
+    birth, birth_reasons = birth_evidence(a, b)
+    name, name_reasons = name_evidence(a, b)
+    original, original_reasons = original_evidence(a, b)
+    if name == _DIFFERENT_NAME and original == _ORIGINAL_MATCH:
+        # Latin renderings too far apart (Xebat/Khabat) but the same name in Arabic script.
+        name, name_reasons = _SWAPPED, ()
+    sex, sex_reasons = 0.0, ()
+    if a.sex and b.sex:
+        if a.sex == b.sex:
+            sex = _SAME_SEX
+        elif {a.sex, b.sex} == {"f", "m"}:
+            sex, sex_reasons = _DIFFERENT_SEX, ("different_sex",)
+    logit = _BASE + name + birth + sex + original
+    score = 1.0 / (1.0 + math.exp(-logit))
+    if not years_compatible(a.year, b.year):
+        score = min(score, _INCOMPATIBLE_CAP)
+    return Comparison(
+        round(score, 4), (*name_reasons, *birth_reasons, *sex_reasons, *original_reasons)
+    )
+
+
+def compare(a: PersonFacts, b: PersonFacts) -> Comparison:
+    """How likely two records describe the same person, with the reasons."""
+    return compare_prepared(prepare_cached(a), prepare_cached(b))

@@ -1,0 +1,86 @@
+"""Labels and helpers the case-record templates use."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import format_currency, get_locale
+
+from caseapp.i18n import _
+from caseapp.people import vocab
+
+REASON_TEXTS = {
+    "same_birth_date": lambda: _("same date of birth"),
+    "same_birth_year": lambda: _("same year of birth"),
+    "birth_year_only": lambda: _("only the year of birth is known"),
+    "placeholder_birth_date": lambda: _("birth date 01.01. is often a placeholder"),
+    "different_birth_date": lambda: _("different date of birth"),
+    "name_variant": lambda: _("name spelled differently"),
+    "same_name": lambda: _("same name"),
+    "swapped_names": lambda: _("given and family name swapped"),
+    "missing_middle_name": lambda: _("a middle name is missing"),
+    "original_script_match": lambda: _("same name in original script"),
+    "different_sex": lambda: _("different sex"),
+}
+
+
+def merge_labels() -> dict:
+    from caseapp.i18n import _l
+
+    return {
+        "given_name": _l("Given names"),
+        "family_name": _l("Family name"),
+        "original_name": _l("Full name in original script"),
+        "birth": _l("Date of birth"),
+        "sex": _l("Sex"),
+        "nationalities": _l("Nationalities"),
+        "languages": _l("Languages"),
+        "interpreter_language": _l("Interpreter needed for"),
+        "phone": _l("Phone"),
+        "email": _l("E-mail address"),
+        "street": _l("Street and number"),
+        "postcode": _l("Postcode"),
+        "city": _l("City"),
+        "district_id": _l("District"),
+        "residence_status": _l("Residence status"),
+        "residence_valid_until": _l("Residence permit valid until"),
+        "arrived_germany_on": _l("Arrival in Germany"),
+        "arrived_municipality_on": _l("Arrival in the municipality"),
+    }
+
+
+def birth_label(person) -> str:
+    if person.birth_year and person.birth_month and person.birth_day:
+        return f"{person.birth_day:02d}.{person.birth_month:02d}.{person.birth_year}"
+    return str(person.birth_year) if person.birth_year else ""
+
+
+def country_names(codes) -> str:
+    locale = Locale.parse(str(get_locale() or "de"))
+    return ", ".join(locale.territories.get(c, c) for c in codes or [])
+
+
+def reason_text(reasons) -> str:
+    return "; ".join(REASON_TEXTS[r]() if r in REASON_TEXTS else r for r in reasons)
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def people_labels():
+        return {
+            "case_status": vocab.CASE_STATUS,
+            "need_areas": vocab.NEED_AREAS,
+            "vulnerabilities": vocab.VULNERABILITIES,
+            "close_reasons": vocab.CLOSE_REASONS,
+            "sex_labels": vocab.SEX,
+            "residence_labels": vocab.RESIDENCE_STATUS,
+            "household_roles": vocab.HOUSEHOLD_ROLES,
+            "consent_purposes": vocab.CONSENT_PURPOSES,
+            "consent_forms": vocab.CONSENT_FORMS,
+            "consultation_modes": vocab.CONSULTATION_MODES,
+            "merge_labels": merge_labels(),
+        }
+
+    app.jinja_env.globals.update(
+        birth_label=birth_label, country_names=country_names, reason_text=reason_text
+    )
+    app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")

@@ -1,0 +1,206 @@
+"""The outbox against a real SMTP server on loopback: content per language, exactly once,
+retries with back-off when the server refuses."""
+
+from __future__ import annotations
+
+import email
+import socket
+import threading
+from datetime import timedelta
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from caseapp.core.clock import utcnow
+from caseapp.extensions import db
+from caseapp.outbox import services
+from caseapp.outbox.models import OutboxMessage
+from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
+
+
+class Inbox:
+    """aiosmtpd handler that keeps what it receives, or refuses while `refuse` is set."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse = False
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "451 4.3.0 Try again later"
+        with self.lock:
+            self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
+
+
+def _sender(inbox) -> ChannelSender:
+    settings = SmtpSettings(host="127.0.0.1", port=inbox.port, mail_from="lotse@lotse.example")
+    return ChannelSender(SmtpSender(settings))
+
+
+def _rows():
+    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", "Hallo, Ayşe Yıldız / كريم"),
+        ("ar", "مرحبًا، Ayşe Yıldız / كريم"),
+        ("tr", "Merhaba Ayşe Yıldız / كريم"),
+    ],
+)
+def test_templates_render_in_each_language_and_arrive_intact(
+    app, ctx, smtp_server, language, expected
+):
+    from caseapp.outbox.services import enqueue_template
+
+    enqueue_template(
+        "vol@example.org",
+        "emails/volunteers/confirm",
+        language,
+        name="Ayşe Yıldız / كريم",
+        confirm_url="https://lotse.example/volunteer/confirm?token=abc",
+        home_url="https://lotse.example/volunteer/me",
+        days=3,
+    )
+    db.session.commit()
+    sent, failed = services.deliver_due(utcnow(), _sender(smtp_server))
+    assert (sent, failed) == (1, 0)
+    [mail] = smtp_server.messages
+    assert mail["Content-Language"] == language
+    body = mail.get_body(("plain",)).get_content()
+    assert "Ayşe Yıldız / كريم" in body  # UTF-8 survives, Turkish and Arabic letters intact
+    assert "https://lotse.example/volunteer/confirm?token=abc" in body
+    [row] = _rows()
+    assert row.status == "sent" and row.sent_at is not None and row.language == language
+    assert expected in body  # rendered in the recipient's language, not the sender's
+
+
+def test_text_in_each_language_is_delivered_unchanged(app, ctx, smtp_server):
+    texts = {
+        "de": ("Schulung morgen", "Grüße aus der Koordinierungsstelle, Straße 7"),
+        "ar": ("تذكير بالدورة", "مرحبا، نذكّركم بالدورة التدريبية غدا"),
+        "tr": ("Eğitim hatırlatması", "Merhaba, yarınki eğitimi hatırlatırız: İğdır, Şişli"),
+    }
+    for language, (subject, body) in texts.items():
+        services.enqueue(f"{language}@example.org", subject, body, language=language)
+    db.session.commit()
+    assert services.deliver_due(utcnow(), _sender(smtp_server)) == (3, 0)
+    received = {m["To"]: m for m in smtp_server.messages}
+    for language, (subject, body) in texts.items():
+        mail = received[f"{language}@example.org"]
+        assert mail["Subject"] == subject
+        assert body in mail.get_body(("plain",)).get_content()
+
+
+def test_each_message_is_sent_once_even_with_two_senders(app, ctx, smtp_server):
+    for n in range(6):
+        services.enqueue(f"p{n}@example.org", "Hallo", "Text")
+    db.session.commit()
+    now = utcnow()
+    assert services.deliver_due(now, _sender(smtp_server)) == (6, 0)
+    # A second run (another process started at the same time) finds nothing left to send.
+    assert services.deliver_due(now, _sender(smtp_server)) == (0, 0)
+    assert sorted(m["To"] for m in smtp_server.messages) == sorted(
+        f"p{n}@example.org" for n in range(6)
+    )
+
+
+def test_a_claimed_message_is_not_sent_by_a_second_process(app, ctx, smtp_server):
+    """The claim is an UPDATE ... WHERE status='queued': only one process wins it."""
+    message = services.enqueue("once@example.org", "Hallo", "Text")
+    db.session.commit()
+    assert services._claim(message.id, utcnow()) is True
+    assert services._claim(message.id, utcnow()) is False
+    assert services.deliver_due(utcnow(), _sender(smtp_server)) == (0, 0)
+    assert smtp_server.messages == []
+
+
+def test_refused_messages_are_retried_with_back_off_then_given_up(app, ctx, smtp_server):
+    services.enqueue("retry@example.org", "Hallo", "Text")
+    db.session.commit()
+    smtp_server.refuse = True
+    policy = services.RetryPolicy(max_attempts=3, first_delay=timedelta(minutes=1))
+    now = utcnow()
+    assert services.deliver_due(now, _sender(smtp_server), policy) == (0, 0)
+    [row] = _rows()
+    assert row.status == "queued" and row.attempts == 1 and "451" in row.last_error
+    assert row.next_attempt_at - now == timedelta(minutes=1)
+    # Not due yet: nothing is tried.
+    assert services.deliver_due(now + timedelta(seconds=30), _sender(smtp_server), policy) == (0, 0)
+    assert _rows()[0].attempts == 1
+
+    # The server accepts again: the next due run delivers it.
+    smtp_server.refuse = False
+    assert services.deliver_due(now + timedelta(minutes=2), _sender(smtp_server), policy) == (1, 0)
+    assert _rows()[0].status == "sent"
+    assert len(smtp_server.messages) == 1
+
+
+def test_gives_up_after_the_last_attempt(app, ctx, smtp_server):
+    services.enqueue("never@example.org", "Hallo", "Text")
+    db.session.commit()
+    smtp_server.refuse = True
+    policy = services.RetryPolicy(max_attempts=2, first_delay=timedelta(minutes=1))
+    now = utcnow()
+    assert services.deliver_due(now, _sender(smtp_server), policy) == (0, 0)
+    assert services.deliver_due(now + timedelta(minutes=5), _sender(smtp_server), policy) == (0, 1)
+    [row] = _rows()
+    assert row.status == "failed" and row.attempts == 2
+
+
+def test_unreachable_server_is_a_retry_not_a_crash(app, ctx):
+    services.enqueue("x@example.org", "Hallo", "Text")
+    db.session.commit()
+    sender = ChannelSender(SmtpSender(SmtpSettings(host="127.0.0.1", port=_free_port(), timeout=2)))
+    assert services.deliver_due(utcnow(), sender) == (0, 0)
+    assert _rows()[0].status == "queued"
+
+
+def test_dedupe_key_queues_a_message_once(app, ctx):
+    assert services.enqueue("a@example.org", "S", "B", dedupe_key="reminder:1:2") is not None
+    db.session.flush()
+    assert services.enqueue("a@example.org", "S", "B", dedupe_key="reminder:1:2") is None
+    assert len(_rows()) == 1
+
+
+def test_sms_goes_through_the_log_only_gateway(app, ctx, smtp_server):
+    services.enqueue("+49 170 1234567", "", "Termin morgen 9 Uhr", channel="sms")
+    db.session.commit()
+    assert services.deliver_due(utcnow(), _sender(smtp_server)) == (1, 0)
+    assert smtp_server.messages == []  # not e-mailed
+    assert _rows()[0].status == "sent"
+
+
+def test_cli_send_uses_the_configured_smtp_server(app, smtp_server):
+    with app.app_context():
+        services.enqueue("cli@example.org", "Hallo", "Über die Kommandozeile")
+        db.session.commit()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port)
+    try:
+        result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    finally:
+        app.config.update(SMTP_HOST="localhost", SMTP_PORT=25)
+    assert result.exit_code == 0, result.output
+    assert "sent 1, failed 0" in result.output
+    assert smtp_server.messages[0]["To"] == "cli@example.org"

@@ -1,0 +1,328 @@
+"""Case records through the UI: registration, case file, daily work, isolation, least data."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.audit.models import AuditEntry
+from caseapp.extensions import db
+from caseapp.people.models import AidKind, Consultation, Person
+from tests.conftest import Actions
+
+MARKER_NOTE = "MARKER-NOTE-7f3a"
+MARKER_STATUS = "MARKER-STREET-91c2"
+
+
+def _register(actions, **overrides):
+    form = {
+        "given_name": "Mohammed",
+        "family_name": "Al-Hassan",
+        "original_name": "محمد الحسن",
+        "birth_date": "1988-03-14",
+        "sex": "m",
+        "nationalities": ["SY"],
+        "languages-0-code": "ar",
+        "languages-0-level": "native",
+        "languages-1-code": "de",
+        "languages-1-level": "A2",
+        "phone": "+49 171 2345678",
+        "street": MARKER_STATUS,
+        "residence_status": "recognised_refugee",
+    }
+    form.update(overrides)
+    return actions.post("/people/new?lang=en", form)
+
+
+def _person_id(response):
+    return int(re.search(r"/people/(\d+)", response.headers["Location"]).group(1))
+
+
+@pytest.fixture
+def registered(app, world):
+    actions = Actions(app.test_client())
+    actions.login(world["caseworker_a"])
+    response = _register(actions)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return actions, _person_id(response)
+
+
+def test_register_and_open_case_file(registered):
+    actions, person_id = registered
+    page = actions.client.get(f"/people/{person_id}?lang=en").get_data(as_text=True)
+    assert "Mohammed" in page and "محمد الحسن" in page
+    assert re.search(r"L\d{2}-[A-Z0-9]{6}", page)
+    assert "Recognised refugee" in page and "Arabic" in page
+
+
+def test_duplicate_is_proposed_before_saving_and_can_be_overridden(app, registered):
+    actions, person_id = registered
+    response = _register(actions, given_name="Muhammad", family_name="Alhasan", original_name="")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f"/people/{person_id}" in page and 'name="confirm_new"' in page
+    assert 'value="Muhammad"' in page  # typed values kept
+    live = actions.client.get(
+        "/people/candidates?given_name=Muhamad&family_name=El+Hassan&birth_date=1988"
+    )
+    assert f"/people/{person_id}" in live.get_data(as_text=True)
+    confirmed = _register(
+        actions, given_name="Muhammad", family_name="Alhasan", original_name="", confirm_new="y"
+    )
+    assert confirmed.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Person.id))) == 2
+
+
+def test_bad_input_gives_translated_messages_and_keeps_values(registered):
+    actions, _person_id = registered
+    response = actions.post(
+        "/people/new?lang=de",
+        {
+            "given_name": "   ",
+            "family_name": "الحسن",
+            "birth_date": "2090-01-01",
+            "sex": "m",
+            "street": "Bahnhofstraße 5",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert (
+        page.count('class="invalid-feedback d-block"') >= 3
+    )  # given name, family name, birth date
+    assert 'value="Bahnhofstraße 5"' in page and '<html lang="de"' in page
+
+
+def test_double_submission_registers_once(app, world):
+    actions = Actions(app.test_client())
+    actions.login(world["caseworker_a"])
+    token = "0b5c8a1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b"
+    first = _register(actions, submission_id=token)
+    second = _register(actions, submission_id=token)
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Person.id))) == 1
+
+
+def test_every_read_of_a_case_file_is_audited(app, registered):
+    actions, person_id = registered
+    with app.app_context():
+        before = db.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.action == "view", AuditEntry.record_id == person_id
+            )
+        )
+    actions.client.get(f"/people/{person_id}")
+    actions.client.get(f"/people/{person_id}")
+    with app.app_context():
+        after = db.session.scalar(
+            select(func.count(AuditEntry.id)).where(
+                AuditEntry.action == "view", AuditEntry.record_id == person_id
+            )
+        )
+    assert after == before + 2
+
+
+def test_log_consultation_in_seconds_with_defaults(app, registered):
+    actions, person_id = registered
+    form_page = actions.client.get(f"/people/{person_id}/consultations/new").get_data(as_text=True)
+    at = re.search(r'name="at"[^>]*value="([^"]+)"', form_page).group(1)
+    response = actions.post(
+        f"/people/{person_id}/consultations/new",
+        {
+            "at": at,
+            "duration_minutes": "30",
+            "mode": "in_person",
+            "need_areas": ["work"],
+            "notes": MARKER_NOTE,
+            "steps-0-description": "Lebenslauf mitbringen",
+            "steps-0-due_on": "2026-01-05",
+            "steps-0-owner": re.search(
+                r'name="steps-0-owner"[^>]*>\s*<option[^>]*value="(\d+)"', form_page
+            ).group(1),
+        },
+    )
+    assert response.status_code == 302
+    page = actions.client.get(f"/people/{person_id}?lang=en").get_data(as_text=True)
+    assert MARKER_NOTE in page and "Lebenslauf mitbringen" in page
+    home = actions.client.get("/home?lang=en").get_data(as_text=True)
+    assert "Lebenslauf mitbringen" in home and "overdue" in home
+
+
+def test_consultation_notes_too_long_are_refused(registered):
+    actions, person_id = registered
+    response = actions.post(
+        f"/people/{person_id}/consultations/new?lang=en",
+        {
+            "at": "2026-11-20T10:00",
+            "duration_minutes": "30",
+            "mode": "in_person",
+            "notes": "x" * 10_000,
+        },
+    )
+    assert response.status_code == 400
+    assert "8000" in response.get_data(as_text=True)
+
+
+def test_aid_warning_then_override(app, registered):
+    actions, person_id = registered
+    with app.app_context():
+        db.session.add(
+            AidKind(name_de="Möbelgutschein", name_ar="قسيمة أثاث", min_interval_days=365)
+        )
+        db.session.commit()
+        kind_id = db.session.scalar(select(AidKind.id))
+    data = {"kind": str(kind_id), "given_on": "2026-11-01", "value": "150"}
+    assert actions.post(f"/people/{person_id}/aid/new", data).status_code == 302
+    warned = actions.post(f"/people/{person_id}/aid/new?lang=en", dict(data, given_on="2026-11-15"))
+    assert warned.status_code == 400
+    assert "already received this kind of aid recently" in warned.get_data(as_text=True)
+    saved = actions.post(
+        f"/people/{person_id}/aid/new",
+        dict(data, given_on="2026-11-15", override_reason="Wasserschaden"),
+    )
+    assert saved.status_code == 302
+
+
+def test_household_link_shows_on_case_file(app, registered):
+    actions, person_id = registered
+    wife = _person_id(
+        _register(
+            actions,
+            given_name="Fatima",
+            sex="f",
+            original_name="",
+            birth_date="1990",
+            confirm_new="y",
+        )
+    )
+    response = actions.post(
+        f"/people/{wife}/household",
+        {"other": str(person_id), "role": "spouse", "other_role": "head"},
+    )
+    assert response.status_code == 302
+    page = actions.client.get(f"/people/{person_id}?lang=en").get_data(as_text=True)
+    assert "Fatima" in page and "Head of household" in page
+
+
+def test_caseworker_of_other_office_gets_404_everywhere(app, world, registered):
+    _actions, person_id = registered
+    other = Actions(app.test_client())
+    other.login(world["caseworker_b"])
+    for url in [
+        f"/people/{person_id}",
+        f"/people/{person_id}/edit",
+        f"/people/{person_id}/case",
+        f"/people/{person_id}/consultations/new",
+        f"/people/{person_id}/aid/new",
+        f"/people/{person_id}/consents/new",
+        f"/people/{person_id}/household",
+    ]:
+        assert other.client.get(url).status_code == 404, url
+    assert other.post(f"/people/{person_id}/household/leave", {}).status_code == 404
+    listing = other.client.get("/people/?q=Mohammed").get_data(as_text=True)
+    assert "Al-Hassan" not in listing
+    live = other.client.get("/people/candidates?given_name=Mohammed&family_name=Al-Hassan")
+    assert "Al-Hassan" not in live.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["volunteer", "newcomer", "coordinator"])
+def test_least_data_no_case_data_for_other_roles(app, world, registered, role):
+    actions, person_id = registered
+    actions.post(
+        f"/people/{person_id}/consultations/new",
+        {
+            "at": "2026-11-20T10:00",
+            "duration_minutes": "30",
+            "mode": "in_person",
+            "notes": MARKER_NOTE,
+        },
+    )
+    visitor = Actions(app.test_client())
+    visitor.login(world[role])
+    urls = [
+        "/home",
+        "/account",
+        f"/people/{person_id}",
+        "/people/",
+        "/people/candidates?given_name=Mohammed",
+    ]
+    for url in urls:
+        page = visitor.client.get(url).get_data(as_text=True)
+        assert MARKER_NOTE not in page and MARKER_STATUS not in page, url
+
+
+def test_stale_person_edit_is_refused(app, registered):
+    actions, person_id = registered
+    with app.app_context():
+        version = db.session.get(Person, person_id).version
+    base = {
+        "given_name": "Mohammed",
+        "family_name": "Al-Hassan",
+        "birth_date": "1988-03-14",
+        "sex": "m",
+        "version": str(version),
+    }
+    assert actions.post(f"/people/{person_id}/edit", dict(base, phone="0171 1")).status_code == 302
+    clash = actions.post(f"/people/{person_id}/edit", dict(base, phone="0171 2"))
+    assert clash.status_code == 409
+
+
+def test_xss_in_notes_renders_inert(registered):
+    actions, person_id = registered
+    payload = "<script>alert(1)</script><b onmouseover=alert(2)>مرحبا Merhaba</b>"
+    actions.post(
+        f"/people/{person_id}/consultations/new",
+        {"at": "2026-11-20T10:00", "duration_minutes": "30", "mode": "in_person", "notes": payload},
+    )
+    page = actions.client.get(f"/people/{person_id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_admin_import_merge_and_duplicates_pages(app, world):
+    admin = Actions(app.test_client())
+    admin.login(world["admin"])
+    csv_bytes = (
+        b"external_id,given_name,family_name,birth_date,sex,nationality,languages,district,phone,email\n"
+        b"X1,Mohammed,Al-Hassan,1988-03-14,m,SY,ar,,,\n"
+        b"X2,Muhammad,Alhasan,1988-03-14,m,SY,ar,,,\n"
+        b"X3,Fatima,,1990,f,SY,ar,,,\n"
+    )
+    response = admin.post(
+        "/people/import?lang=en",
+        {"office": str(world["office_a"]), "file": (io.BytesIO(csv_bytes), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "2 persons added" in page and "1 row rejected" in page
+    duplicates = admin.client.get("/people/duplicates?lang=en").get_data(as_text=True)
+    match = re.search(r"/people/merge\?a=(\d+)&amp;b=(\d+)", duplicates)
+    assert match, duplicates[:3000]
+    a, b = match.groups()
+    assert admin.client.get(f"/people/merge?a={a}&b={b}").status_code == 200
+    merged = admin.post(f"/people/merge?a={a}&b={b}", {"survivor": "a", "given_name": "b"})
+    assert merged.status_code == 302
+    with app.app_context():
+        assert db.session.get(Person, int(b)).merged_into_id == int(a)
+        assert db.session.scalar(select(func.count(Consultation.id))) == 0
+
+
+def test_people_cli_import_and_duplicates_json(app, world, tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "external_id;given_name;family_name;birth_date;sex;nationality;languages;district;phone;email\n"
+        "K1;Ayşe;Özdemir;1979;f;TR;tr;;;\nK2;Aysche;Oezdemir;1979;f;TR;tr;;;\n",
+        encoding="utf-8",
+    )
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["people", "import", str(path)])
+    assert result.exit_code == 0 and "created 2" in result.output
+    result = runner.invoke(args=["people", "duplicates", "--json"])
+    import json
+
+    pairs = json.loads(result.output)
+    assert {pairs[0]["a"]["external_id"], pairs[0]["b"]["external_id"]} == {"K1", "K2"}
