@@ -20,20 +20,20 @@ os.environ.setdefault("CASEAPP_ENV", "development")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text
 
-from caseapp.app import create_app  # noqa: E402
-from caseapp.extensions import db  # noqa: E402
-from caseapp.people import namematch  # noqa: E402
-from caseapp.people.demo import ORIGINS  # noqa: E402
-from caseapp.people.services import phone_key  # noqa: E402
-from caseapp.people.models import (  # noqa: E402
+from caseapp.app import create_app
+from caseapp.extensions import db
+from caseapp.people import namematch
+from caseapp.people.demo import ORIGINS
+from caseapp.people.models import (
     Case,
     CaseNeed,
     Consultation,
     Person,
     PersonNameKey,
 )
+from caseapp.people.services import phone_key
 
 PASSWORD = "benchmark password 2026"  # noqa: S105 - throw-away data
 VARIANTS = {

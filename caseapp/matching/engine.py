@@ -51,7 +51,7 @@ def sorted_ids(ids: Iterable[Hashable]) -> list[Hashable]:
     """Ids in their natural order; mixed types (say 3 and "3") by type name, then repr."""
     unique = set(ids)
     try:
-        return sorted(unique)  # type: ignore[type-var]
+        return sorted(unique)
     except TypeError:
         return sorted(unique, key=lambda x: (type(x).__name__, repr(x)))
 
@@ -77,8 +77,12 @@ def flow_network(
 
     A source → sink bypass carries the flow of newcomers left unmatched at cost 0, so the
     fixed supply never forces a match that is worth less than nothing. Only pairs with a
-    positive gain and a volunteer with capacity become arcs.
+    positive gain and a volunteer with capacity become arcs; gains get the tie_break.
     """
+    nodes = 2 + n_count + capacity.size
+    if n.size and int(np.abs(gain).max()) * nodes >= _COST_LIMIT:
+        raise ValueError("scores too large for integer costs; scale them down")
+    gain = tie_break(gain, n, n_count, int(capacity.sum()), nodes)
     kept = np.flatnonzero((gain > 0) & (capacity[v] > 0))
     n, v, gain = n[kept], v[kept], gain[kept].astype(np.int64)
     newcomers = np.flatnonzero(np.bincount(n, minlength=n_count))
@@ -122,19 +126,35 @@ def solve_network(net: FlowNetwork) -> min_cost_flow.SimpleMinCostFlow:
     return solver
 
 
+def tie_break(gain: np.ndarray, n: np.ndarray, n_count: int, slots: int, nodes: int) -> np.ndarray:
+    """Gains rescaled so that, among assignments of equal total, lower newcomer indices win.
+
+    gain * M + bonus, where the bonus falls with the newcomer's index and M exceeds the sum of
+    bonuses of any assignment, so the optimum itself never changes. When the costs would
+    leave OR-Tools' range the bonus uses coarser index buckets (or is dropped).
+    """
+    matches = max(1, min(n_count, slots))
+    top = max(1, int(gain.max(initial=0)))
+    buckets = min(n_count, _COST_LIMIT // (nodes * (top * matches + 1)))
+    if buckets < 2:
+        return gain
+    bonus = (n_count - 1 - n.astype(np.int64)) * buckets // n_count
+    return np.where(gain > 0, gain * (matches * buckets) + bonus, 0)
+
+
 def solve_pairs(
     n: np.ndarray, v: np.ndarray, gain: np.ndarray, capacity: np.ndarray, n_count: int
 ) -> np.ndarray:
     """Boolean mask over the pairs: the chosen ones, maximising the total integer gain.
 
-    n and v are dense 0-based indices; capacity is indexed by v. The result only depends on
-    the order of the pairs, which callers fix by sorting ids, so equal inputs give equal output.
+    n and v are dense 0-based indices; capacity is indexed by v. Among equally good
+    assignments the one matching lower newcomer indices is preferred (see tie_break); what
+    ties remain are settled by the order of the pairs, which callers fix by sorting ids, so
+    equal inputs give equal output.
     """
     chosen = np.zeros(n.size, dtype=bool)
     if n.size == 0:
         return chosen
-    if int(np.abs(gain).max()) * (2 + n_count + capacity.size) >= _COST_LIMIT:
-        raise ValueError("scores too large for integer costs; scale them down")
     net = flow_network(n, v, gain, capacity, n_count)
     if net.kept.size == 0:
         return chosen
@@ -171,9 +191,9 @@ def assign(
     `scores` lists the only allowed pairs (higher is better; any finite number); each
     newcomer is matched at most once and each volunteer at most `capacity[volunteer]` times.
     Leaving a newcomer unmatched is worth 0, so pairs scoring 0 or less (after scaling, see
-    SCALE) are never chosen. Among equally good assignments the one returned depends only on
-    the ids: the network is built in id order and the solver is deterministic, so the dict
-    order of the input does not matter.
+    SCALE) are never chosen. Among equally good assignments the one matching the lowest
+    newcomer ids is preferred; remaining ties follow the id order in which the network is
+    built, so the result never depends on the dict order of the input.
     """
     if not scores:
         return {}
@@ -262,7 +282,7 @@ def run_round(
     """
     started = time.perf_counter()
     locked = dict(locked or {})
-    rejected_pairs = set(rejected or ()) - set(locked.items())
+    rejected_pairs = {tuple(pair) for pair in rejected or ()} - set(locked.items())
     pool = {n.id: n for n in newcomers}
     skipped = sorted_ids(i for i, n in pool.items() if n.programme != programme.code)
     by_v = {v.id: v for v in volunteers}
@@ -350,4 +370,6 @@ def _locked_proposal(
     if locks_per_v[volunteer.id] > volunteer.free_capacity and "no_capacity" not in failed:
         failed.append("no_capacity")
     scored = score_pair(newcomer, volunteer, programme, districts, today)
-    return Proposal(newcomer.id, volunteer.id, scored.score, scored.parts, True, tuple(failed))
+    return Proposal(
+        newcomer.id, volunteer.id, scored.score, scored.parts, locked=True, failed=tuple(failed)
+    )

@@ -144,7 +144,9 @@ def explain_unmatched(
         key += hops.astype(np.int32) * np.int32(n_vol)
         key += all_cols
         key[excluded] = never
-        nearest = np.argpartition(key, k - 1, axis=1)[:, :k] if k else np.zeros((block.size, 0))
+        nearest = (
+            np.argpartition(key, k - 1, axis=1)[:, :k] if k else np.zeros((block.size, 0), np.intp)
+        )
         near_key = np.take_along_axis(key, nearest, axis=1)
         order = np.argsort(near_key, axis=1)
         nearest = np.take_along_axis(nearest, order, axis=1)

@@ -32,7 +32,7 @@ from caseapp.matching.skills import NEED_SKILLS, covering_skill
 
 # Cells per newcomer × volunteer block; bounds the temporary arrays to a few tens of MB.
 BLOCK_CELLS = 1 << 22
-NEEDS = tuple(NEED_SKILLS)
+NEEDS = tuple(NEED_SKILLS)  # one uint64 word of need bits: at most 64 need areas
 OUT_OF_REACH = 2  # value in RoundData.reach; 0 = same district, 1 = neighbouring
 
 if hasattr(np, "bitwise_count"):  # numpy >= 2.0
@@ -160,10 +160,10 @@ def encode(
 
     n_needs = [dict.fromkeys(x for x in map(norm, n.needs) if x) for n in newcomers]
     v_index = {v.id: j for j, v in enumerate(volunteers)}
-    n_count = max(1, len(volunteers))
+    stride = max(1, len(volunteers))  # as in RoundData.pair_codes
 
     def codes(pairs: Iterable[tuple[int, Hashable]]) -> np.ndarray:
-        found = [i * n_count + v_index[v] for i, v in pairs if v in v_index]
+        found = [i * stride + v_index[v] for i, v in pairs if v in v_index]
         return np.unique(np.array(found, dtype=np.int64))
 
     n_index = {n.id: i for i, n in enumerate(newcomers)}

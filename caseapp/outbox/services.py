@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +14,8 @@ from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 from caseapp.outbox.models import FAILED, QUEUED, SENDING, SENT, OutboxMessage
 from caseapp.outbox.senders import DeliveryError
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(minutes=1)
@@ -107,8 +110,10 @@ def deliver_due(now: datetime, sender, policy: RetryPolicy | None = None) -> tup
             message = db.session.get(OutboxMessage, message_id)
             try:
                 sender.send(message)
-            except DeliveryError as error:
-                message.last_error = str(error)[:500]
+            except Exception as error:  # any failure is recorded and retried, never lost
+                if not isinstance(error, DeliveryError):
+                    logger.exception("sending outbox message %s failed", message_id)
+                message.last_error = f"{type(error).__name__}: {error}"[:500]
                 if message.attempts >= policy.max_attempts:
                     message.status = FAILED
                     failed += 1

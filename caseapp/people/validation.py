@@ -28,8 +28,13 @@ def language_codes() -> frozenset[str]:
     return frozenset(c for c in Locale("en").languages if len(c) == 2 and c.isalpha())
 
 
+_PLAIN_LATIN = re.compile(r"^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF '.\-]*$")
+
+
 def is_latin(text: str) -> bool:
     """Letters must be Latin (with diacritics); spaces, hyphens and apostrophes are fine."""
+    if _PLAIN_LATIN.match(text):  # fast path for nearly every name
+        return True
     for ch in text:
         if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
             return False

@@ -30,7 +30,7 @@ from caseapp.people.validation import PersonData, format_birth, parse_birth
 from caseapp.people.vocab import CASE_STATUS, NEED_AREAS, VULNERABILITIES
 from caseapp.web import idempotency
 from caseapp.web.access import access
-from caseapp.web.pagination import paginate
+from caseapp.web.pagination import paginate_capped
 
 CASEWORK = (Role.CASEWORKER, Role.ADMIN)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -114,7 +114,7 @@ def index():
         "office_id": args.get("office", type=int),
     }
     sort = args.get("sort", "-updated")
-    page = paginate(services.case_list_query(current_user, q=q, sort=sort, **filters))
+    page = paginate_capped(services.case_list_query(current_user, q=q, sort=sort, **filters))
     items = services.rank_by_name(q, list(page.items)) if q and "sort" not in args else page.items
     offices = _office_choices()
     caseworkers = services.caseworkers_of(services.visible_office_ids(current_user))

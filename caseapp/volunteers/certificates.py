@@ -63,6 +63,15 @@ def issue_certificate(actor, volunteer: Volunteer, programme: Programme) -> Cert
     return certificate
 
 
+def revoke_certificate(actor, certificate: Certificate, now) -> None:
+    """Withdraw a certificate: the public check then says it is no longer valid."""
+    if certificate.revoked_at is not None:
+        return
+    certificate.revoked_at = now
+    db.session.flush()
+    audit.record(actor, "revoke", "volunteer_certificate", certificate.id)
+
+
 def find_by_code(code: str | None) -> Certificate | None:
     code = normalise_code(code)
     if code is None:

@@ -28,5 +28,16 @@ def remind_trainings_command(send):
         click.echo(f"sent {sent}, failed {failed}")
 
 
+@volunteers_cli.command("purge-unconfirmed")
+@with_appcontext
+def purge_unconfirmed_command():
+    """Delete sign-ups never confirmed within the link's lifetime (run daily)."""
+    from caseapp.volunteers.services import purge_unconfirmed
+
+    removed = purge_unconfirmed(utcnow())
+    db.session.commit()
+    click.echo(f"removed {removed} unconfirmed sign-ups")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(volunteers_cli)

@@ -15,7 +15,7 @@ from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
 from caseapp.offices.models import District
-from caseapp.volunteers import services, trainings
+from caseapp.volunteers import certificates, services, trainings
 from caseapp.volunteers.blueprint import bp
 from caseapp.volunteers.forms import (
     ConfirmForm,
@@ -335,6 +335,17 @@ def good_conduct(volunteer_id: int):
     return _detail(_get(Volunteer, volunteer_id), conduct_form=form, status=400)
 
 
+@bp.post("/coordination/certificates/<int:certificate_id>/revoke")
+@access(*COORDINATION)
+def revoke_certificate(certificate_id: int):
+    certificate = _get(Certificate, certificate_id)
+    if ConfirmForm().validate_on_submit():
+        certificates.revoke_certificate(current_user, certificate, utcnow())
+        db.session.commit()
+        flash(_("The certificate has been withdrawn."), "success")
+    return redirect(url_for("volunteers.detail", volunteer_id=certificate.volunteer_id))
+
+
 # --- trainings ------------------------------------------------------------------------------
 
 
@@ -499,7 +510,7 @@ def training_register(training_id: int):
     if form.validate_on_submit():
         volunteer = _get(Volunteer, form.volunteer.data)
         try:
-            trainings.register(current_user, volunteer, training, utcnow())
+            trainings.register(current_user, volunteer, training, utcnow(), walk_in=True)
         except ValidationFailed as error:
             db.session.rollback()
             for messages in error.errors.values():

@@ -81,7 +81,7 @@ class ProfileForm(VersionedForm):
             NumberRange(
                 min=MIN_CAPACITY,
                 max=MAX_CAPACITY,
-                message=_l("You can take between %(min)s and %(max)s newcomers."),
+                message=_l("You can take between %(min)d and %(max)d newcomers."),
             ),
         ],
         render_kw={**NUMBER, "min": MIN_CAPACITY, "max": MAX_CAPACITY},

@@ -132,6 +132,7 @@ AUDIT_ACTIONS = {
     "issue_certificate": _l("certificate issued"),
     "log_hours": _l("hours logged"),
     "print": _l("printed"),
+    "revoke": _l("withdrawn"),
 }
 
 

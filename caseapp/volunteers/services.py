@@ -338,8 +338,9 @@ def signup(data: SignupData, *, secret: str, today: date | None = None) -> Volun
     db.session.add(volunteer)
     _apply_profile(volunteer, data)
     db.session.flush()
+    # The visitor is not signed in: the public sign-up has no actor.
     audit.record(
-        user,
+        None,
         "signup",
         "volunteer",
         volunteer.id,
@@ -366,6 +367,23 @@ def confirm_email(token: str, *, secret: str) -> Volunteer:
         db.session.flush()
         audit.record(volunteer.user, "confirm_email", "volunteer", volunteer.id)
     return volunteer
+
+
+def purge_unconfirmed(now: datetime) -> int:
+    """Delete sign-ups whose address was never confirmed and whose link has expired."""
+    stale = db.session.scalars(
+        select(Volunteer).where(
+            Volunteer.email_confirmed_at.is_(None),
+            Volunteer.created_at < now - CONFIRM_MAX_AGE,
+        )
+    ).all()
+    for volunteer in stale:
+        user = volunteer.user
+        db.session.delete(volunteer)
+        if not user.active and user.role_set == {Role.VOLUNTEER}:
+            db.session.delete(user)
+    db.session.flush()
+    return len(stale)
 
 
 def _language_codes() -> set[str]:

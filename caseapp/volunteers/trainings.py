@@ -119,8 +119,11 @@ def open_trainings_for(volunteer: Volunteer, now: datetime) -> list[Training]:
     )
 
 
-def register(actor, volunteer: Volunteer, training: Training, now: datetime) -> None:
-    if training.starts_at <= now:
+def register(
+    actor, volunteer: Volunteer, training: Training, now: datetime, *, walk_in: bool = False
+) -> None:
+    """Register for a future training; coordinators may add walk-ins to past ones (walk_in)."""
+    if training.starts_at <= now and not walk_in:
         raise ValidationFailed({"training": _("This training has already taken place.")})
     if any(r.volunteer_id == volunteer.id for r in training.registrations):
         return

@@ -71,7 +71,7 @@ def _client_ip() -> str:
 @public
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("volunteers.me"))
+        return redirect(url_for("dashboard.home"))
     programmes = services.offered_programmes()
     form = SignupForm(
         district_choices=district_choices(), programme_choices=programme_choices(programmes)

@@ -1,4 +1,4 @@
-"""volunteers
+"""volunteers: programmes, profiles, applications, trainings, certificates, hours; outbox
 
 Revision ID: 19ea763314ee
 Revises: 107d036a4d8b

@@ -285,3 +285,27 @@ def test_reminder_cli_renders_in_the_volunteers_language_without_a_request(app, 
         assert reminder.language == "ar"
         assert "مرحبًا، Karim" in reminder.body_text
         assert "/volunteer/me" in reminder.body_text
+
+
+def test_unconfirmed_signups_are_purged_after_the_link_expired(app, ctx, make_user):
+    programme_id = make_programme()
+    services.signup(_signup(programme_id), secret=SECRET)
+    kept = services.signup(_signup(programme_id, email="kept@example.org"), secret=SECRET)
+    services.confirm_email(services.confirmation_token(kept, SECRET), secret=SECRET)
+    db.session.commit()
+    assert services.purge_unconfirmed(datetime.now(UTC)) == 0
+    assert services.purge_unconfirmed(datetime.now(UTC) + timedelta(days=4)) == 1
+    db.session.commit()
+    emails = set(db.session.scalars(select(User.email)))
+    assert emails == {"kept@example.org"}
+
+
+def test_coordinator_can_add_a_walk_in_to_a_past_training(app, ctx, make_user):
+    user, volunteer, application = _approved(app, make_user)
+    services.approve(None, application, TODAY)
+    now = datetime.now(UTC)
+    past = add_training([application.programme_id], now - timedelta(hours=2))
+    assert "training" in _errors(lambda: trainings.register(user, volunteer, past, now))
+    trainings.register(None, volunteer, past, now, walk_in=True)
+    [certificate] = trainings.record_attendance(None, past, {volunteer.id}, now)
+    assert certificate.volunteer_id == volunteer.id

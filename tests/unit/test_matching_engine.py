@@ -171,7 +171,7 @@ def test_same_input_in_any_order_gives_the_same_result(seed):
 def test_all_ties_match_as_many_as_capacity_allows_deterministically():
     scores = {(n, "a"): 1 for n in range(4)}
     result = assign(scores, {"a": 2})
-    assert len(result) == 2
+    assert result == {0: "a", 1: "a"}
     assert assign(dict(reversed(scores.items())), {"a": 2}) == result
 
 
@@ -199,3 +199,18 @@ def test_engine_imports_neither_flask_nor_sqlalchemy():
         "sys.exit(str(bad) if bad else 0)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_ties_prefer_lower_newcomer_ids():
+    scores = {(n, "a"): 1 for n in (5, 3, 9, 4)}
+    assert assign(scores, {"a": 2}) == {3: "a", 4: "a"}
+    # Equal totals either way: 1 with b and 2 with a, or 3 with a; lower ids win.
+    scores = {(1, "b"): 1, (2, "a"): 1, (3, "a"): 2}
+    assert assign(scores, {"a": 1, "b": 1}) == {1: "b", 3: "a"}
+    scores = {("x", "a"): 2, ("y", "a"): 1, ("y", "b"): 1, ("z", "b"): 2}
+    assert assign(scores, {"a": 1, "b": 1}) == {"x": "a", "z": "b"}
+
+
+def test_large_scores_keep_the_optimum_when_the_tie_break_must_coarsen():
+    scores = {(1, "a"): 4e8, (1, "b"): 3e8, (2, "a"): 3.5e8}
+    assert assign(scores, {"a": 1, "b": 1}) == {1: "b", 2: "a"}

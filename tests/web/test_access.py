@@ -88,6 +88,7 @@ EXPECTED: dict[str, object] = {
     "volunteers.attendance": COORDINATION,
     "volunteers.training_register": COORDINATION,
     "volunteers.thanks": COORDINATION,
+    "volunteers.revoke_certificate": COORDINATION,
 }
 
 # Endpoints on one office's records: users who have the role but not the office get 404.

@@ -643,3 +643,16 @@ def test_volunteer_sees_and_saves_own_profile(app, world):
     assert actions.post("/volunteer/profile", form).status_code == 302
     with app.app_context():
         assert db.session.get(Volunteer, ids["volunteer_profile_id"]).capacity == 5
+
+
+def test_withdrawn_certificate_no_longer_verifies(app, world):
+    ids = volunteer_records(app, world["volunteer"])
+    with app.app_context():
+        code = db.session.get(Certificate, ids["certificate_id"]).code
+    coordinator = Actions(app.test_client())
+    coordinator.login(world["coordinator"])
+    response = coordinator.post(f"/coordination/certificates/{ids['certificate_id']}/revoke", {})
+    assert response.status_code == 302
+    page = app.test_client().get(f"/certificates/verify?code={code}&lang=en").get_data(as_text=True)
+    assert "withdrawn and is no longer valid" in page
+    assert "This certificate is valid." not in page

@@ -10,9 +10,9 @@ Design (recall first, without keys that return a tenth of the table):
   of up to five names are used, a missing middle name.
 * Neighbouring given names are joined once more (Ahmad Shah / Ahmadshah).
 * One-letter typos: the pair of the first name and each family name also appears with one
-  consonant of either side deleted ("n:hs|mhmt" from Hassan/Hasam), the deletion
-  neighbourhood of the skeleton. Short skeletons (Ali → "al") get no deletions, they would
-  match half the alphabet.
+  consonant of either side deleted (Barakat/Barakar: "n:brk|hmz"), or for three-consonant
+  skeletons replaced by "?" (Hasan/Hasam: "n:hs?|mhmt"). Two-consonant skeletons
+  (Ali → "al") get neither, they would match half the alphabet.
 * The name in original script gives its own pairs in the same key space, so records whose
   Latin renderings differ, or a query typed in Arabic, still meet.
 * A person with a single name gets the single-name key "n:<skeleton>"; it is the only key
@@ -31,7 +31,7 @@ from caseapp.people.namematch.script import tokenise
 
 _MAX_TOKENS = 5
 _MAX_SKELETON = 18
-_MIN_DELETION_LENGTH = 3
+_MIN_TYPO_LENGTH = 3
 
 
 def _pair(a: str, b: str) -> str:
@@ -39,15 +39,22 @@ def _pair(a: str, b: str) -> str:
     return f"n:{a}|{b}" if a <= b else f"n:{b}|{a}"
 
 
-def _deletions(skeleton: str) -> set[str]:
-    if len(skeleton) < _MIN_DELETION_LENGTH:
-        return set()
-    return {skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton))}
+def _neighbours(skeleton: str) -> set[str]:
+    """Skeletons one consonant away: deletions, or for three consonants a wildcard ("h?n").
+
+    Deleting from a three-consonant skeleton leaves two letters ("hs"), shared by too many
+    names; substitutions are the common typing error there, insertions make it four long.
+    """
+    if len(skeleton) == _MIN_TYPO_LENGTH:
+        return {skeleton[:i] + "?" + skeleton[i + 1 :] for i in range(len(skeleton))}
+    if len(skeleton) > _MIN_TYPO_LENGTH:
+        return {skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton))}
+    return set()
 
 
 def _typo_keys(anchor: str, other: str) -> set[str]:
-    keys = {_pair(anchor, d) for d in _deletions(other)}
-    keys.update(_pair(d, other) for d in _deletions(anchor))
+    keys = {_pair(anchor, d) for d in _neighbours(other)}
+    keys.update(_pair(d, other) for d in _neighbours(anchor))
     return keys
 
 

@@ -193,11 +193,11 @@ def _relation(a: str, b: str) -> float:
     return OSA.normalized_similarity(ca, cb)
 
 
-@lru_cache(maxsize=262144)
 def _similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    arabic_a, arabic_b = is_arabic(a), is_arabic(b)
+    # Normalised tokens are in one script each; Arabic letters sort after Latin ones.
+    arabic_a, arabic_b = a[0] >= "\u0600" and is_arabic(a), b[0] >= "\u0600" and is_arabic(b)
     if arabic_a and arabic_b:
         # Arabic script spells long vowels, so any difference is more telling than in Latin.
         return max(0.0, OSA.normalized_similarity(a, b) - 0.1)
@@ -215,6 +215,17 @@ def _similarity(a: str, b: str) -> float:
     return sim
 
 
+_SIMILARITIES: dict[tuple[str, str], float] = {}
+_MAX_CACHED = 1_000_000
+
+
 def token_similarity(a: str, b: str) -> float:
     """0..1 for two normalised tokens: 1 same, ~0.95 variant, ~0.85 typo, below 0.8 different."""
-    return _similarity(a, b) if a <= b else _similarity(b, a)
+    key = (a, b) if a <= b else (b, a)
+    sim = _SIMILARITIES.get(key)
+    if sim is None:
+        # A plain dict beats lru_cache in the scan's inner loop; names repeat a lot.
+        if len(_SIMILARITIES) >= _MAX_CACHED:
+            _SIMILARITIES.clear()
+        sim = _SIMILARITIES[key] = _similarity(*key)
+    return sim

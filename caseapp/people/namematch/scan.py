@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from caseapp.people.namematch.keys import keys_for_tokens, query_tokens
 from caseapp.people.namematch.phonetic import token_similarity
 from caseapp.people.namematch.scoring import (
+    DIFFERENT_DATE,
     DUPLICATE_THRESHOLD,
     TOKEN_MATCH,
     Comparison,
     PersonFacts,
     Prepared,
+    birth_evidence,
     compare_prepared,
-    dates_rule_out,
     prepare,
     prepare_cached,
 )
@@ -62,10 +63,11 @@ def find_duplicates(
         candidates += len(others)
         for j in others:
             other = people[j]
-            if dates_rule_out(person, other):
-                continue
+            birth = birth_evidence(person, other)
+            if birth[0] <= DIFFERENT_DATE:
+                continue  # see `dates_rule_out`
             scored += 1
-            comparison = compare_prepared(person, other)
+            comparison = compare_prepared(person, other, birth)
             if comparison.score >= DUPLICATE_THRESHOLD:
                 low, high = sorted((person.id, other.id))
                 found.append((low, high, comparison))

@@ -22,21 +22,24 @@ _BASE = 0.5
 _SAME_DATE = 3.0
 _SAME_YEAR = 1.2
 _CLOSE_YEAR = -0.6
-_DIFFERENT_DATE = -4.0
+DIFFERENT_DATE = -4.0
 _FAR_YEARS = -6.0
 _NO_DATE = -0.3
 _VARIANT = -0.15
 _WEAK_VARIANT = -0.5
-_MISSING_NAME = -0.9
+_MISSING_NAME = -0.7
 _SWAPPED = -0.3
 _THREE_NAMES = 0.4
 _SINGLE_NAME = -1.0
+_SCRIPT_ONLY = -0.8
 _DIFFERENT_NAME = -6.0
 _SAME_SEX = 0.2
 _DIFFERENT_SEX = -2.0
 _ORIGINAL_MATCH = 1.0
 _ORIGINAL_MISMATCH = -1.5
 _INCOMPATIBLE_CAP = 0.2
+# Latin names that disagree only in spelling, not by a name missing on one side.
+_SPELLING_FAILURES = {("different_given_name",), ("different_family_name",)}
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,10 @@ def birth_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
     if full_a and full_b:
         if gap == 0 and (a.month, a.day) == (b.month, b.day):
             return _SAME_DATE, ("same_birth_date",)
-        return _DIFFERENT_DATE, ("different_birth_date",)
+        return DIFFERENT_DATE, ("different_birth_date",)
     known_months = a.month is not None and b.month is not None
     if known_months and not (placeholder_a or placeholder_b) and a.month != b.month and gap == 0:
-        return _DIFFERENT_DATE, ("different_birth_date",)
+        return DIFFERENT_DATE, ("different_birth_date",)
     vague = ("placeholder_birth_date",) if placeholder_a or placeholder_b else ()
     if a.month is None or b.month is None:
         vague += ("birth_year_only",)
@@ -134,27 +137,38 @@ def dates_rule_out(a: Prepared, b: Prepared) -> bool:
     The best the other evidence can add is name +0.4, sex +0.2, original script +1.0; with the
     base 0.5 and a different date (-4.0) that is a logit of -1.9, a score of 0.13.
     """
-    return birth_evidence(a, b)[0] <= _DIFFERENT_DATE
+    return birth_evidence(a, b)[0] <= DIFFERENT_DATE
 
 
 def _merge_joined(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     """Join neighbours written as one name on the other side: Ahmad Shah / Ahmadshah."""
     for i in range(len(tokens) - 1):
         joined = tokens[i] + tokens[i + 1]
-        if any(token_similarity(joined, t) >= 0.95 for t in other):
+        # Only same-looking candidates are scored: most pairs reach here with different names.
+        similar = [t for t in other if t[:2] == joined[:2] and len(t) >= len(joined) - 3]
+        if any(token_similarity(joined, t) >= 0.95 for t in similar):
             return (*tokens[:i], joined, *tokens[i + 2 :])
     return tokens
 
 
-def _align(ta, tb, ga: int, gb: int) -> dict[int, tuple[int, float]]:
-    """Greedy one-to-one token matching, preferring the same field and position on ties."""
-    candidates = []
-    for i, x in enumerate(ta):
-        for j, y in enumerate(tb):
-            sim = token_similarity(x, y)
-            if sim >= TOKEN_MATCH:
-                tie = 0.002 * ((i < ga) == (j < gb)) + 0.001 * (i == j)
-                candidates.append((sim + tie, sim, i, j))
+def _align(ta, tb, ga: int, gb: int) -> dict[int, tuple[int, float]] | None:
+    """Greedy one-to-one token matching, preferring the same field and position on ties.
+
+    None when the first name of either side has no counterpart: a son who carries his
+    father's name as a middle name, or a brother who shares it, never passes.
+    """
+    first = [token_similarity(ta[0], y) for y in tb]
+    if max(first) < TOKEN_MATCH:
+        return None
+    rows = [first] + [[token_similarity(x, y) for y in tb] for x in ta[1:]]
+    if max(row[0] for row in rows) < TOKEN_MATCH:
+        return None
+    candidates = [
+        (sim + 0.002 * ((i < ga) == (j < gb)) + 0.001 * (i == j), sim, i, j)
+        for i, row in enumerate(rows)
+        for j, sim in enumerate(row)
+        if sim >= TOKEN_MATCH
+    ]
     candidates.sort(reverse=True)
     matched: dict[int, tuple[int, float]] = {}
     used_b: set[int] = set()
@@ -162,24 +176,14 @@ def _align(ta, tb, ga: int, gb: int) -> dict[int, tuple[int, float]]:
         if i not in matched and j not in used_b:
             matched[i] = (j, sim)
             used_b.add(j)
-    return matched
+    return matched if 0 in matched and 0 in used_b else None
 
 
-def name_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
-    ta, tb, ga, gb = a.tokens, b.tokens, a.n_given, b.n_given
-    if not ta or not tb:
-        return _DIFFERENT_NAME, ("no_name",)
-    if len(ta) != len(tb):
-        merged_a, merged_b = _merge_joined(ta, tb), _merge_joined(tb, ta)
-        ga -= len(ta) - len(merged_a)
-        gb -= len(tb) - len(merged_b)
-        ta, tb = merged_a, merged_b
+def _name_terms(ta, tb, ga: int, gb: int) -> tuple[float, tuple[str, ...]]:
     matched = _align(ta, tb, ga, gb)
-    matched_b = {j: i for i, (j, _) in matched.items()}
-    # The first name of each side must be one of the other's names: a son who carries his
-    # father's name as a middle name, or a brother who shares it, never passes.
-    if 0 not in matched or 0 not in matched_b:
+    if matched is None:
         return _DIFFERENT_NAME, ("different_given_name",)
+    matched_b = {j for j, _ in matched.values()}
     missing_a = [i for i in range(len(ta)) if i not in matched]
     missing_b = [j for j in range(len(tb)) if j not in matched_b]
     if missing_a and missing_b:
@@ -196,23 +200,36 @@ def name_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
     for sim in sims:
         term += 0.0 if sim == 1.0 else _VARIANT if sim >= 0.9 else _WEAK_VARIANT
     swapped = matched[0][0] != 0
-    missing = missing_a or missing_b
-    if not swapped and not missing and min(sims) == 1.0 and ga == gb:
+    if not swapped and not missing_a and not missing_b and min(sims) == 1.0 and ga == gb:
         reasons.append("same_name")
     if min(sims) < 1.0:
         reasons.append("name_variant")
     if swapped:
         term += _SWAPPED
         reasons.append("swapped_names")
-    if missing:
-        term += _MISSING_NAME * len(missing)
-        gaps = missing_a and [i >= ga for i in missing_a] or [j >= gb for j in missing_b]
-        reasons.append("missing_family_name" if any(gaps) else "missing_middle_name")
+    if missing_a or missing_b:
+        term += _MISSING_NAME * (len(missing_a) + len(missing_b))
+        family_gap = any(i >= ga for i in missing_a) or any(j >= gb for j in missing_b)
+        reasons.append("missing_family_name" if family_gap else "missing_middle_name")
     if len(matched) >= 3:
         term += _THREE_NAMES
     if single:
         term += _SINGLE_NAME
     return term, tuple(reasons)
+
+
+def name_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
+    ta, tb = a.tokens, b.tokens
+    if not ta or not tb:
+        return _DIFFERENT_NAME, ("no_name",)
+    result = _name_terms(ta, tb, a.n_given, b.n_given)
+    if result[0] == _DIFFERENT_NAME and len(ta) != len(tb):
+        merged_a, merged_b = _merge_joined(ta, tb), _merge_joined(tb, ta)
+        if (merged_a, merged_b) != (ta, tb):
+            ga = a.n_given - (len(ta) - len(merged_a))
+            gb = b.n_given - (len(tb) - len(merged_b))
+            result = _name_terms(merged_a, merged_b, ga, gb)
+    return result
 
 
 def original_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
@@ -230,13 +247,15 @@ def original_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]
     return 0.0, ()
 
 
-def compare_prepared(a: Prepared, b: Prepared) -> Comparison:
-    birth, birth_reasons = birth_evidence(a, b)
+def compare_prepared(
+    a: Prepared, b: Prepared, birth: tuple[float, tuple[str, ...]] | None = None
+) -> Comparison:
+    birth, birth_reasons = birth or birth_evidence(a, b)
     name, name_reasons = name_evidence(a, b)
     original, original_reasons = original_evidence(a, b)
-    if name == _DIFFERENT_NAME and original == _ORIGINAL_MATCH:
-        # Latin renderings too far apart (Xebat/Khabat) but the same name in Arabic script.
-        name, name_reasons = _SWAPPED, ()
+    if original == _ORIGINAL_MATCH and name_reasons in _SPELLING_FAILURES:
+        # Latin renderings too far apart (Diaa/Ziya) but the same name in Arabic script.
+        name, name_reasons = _SCRIPT_ONLY, ()
     sex, sex_reasons = 0.0, ()
     if a.sex and b.sex:
         if a.sex == b.sex:
