@@ -58,10 +58,11 @@ def _sparse_rows(codes: np.ndarray, n_vol: int, rows: np.ndarray) -> dict[int, n
     """Volunteer columns per newcomer row for pair codes n*V+v (do-not-rematch, rejected)."""
     if codes.size == 0:
         return {}
-    n, v = np.divmod(codes, n_vol)
+    n, v = np.divmod(codes, n_vol)  # codes are sorted, so n is too
     keep = np.isin(n, rows)
     n, v = n[keep], v[keep]
-    return {int(r): v[n == r] for r in np.unique(n)}
+    found, starts = np.unique(n, return_index=True)
+    return dict(zip(found.tolist(), np.split(v, starts[1:]), strict=True))
 
 
 def explain_unmatched(

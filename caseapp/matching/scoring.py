@@ -144,14 +144,20 @@ class Weights:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Programme:
+    """What a round needs to know about a programme (its kind or code, rules and weights)."""
+
     code: str
     requires_good_conduct: bool = False
     weights: Weights = field(default_factory=Weights)
-    min_language_level: str = "A2"
+    min_language_level: str = "A2"  # both must speak a shared language at least this well
+
+    def __post_init__(self) -> None:
+        if not level_rank(self.min_language_level):
+            raise ValueError(f"unknown language level {self.min_language_level!r}")
 
     @property
     def min_rank(self) -> int:
-        return level_rank(self.min_language_level) or 1
+        return level_rank(self.min_language_level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +206,8 @@ class NewcomerProfile:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VolunteerProfile:
+    """A volunteer as a round sees them; capacity counts newcomers, not hours."""
+
     id: Hashable
     languages: Mapping[str, str]
     district: str

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 
 from sqlalchemy import Select, delete, exists, func, select
-from sqlalchemy.orm import contains_eager, noload
+from sqlalchemy.orm import contains_eager, lazyload
 
 from caseapp.audit import services as audit
 from caseapp.auth.models import User
@@ -356,14 +356,14 @@ def case_list_query(
     stmt = _scope(
         select(Person)
         .join(Case, Case.person_id == Person.id)
-        # One query for the page: the case comes with the join, the rest is not shown in lists.
+        # One query for the page: the case comes with the join; what lists do not show is not loaded.
         .options(
             contains_eager(Person.case).joinedload(Case.caseworker),
-            contains_eager(Person.case).noload(Case.need_rows),
-            contains_eager(Person.case).noload(Case.vulnerability_rows),
-            contains_eager(Person.case).noload(Case.office),
-            noload(Person.district),
-            noload(Person.office),
+            contains_eager(Person.case).lazyload(Case.need_rows),
+            contains_eager(Person.case).lazyload(Case.vulnerability_rows),
+            contains_eager(Person.case).lazyload(Case.office),
+            lazyload(Person.district),
+            lazyload(Person.office),
         ),
         actor,
     )

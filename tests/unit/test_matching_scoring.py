@@ -258,6 +258,8 @@ def test_weights_must_be_finite_and_not_negative():
         Weights(distance=-1)
     with pytest.raises(ValueError):
         Weights(age=float("nan"))
+    with pytest.raises(ValueError):
+        Programme(code="mentor", min_language_level="Z9")
 
 
 # --- the vectorised round agrees with the scalar functions ------------------------------
@@ -460,6 +462,15 @@ def test_rejected_pairs_are_never_proposed_again():
     assert only.proposals == []
     assert only.unmatched[0].reason.code == "no_candidate_excluded"
     assert only.unmatched[0].near_misses == ()  # a rejected volunteer is not suggested
+    assert only.unmatched[0].blocked_by == {"rejected": 1}
+    ended = run_round(
+        [make_newcomer(id=1, do_not_match_ids=frozenset({"v1"}))],
+        volunteers,
+        MENTOR,
+        DISTRICTS,
+        TODAY,
+    )
+    assert [(p.newcomer_id, p.volunteer_id) for p in ended.proposals] == [(1, "v2")]
 
 
 def test_a_programme_without_trained_volunteers_leaves_everyone_unmatched_with_a_reason():

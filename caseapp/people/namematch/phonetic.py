@@ -18,10 +18,12 @@ from rapidfuzz.distance import OSA
 
 from caseapp.people.namematch.script import is_arabic, tokenise
 
-# Forms no rule would bring together: Turkish Mehmet and Syrian passport abbreviations.
+# Forms no rule would bring together: Turkish Mehmet, Syrian passport abbreviations, and
+# Ukrainian h for Russian g in names often written the Russian way (Olha/Olga, Ihor/Igor).
 _ALIASES = {
     "mehmet": "muhammad", "mehmed": "muhammad", "mhd": "muhammad", "mohd": "muhammad",
-    "muhd": "muhammad", "mohd.": "muhammad", "md": "muhammad",
+    "muhd": "muhammad", "md": "muhammad", "olha": "olga", "oleh": "oleg", "ihor": "igor",
+    "halyna": "galina", "bohdan": "bogdan", "hlib": "gleb",
 }  # fmt: skip
 
 # Arabic script has no short vowels; letters become pseudo-Latin that the Latin rules read.
@@ -38,12 +40,12 @@ _ARABIC_TO_LATIN = str.maketrans(
 _GLUED_ARTICLE = re.compile(r"^(?:al|el)(?=[b-df-hj-np-tv-z][a-z]{3})")
 # Abd + article in any spelling: Abdulrahman, Abdelrahman, Abdurrahman, Abd al-Rahman.
 _ABD = re.compile(r"^abd(?:[aeiou]?l|[aeiou])?(?=[a-z]{2})")
-_DIGRAPH = re.compile(r"tsch|dsch|sch|zh|sh|ch|kh|gh|ph|th|dh|ck|ts|tz|dj|x|q|c|j|p")
+_DIGRAPH = re.compile(r"tsch|dsch|sch|zh|sh|ch|kh|gh|ph|th|dh|ck|ts|tz|x|q|c|j|p")
 # German (Chaled, Schami, Tschelik), English and French renderings share one class each.
 _DIGRAPH_CLASS = {
     "tsch": "h", "dsch": "j", "sch": "s", "zh": "s", "sh": "s", "ch": "h", "kh": "h",
-    "gh": "g", "ph": "f", "th": "s", "dh": "d", "ck": "k", "ts": "z", "tz": "z", "dj": "j",
-    "x": "ks", "q": "k", "c": "k", "j": "y", "p": "b",
+    "gh": "g", "ph": "f", "th": "s", "dh": "d", "ck": "k", "ts": "z", "tz": "z", "x": "ks",
+    "q": "k", "c": "k", "j": "y", "p": "b",
 }  # fmt: skip
 _ARABIC_VOWEL_W = re.compile(r"(?<=.)w(?!a)")
 _VOWELS = frozenset("aeiou")
@@ -56,8 +58,11 @@ def _classes(token: str) -> str:
         # yā' inside a word are long vowels unless a long a follows (Marwan, Ziyad).
         token = token[:-1] + "a" if token.endswith("ه") and len(token) > 2 else token
         token = _ARABIC_VOWEL_W.sub("u", token.translate(_ARABIC_TO_LATIN))
-    if token.startswith("x"):
-        token = "kh" + token[1:]  # Kurmanji x is kh (Xelîl = Khalil); inside a word x is ks
+    if token.startswith("x") or token.endswith("x"):
+        # Kurmanji x is kh (Xelîl = Khalil, Şêx = Sheikh); inside a word x is ks (Olexandr).
+        token = "kh" + token[1:] if token[0] == "x" else token[:-1] + "kh"
+    if len(token) >= 6 and token.endswith("eh"):
+        token = token[:-1]  # Persian feminine -eh is Arabic -a: Sakineh, Fatemeh, Hamideh
     if token.endswith("llah"):
         token = token[:-1]
     token = _GLUED_ARTICLE.sub("", token)

@@ -27,7 +27,8 @@ _FAR_YEARS = -6.0
 _NO_DATE = -0.3
 _VARIANT = -0.15
 _WEAK_VARIANT = -0.5
-_MISSING_NAME = -0.7
+_MISSING_NAME = -0.9
+_MISSING_FAMILY_NAME = -1.2
 _SWAPPED = -0.3
 _THREE_NAMES = 0.4
 _SINGLE_NAME = -1.0
@@ -35,7 +36,7 @@ _SCRIPT_ONLY = -0.8
 _DIFFERENT_NAME = -6.0
 _SAME_SEX = 0.2
 _DIFFERENT_SEX = -2.0
-_ORIGINAL_MATCH = 1.0
+_ORIGINAL_MATCH = 0.5  # mostly repeats what the Latin names say
 _ORIGINAL_MISMATCH = -1.5
 _INCOMPATIBLE_CAP = 0.2
 # Latin names that disagree only in spelling, not by a name missing on one side.
@@ -134,8 +135,8 @@ def birth_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
 def dates_rule_out(a: Prepared, b: Prepared) -> bool:
     """True when the birth dates alone keep the pair below the threshold, whatever the names.
 
-    The best the other evidence can add is name +0.4, sex +0.2, original script +1.0; with the
-    base 0.5 and a different date (-4.0) that is a logit of -1.9, a score of 0.13.
+    The best the other evidence can add is name +0.4, sex +0.2, original script +0.5; with the
+    base 0.5 and a different date (-4.0) that is a logit of -2.4, a score of 0.08.
     """
     return birth_evidence(a, b)[0] <= DIFFERENT_DATE
 
@@ -193,7 +194,7 @@ def _name_terms(ta, tb, ga: int, gb: int) -> tuple[float, tuple[str, ...]]:
         )
     single = len(ta) == 1 and len(tb) == 1
     if len(matched) < 2 and not single:
-        return _DIFFERENT_NAME, ("different_family_name",)
+        return _DIFFERENT_NAME, ("one_shared_name",)
 
     term, reasons = 0.0, []
     sims = [sim for _, sim in matched.values()]
@@ -208,8 +209,10 @@ def _name_terms(ta, tb, ga: int, gb: int) -> tuple[float, tuple[str, ...]]:
         term += _SWAPPED
         reasons.append("swapped_names")
     if missing_a or missing_b:
-        term += _MISSING_NAME * (len(missing_a) + len(missing_b))
         family_gap = any(i >= ga for i in missing_a) or any(j >= gb for j in missing_b)
+        term += (_MISSING_FAMILY_NAME if family_gap else _MISSING_NAME) * (
+            len(missing_a) + len(missing_b)
+        )
         reasons.append("missing_family_name" if family_gap else "missing_middle_name")
     if len(matched) >= 3:
         term += _THREE_NAMES
