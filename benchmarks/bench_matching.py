@@ -232,6 +232,21 @@ def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:
     if max_candidates is None:
         n, v = features.candidate_pairs(data)
         gain = engine.to_gain(features.score_pairs(data, n, v, PROGRAMME))
+        if n.size < 20_000_000:
+            steps = cpu_medians(
+                {
+                    "candidates": lambda: features.candidate_pairs(
+                        features.encode(queue, vols, PROGRAMME, grid, TODAY, {}, set())
+                    ),
+                    "score": lambda: features.score_pairs(data, n, v, PROGRAMME),
+                    "solve": lambda: engine.solve_pairs(n, v, gain, data.v_free, len(queue)),
+                },
+                runs,
+            )
+            split = ", ".join(f"{k} {t:.2f} s" for k, t in steps.items())
+            print(
+                f"  CPU time per step (median of {runs}): {split}; sum {sum(steps.values()):.2f} s"
+            )
     else:
         n, v, gain, _, _ = pruning.pruned_candidates(
             data, PROGRAMME, max_candidates, engine.to_gain

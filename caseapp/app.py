@@ -63,6 +63,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.cli.add_command(people_cli)
     register_volunteers_cli(app)
+    from caseapp.referrals.cli import referrals_cli
+
+    app.cli.add_command(referrals_cli)
+    from caseapp.appointments.cli import register_cli as register_reminders_cli
+
+    register_reminders_cli(app)
     return app
 
 
@@ -120,11 +126,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from caseapp.appointments.blueprint import bp as appointments_bp
     from caseapp.audit.blueprint import bp as audit_bp
     from caseapp.auth.blueprint import bp as auth_bp
     from caseapp.dashboard.blueprint import bp as dashboard_bp
     from caseapp.offices.blueprint import bp as offices_bp
     from caseapp.people.blueprint import bp as people_bp
+    from caseapp.portal.blueprint import bp as portal_bp
+    from caseapp.referrals.blueprint import bp as referrals_bp
+    from caseapp.referrals.blueprint import directory_bp
     from caseapp.users.blueprint import bp as users_bp
     from caseapp.volunteers.blueprint import bp as volunteers_bp
     from caseapp.web.health import bp as health_bp
@@ -138,6 +148,10 @@ def _register_blueprints(app: Flask) -> None:
         volunteers_bp,
         health_bp,
         people_bp,
+        referrals_bp,
+        directory_bp,
+        appointments_bp,
+        portal_bp,
     ):
         app.register_blueprint(bp)
 
@@ -180,5 +194,11 @@ def _register_template_helpers(app: Flask) -> None:
     from caseapp.people import templating as people_templating
 
     people_templating.init_app(app)
+    from caseapp.appointments import templating as appointments_templating
+
+    appointments_templating.init_app(app)
+    from caseapp.referrals import templating as referrals_templating
+
+    referrals_templating.init_app(app)
     app.jinja_env.globals["lotse_version"] = __version__
     app.jinja_env.globals["current_user"] = current_user

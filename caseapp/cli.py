@@ -71,6 +71,14 @@ def seed_demo_command():
     click.echo(f"  {'E-MAIL'.ljust(width)}  {'ROLE':<12}  OFFICE")
     for email, role, office in logins:
         click.echo(f"  {email.ljust(width)}  {role:<12}  {office}")
+    from caseapp.appointments.demo import portal_demo_login
+
+    portal = portal_demo_login()
+    db.session.commit()
+    if portal:
+        click.echo("")
+        click.echo("Newcomer portal (/portal/login), a new code on every run:")
+        click.echo(f"  case number {portal[0]}  access code {portal[1]}")
 
 
 def _pybabel(*args: str) -> None:

@@ -77,6 +77,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CERTIFICATE_CHECKS_PER_IP_PER_HOUR": _int(
             "CASEAPP_CERTIFICATE_CHECKS_PER_IP_PER_HOUR", 30
         ),
+        # Appointments: reminder lead times in hours, SMS gateway, newcomer portal access codes.
+        "REMINDER_LEAD_HOURS": os.environ.get("CASEAPP_REMINDER_LEAD_HOURS", "48,2"),
+        "SMS_GATEWAY": os.environ.get("CASEAPP_SMS_GATEWAY", "log"),
+        "SMS_EMAIL_DOMAIN": os.environ.get("CASEAPP_SMS_EMAIL_DOMAIN", ""),
+        "PORTAL_CODE_VALID_DAYS": _int("CASEAPP_PORTAL_CODE_VALID_DAYS", 90),
+        "PORTAL_MAX_FAILURES_PER_CASE": _int("CASEAPP_PORTAL_MAX_FAILURES_PER_CASE", 5),
+        "PORTAL_MAX_FAILURES_PER_IP": _int("CASEAPP_PORTAL_MAX_FAILURES_PER_IP", 20),
         "TESTING": env == "testing",
     }
     if overrides:

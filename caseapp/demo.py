@@ -151,4 +151,10 @@ def seed() -> list[tuple[str, str, str]]:
     seed_volunteers(
         db.session.scalar(select(User).where(User.email == "koordination@lotse.example"))
     )
+    from caseapp.referrals.demo import seed as seed_referrals
+
+    seed_referrals()
+    from caseapp.appointments.demo import seed as seed_appointments
+
+    seed_appointments()
     return rows

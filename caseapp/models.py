@@ -1,5 +1,11 @@
 """Imports every model module so the metadata is complete (migrations, tests)."""
 
+from caseapp.appointments.models import (  # noqa: F401
+    Appointment,
+    AppointmentChange,
+    RescheduleRequest,
+    Room,
+)
 from caseapp.audit.models import AuditEntry  # noqa: F401
 from caseapp.auth.models import LoginAttempt, OfficeMembership, User, UserRole, UserSession  # noqa: F401
 from caseapp.offices.models import District, Office, OpeningHours  # noqa: F401
@@ -20,6 +26,8 @@ from caseapp.people.models import (  # noqa: F401
     PersonMerge,
     PersonNameKey,
 )
+from caseapp.portal.models import PortalAccess, PortalAttempt  # noqa: F401
+from caseapp.referrals.models import Referral, ReferralEvent, RoutingRule, Service  # noqa: F401
 from caseapp.volunteers.models import (  # noqa: F401
     Application,
     Certificate,

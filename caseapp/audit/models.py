@@ -16,6 +16,7 @@ RECORD_TYPE_LABELS = {
     "user": _l("Account"),
     "office": _l("Office"),
     "district": _l("District"),
+    "person": _l("Person"),
 }
 ACTION_LABELS = {
     "create": _l("created"),
@@ -25,6 +26,18 @@ ACTION_LABELS = {
     "reset_password": _l("password set by administrator"),
     "activate": _l("activated"),
     "deactivate": _l("deactivated"),
+    "view": _l("opened"),
+    "import": _l("imported"),
+    "update_case": _l("case changed"),
+    "log_consultation": _l("consultation logged"),
+    "complete_next_step": _l("next step done"),
+    "record_aid": _l("aid recorded"),
+    "record_consent": _l("consent recorded"),
+    "withdraw_consent": _l("consent withdrawn"),
+    "link_household": _l("household linked"),
+    "leave_household": _l("household left"),
+    "merge": _l("merged (kept)"),
+    "merged_into": _l("merged (removed)"),
 }
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 import numpy as np
 
+from caseapp.matching.bits import PairTable, any_shared, mask_array, pair_table, popcount
 from caseapp.matching.scoring import (
     AGE_SPAN_YEARS,
     BASE_SCORE,
@@ -34,43 +35,6 @@ from caseapp.matching.skills import NEED_SKILLS, covering_skill
 BLOCK_CELLS = 1 << 22
 NEEDS = tuple(NEED_SKILLS)  # one uint64 word of need bits: at most 64 need areas
 OUT_OF_REACH = 2  # value in RoundData.reach; 0 = same district, 1 = neighbouring
-
-if hasattr(np, "bitwise_count"):  # numpy >= 2.0
-
-    def popcount(a: np.ndarray) -> np.ndarray:
-        return np.bitwise_count(a).astype(np.int64)
-
-else:  # pragma: no cover - numpy 1.26
-    _BYTE_BITS = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
-
-    def popcount(a: np.ndarray) -> np.ndarray:
-        b = np.ascontiguousarray(a, dtype=np.uint64)
-        return _BYTE_BITS[b.view(np.uint8)].reshape(*b.shape, 8).sum(axis=-1)
-
-
-def _bits(items: Iterable[int], n_words: int) -> list[int]:
-    """Set bits as uint64 words (a Python int per word, to fill an array row)."""
-    out = [0] * n_words
-    for i in items:
-        out[i >> 6] |= 1 << (i & 63)
-    return out
-
-
-def _mask_array(rows: list[Iterable[int]], n_words: int) -> np.ndarray:
-    arr = np.zeros((len(rows), n_words), dtype=np.uint64)
-    for r, items in enumerate(rows):
-        for w, value in enumerate(_bits(items, n_words)):
-            if value:
-                arr[r, w] = value
-    return arr
-
-
-def _any_shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """For masks a (r, W) and b (c, W): whether row i of a and row j of b share a bit."""
-    out = (a[:, 0, None] & b[None, :, 0]) != 0
-    for w in range(1, a.shape[1]):
-        out |= (a[:, w, None] & b[None, :, w]) != 0
-    return out
 
 
 @dataclass(slots=True)
@@ -106,6 +70,9 @@ class RoundData:
     excluded: np.ndarray  # sorted int64 codes n*V+v: do-not-rematch and rejected pairs
     rejected: np.ndarray  # sorted int64 codes of rejected pairs only
     previous: np.ndarray  # sorted int64 codes of pairs that already worked together
+    # Lookups for the needs part and the best shared level (None: too many kinds, compute).
+    needs_part: PairTable | None = None
+    best_level: PairTable | None = None
 
     def pair_codes(self, n: np.ndarray, v: np.ndarray) -> np.ndarray:
         return n.astype(np.int64) * max(1, len(self.volunteers)) + v
@@ -182,14 +149,14 @@ def encode(
     def ages(people: list) -> np.ndarray:
         return np.array([np.nan if p.age is None else p.age for p in people], dtype=np.float64)
 
-    return RoundData(
+    data = RoundData(
         newcomers=newcomers,
         volunteers=volunteers,
         languages=languages,
         district_names=names,
         reach=reach,
         n_district=np.array([district_pos[n.district] for n in newcomers], dtype=np.int32),
-        n_lang=_mask_array([[lang_pos[c] for c in d] for d in n_langs], lang_words),
+        n_lang=mask_array([[lang_pos[c] for c in d] for d in n_langs], lang_words),
         n_level=levels(n_langs),
         n_interpreter=np.array([n.interpreter_arranged for n in newcomers], dtype=bool),
         n_avail=np.array(
@@ -203,9 +170,9 @@ def encode(
             ],
             dtype=np.int32,
         ),
-        n_needs=_mask_array([[need_pos[x] for x in d if x in need_pos] for d in n_needs], 1)[:, 0],
+        n_needs=mask_array([[need_pos[x] for x in d if x in need_pos] for d in n_needs], 1)[:, 0],
         n_need_count=np.array([len(d) for d in n_needs], dtype=np.int64),
-        n_interests=_mask_array(
+        n_interests=mask_array(
             [[interest_pos[w] for w in s if w in interest_pos] for s in n_interest_sets],
             interest_words,
         ),
@@ -215,14 +182,14 @@ def encode(
             dtype=np.float64,
         ),
         v_district=np.array([district_pos[v.district] for v in volunteers], dtype=np.int32),
-        v_lang=_mask_array([[lang_pos[c] for c in d] for d in v_langs], lang_words),
+        v_lang=mask_array([[lang_pos[c] for c in d] for d in v_langs], lang_words),
         v_level=levels(v_langs),
         v_avail=np.array(
             [sum(1 << i for i in slot_indices(v.availability)) for v in volunteers],
             dtype=np.uint32,
         ),
         v_gender=np.array([gender_pos[norm(v.gender)] for v in volunteers], dtype=np.int32),
-        v_cover=_mask_array(
+        v_cover=mask_array(
             [
                 [
                     i
@@ -233,7 +200,7 @@ def encode(
             ],
             1,
         )[:, 0],
-        v_interests=_mask_array(
+        v_interests=mask_array(
             [[interest_pos[w] for w in s if w in interest_pos] for s in v_interest_sets],
             interest_words,
         ),
@@ -244,11 +211,30 @@ def encode(
         rejected=rejected_codes,
         previous=codes((i, v) for i, n in enumerate(newcomers) for v in n.previous_volunteer_ids),
     )
+    if newcomers and volunteers:
+        needs = np.column_stack([data.n_needs, data.n_need_count.astype(np.uint64)])
+        data.needs_part = pair_table(needs, data.v_cover, _needs_part)
+        data.best_level = pair_table(data.n_level.T, data.v_level.T, _best_level)
+    return data
+
+
+def _needs_part(needs: np.ndarray, cover: np.ndarray) -> np.ndarray:
+    """Share of each need-set (bits, count) that each cover set covers; as in score_pair."""
+    counts = needs[:, 1].astype(np.int64)
+    covered = popcount(needs[:, 0, None] & cover[None, :, 0])
+    return np.where(counts[:, None] > 0, covered / np.maximum(counts, 1)[:, None], 0.0)
+
+
+def _best_level(n_levels: np.ndarray, v_levels: np.ndarray) -> np.ndarray:
+    best = np.zeros((len(n_levels), len(v_levels)), dtype=np.int8)
+    for lang in range(n_levels.shape[1]):
+        np.maximum(best, np.minimum.outer(n_levels[:, lang], v_levels[:, lang]), out=best)
+    return best
 
 
 def pair_ok(data: RoundData, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
     """Pair constraints for a block of rows × cols (not the sparse exclusions), True = holds."""
-    language = _any_shared(data.n_lang[rows], data.v_lang[cols]) | data.n_interpreter[rows, None]
+    language = any_shared(data.n_lang[rows], data.v_lang[cols]) | data.n_interpreter[rows, None]
     availability = (data.n_avail[rows, None] & data.v_avail[None, cols]) != 0
     pref = data.n_pref[rows, None]
     gender = (pref == -1) | (pref == data.v_gender[None, cols])
@@ -335,14 +321,13 @@ def score_pairs(
 
 def _score_chunk(data: RoundData, n: np.ndarray, v: np.ndarray, programme: Programme) -> np.ndarray:
     w = programme.weights
-    # Small parts come from tables filled by the scalar formulas, so they match score_pair.
-    need_count = data.n_need_count[n]
-    covered = popcount(data.n_needs[n] & data.v_cover[v])
-    most = int(data.n_need_count.max(initial=0))
-    needs_table = np.array(
-        [[c / k if k else 0.0 for c in range(len(NEEDS) + 1)] for k in range(most + 1)]
-    )
-    needs_part = needs_table[need_count, covered]
+    # Lookup tables and formulas below give exactly the floats score_pair computes.
+    if data.needs_part is not None:
+        needs_part = data.needs_part(n, v)
+    else:
+        covered = popcount(data.n_needs[n] & data.v_cover[v])
+        need_count = data.n_need_count[n]
+        needs_part = np.where(need_count > 0, covered / np.maximum(need_count, 1), 0.0)
 
     shared = popcount(data.n_interests[n] & data.v_interests[v]).sum(axis=1)
     interests_table = np.array([k / INTERESTS_FULL for k in range(INTERESTS_FULL + 1)])
@@ -353,7 +338,8 @@ def _score_chunk(data: RoundData, n: np.ndarray, v: np.ndarray, programme: Progr
     age_part = np.nan_to_num(age_part, nan=0.0)
 
     closeness = [language_closeness(r, programme.min_rank) for r in range(NATIVE_RANK + 1)]
-    language_part = np.array(closeness)[best_levels(data, n, v)]
+    best = data.best_level(n, v) if data.best_level is not None else best_levels(data, n, v)
+    language_part = np.array(closeness)[best]
 
     hops = data.reach[data.n_district[n], data.v_district[v]]
     distance_part = np.array([1.0, NEIGHBOUR_CLOSENESS, 0.0])[hops]

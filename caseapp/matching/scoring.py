@@ -6,6 +6,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from caseapp.matching.skills import covering_skill
@@ -58,6 +59,7 @@ INTERESTS_FULL = 3  # three shared interests earn the full interest weight
 NEIGHBOUR_CLOSENESS = 0.5  # a neighbouring district earns half the distance weight
 
 
+@lru_cache(maxsize=4096)
 def level_rank(level: str | None) -> int:
     """1 (A1) .. 7 (native); 0 for a missing or unknown level."""
     if not level:
@@ -84,20 +86,19 @@ def usable_languages(languages: Mapping[str, str], min_rank: int) -> dict[str, i
     return ranks
 
 
+# (weekday, daypart) and the sign-up form's "weekday-daypart" → 0..20.
+_SLOT_INDEX: dict[Any, int] = {}
+for _day in range(7):
+    for _i, _part in enumerate(DAYPARTS):
+        _SLOT_INDEX[(_day, _part)] = _SLOT_INDEX[f"{_day}-{_part}"] = _day * 3 + _i
+
+
 def slot_index(slot: Any) -> int | None:
-    """0..20 for (weekday, daypart) or the form's "weekday-daypart"; None if malformed."""
-    if isinstance(slot, str):
-        day, _, part = slot.partition("-")
-        if not day.isdigit():
-            return None
-        slot = (int(day), part)
+    """0..20 for (weekday, daypart) or "weekday-daypart"; None if malformed."""
     try:
-        day, part = slot
-    except (TypeError, ValueError):
-        return None
-    if isinstance(day, int) and 0 <= day <= 6 and part in DAYPARTS:
-        return day * 3 + DAYPARTS.index(part)
-    return None
+        return _SLOT_INDEX.get(slot)
+    except TypeError:  # a list from JSON
+        return _SLOT_INDEX.get(tuple(slot))
 
 
 def slot_indices(availability: Iterable[Any]) -> frozenset[int]:

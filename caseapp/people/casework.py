@@ -386,7 +386,7 @@ def leave_household(actor, person: Person) -> None:
 @dataclass
 class TimelineEvent:
     at: datetime
-    kind: str  # consultation, aid, status
+    kind: str  # consultation, aid, status, referral
     item: object
 
 
@@ -421,5 +421,26 @@ def timeline(case: Case, limit: int = 200) -> list[TimelineEvent]:
         .limit(limit)
     ):
         events.append(TimelineEvent(s.at, "status", s))
+    from caseapp.referrals.models import Referral, ReferralEvent
+
+    for r in db.session.scalars(
+        select(ReferralEvent)
+        .join(Referral, Referral.id == ReferralEvent.referral_id)
+        .where(Referral.case_id == case.id)
+        .order_by(ReferralEvent.at.desc())
+        .limit(limit)
+    ):
+        events.append(TimelineEvent(r.at, "referral", r))
+    from caseapp.appointments.models import Appointment
+
+    # Appointments that have begun (attended, no-show, cancelled ...); upcoming ones are listed
+    # in the case file's appointments section instead.
+    for ap in db.session.scalars(
+        select(Appointment)
+        .where(Appointment.person_id == case.person_id, Appointment.starts_at <= utcnow())
+        .order_by(Appointment.starts_at.desc())
+        .limit(limit)
+    ):
+        events.append(TimelineEvent(ap.starts_at, "appointment", ap))
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]

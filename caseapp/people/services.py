@@ -321,7 +321,14 @@ def duplicate_candidates(
     if not keys:
         return []
     ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys))).distinct()
-    stmt = _scope(select(Person).where(Person.id.in_(ids)), actor).limit(500)
+    stmt = _scope(select(Person).where(Person.id.in_(ids)), actor)
+    if candidate.birth_year:
+        # Birth years further apart than one never reach the threshold: filter them in SQL.
+        year = candidate.birth_year
+        stmt = stmt.where(
+            Person.birth_year.is_(None) | Person.birth_year.between(year - 1, year + 1)
+        )
+    stmt = stmt.limit(500)
     scored = []
     for person in db.session.scalars(stmt):
         if person.id == exclude_id:
@@ -406,6 +413,14 @@ def _search_clause(q: str):
     if re.fullmatch(r"\+?[\d ()/-]{6,}", q) and len(re.sub(r"\D", "", q)) >= 6:
         return Person.phone_digits == phone_key(q)
     keys = namematch.query_keys(q)
+    norm = namematch.normalise(q)
+    if " " not in norm and len(norm) >= 2:
+        # One word ("Hassan"): blocking keys need two names, so also match family names by prefix.
+        prefix = Person.family_name_norm.like(f"{norm}%")
+        if not keys:
+            return prefix
+        ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
+        return prefix | Person.id.in_(ids)
     if not keys:
         return Person.id == -1
     ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))

@@ -15,11 +15,98 @@ TAG = re.compile(r"<[^>]+>")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
+def _case_pages(app, world) -> list[str]:
+    """A person of office A with a consultation, aid and a consent, and the pages about them."""
+    from datetime import UTC, date, datetime
+
+    from caseapp.people import casework, services
+    from caseapp.people.models import AidKind
+    from caseapp.people.validation import PersonData
+
+    with app.test_request_context():
+        worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
+        today = date(2026, 11, 22)
+        people = [
+            services.register_person(
+                worker,
+                PersonData(
+                    given_name="Amal",
+                    family_name="Haddad",
+                    birth_year=1990 + n,
+                    sex="f",
+                    nationalities=["SY"],
+                    languages=[{"code": "ar", "level": "native"}],
+                ),
+                office_id=world["office_a"],
+                caseworker_id=worker.id,
+                today=today,
+            )
+            for n in range(2)
+        ]
+        case = people[0].case
+        kind = AidKind(name_de="Möbelgutschein", name_ar="قسيمة أثاث", name_tr="Mobilya kuponu")
+        db.session.add(kind)
+        db.session.flush()
+        casework.log_consultation(
+            worker,
+            case,
+            casework.ConsultationData(
+                at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+                duration_minutes=30,
+                mode="phone",
+                need_areas=["work"],
+                notes="ملاحظة",
+                steps=[casework.StepData("خطوة", date(2026, 12, 1), worker.id)],
+            ),
+            office_id=world["office_a"],
+        )
+        casework.record_aid(
+            worker,
+            case,
+            kind_id=kind.id,
+            given_on=today,
+            value_cents=1000,
+            note="",
+            override_reason="",
+            office_id=world["office_a"],
+            today=today,
+        )
+        casework.record_consent(
+            worker,
+            case,
+            purpose="referral",
+            receiving_office_id=world["office_b"],
+            scope="",
+            given_on=today,
+            form="written",
+            today=today,
+        )
+        casework.link_household(worker, people[1], people[0], role="spouse", other_role="head")
+        db.session.commit()
+        a, b = people[0].id, people[1].id
+    return [
+        "/people/",
+        "/people/new",
+        f"/people/{a}",
+        f"/people/{a}/edit",
+        f"/people/{a}/case",
+        f"/people/{a}/consultations/new",
+        f"/people/{a}/aid/new",
+        f"/people/{a}/consents/new",
+        f"/people/{a}/household?q=Amal",
+        "/people/duplicates",
+        f"/people/merge?a={a}&b={b}",
+        "/people/import",
+        "/people/aid-kinds",
+    ]
+
+
 def _pages(app, world):
     with app.app_context():
         volunteer_id = db.session.scalar(select(User.id).where(User.email == world["volunteer"]))
     office = world["office_a"]
     return [
+        *_case_pages(app, world),
         "/home",
         "/account",
         "/offices/",
@@ -87,7 +174,7 @@ def test_arabic_pages_have_no_untranslated_words(app, world, code):
         data_words = set()
         for user in db.session.scalars(select(User)):
             data_words.update(LATIN_WORD.findall(user.display_name))
-    data_words.update({"Lotse", "Integrationszentrum", "Jobcenter"})
+    data_words.update({"Lotse", "Integrationszentrum", "Jobcenter", "Amal", "Haddad", "SY"})
     data_words.update(_latin_words_kept_by_translator(code))
     for url in _pages(app, world):
         text = _visible_text(actions.client.get(url).get_data(as_text=True))

@@ -154,6 +154,7 @@ def test_search_by_case_number_phone_and_birth_date(cw_a, world):
     assert names("1988-03-14") == ["Mohammed"]
     assert names("14.03.1988") == ["Mohammed"]
     assert names("Aysche Yilmaz") == ["Ayşe"]
+    assert names("yilmaz") == ["Ayşe"]  # one word: family name prefix
 
 
 def test_case_status_and_stale_version(cw_a, world):

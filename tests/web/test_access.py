@@ -60,6 +60,40 @@ EXPECTED: dict[str, object] = {
     "people.merge": {"admin"},
     "people.import_csv": {"admin"},
     "people.aid_kinds": {"admin"},
+    "appointments.book": CASEWORK_A,
+    "appointments.detail": CASEWORK_A,
+    "appointments.reschedule": CASEWORK_A,
+    "appointments.cancel": CASEWORK_A,
+    "appointments.attendance": CASEWORK_A,
+    "appointments.slip": CASEWORK_A,
+    "appointments.slip_with_code": CASEWORK_A,
+    "appointments.access_code": CASEWORK_A,
+    "appointments.request_done": CASEWORK_A,
+    "appointments.calendar": CASEWORK,
+    # Rooms are managed by the office's own caseworkers (and admins).
+    "appointments.rooms": {"admin", "caseworker_a"},
+    "appointments.room_active": {"admin", "caseworker_a"},
+    "portal.login": PUBLIC,
+    # The newcomer's own appointments only (others' give 404).
+    "portal.home": {"newcomer"},
+    "portal.appointment_ics": {"newcomer"},
+    "portal.calendar_ics": {"newcomer"},
+    "portal.request_reschedule": {"newcomer"},
+    "portal.contact": {"newcomer"},
+    "portal.logout": {"newcomer"},
+    "referrals.index": CASEWORK,
+    "referrals.new": CASEWORK_A,
+    # A draft from office A to office C: caseworkers of B get 404.
+    "referrals.detail": CASEWORK_A,
+    "referrals.change": CASEWORK_A,
+    "referrals.services": CASEWORK,
+    "referrals.service_new": CASEWORK,
+    "referrals.service_edit": CASEWORK_A,
+    "referrals.rules": {"admin"},
+    "referrals.rule_new": {"admin"},
+    "referrals.rule_edit": {"admin"},
+    "directory.index": PUBLIC,
+    "directory.service": PUBLIC,
     "volunteers.signup": PUBLIC,
     "volunteers.signup_sent": PUBLIC,
     "volunteers.confirm": PUBLIC,
@@ -95,6 +129,8 @@ EXPECTED: dict[str, object] = {
 NOT_FOUND_FOR_OTHERS = {
     "offices.team": STAFF,
     **{e: {"caseworker_b"} for e, roles in EXPECTED.items() if roles is CASEWORK_A},
+    "appointments.rooms": {"caseworker_b"},
+    "appointments.room_active": {"caseworker_b"},
 }
 
 
@@ -181,7 +217,78 @@ def _case_records(app, world):
         from caseapp.people.models import NextStep
 
         step_id = db.session.scalar(select(NextStep.id))
-        return {"person_id": person.id, "consent_id": consent.id, "step_id": step_id}
+        appointment_ids = _appointment_records(person, worker, world)
+        return {
+            "person_id": person.id,
+            "consent_id": consent.id,
+            "step_id": step_id,
+            **appointment_ids,
+        }
+
+
+def _appointment_records(person, worker, world):
+    """A room, a future appointment with a reschedule request, and the world's newcomer
+    account linked to the person (portal)."""
+    from datetime import timedelta
+
+    from caseapp.appointments.models import Appointment, RescheduleRequest, Room
+    from caseapp.core.clock import utcnow
+    from caseapp.portal.models import PortalAccess
+
+    room = Room(office_id=world["office_a"], name="Raum 1")
+    db.session.add(room)
+    db.session.flush()
+    start = utcnow().replace(microsecond=0) + timedelta(days=2)
+    appointment = Appointment(
+        person_id=person.id,
+        office_id=world["office_a"],
+        room_id=room.id,
+        caseworker_id=worker.id,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+    )
+    db.session.add(appointment)
+    db.session.flush()
+    request_row = RescheduleRequest(appointment_id=appointment.id, message="")
+    newcomer = db.session.scalar(select(User).where(User.email == world["newcomer"]))
+    db.session.add_all([request_row, PortalAccess(person_id=person.id, user_id=newcomer.id)])
+    db.session.commit()
+    return {"appointment_id": appointment.id, "room_id": room.id, "request_id": request_row.id}
+
+
+def _referral_records(app, world):
+    """A draft referral from office A to a third office, a service of A and a routing rule."""
+    from datetime import date
+
+    from caseapp.offices.services import OfficeData, create_office
+    from caseapp.referrals import directory, services
+    from tests.web.test_referral_views import referral_records
+
+    with app.test_request_context():
+        office_c = create_office(None, OfficeData(name="Gesundheitsamt C", kind="health_office"))
+        db.session.commit()
+        office_c_id = office_c.id
+    records = referral_records(app, world, to_office_id=office_c_id)
+    with app.test_request_context():
+        worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
+        own = directory.create_service(
+            None,
+            directory.ServiceData(
+                office_id=world["office_a"], name_de="Beratung A", need_areas=["language"]
+            ),
+            date(2026, 11, 1),
+        )
+        rule = directory.save_rule(
+            None, None, directory.RuleData(need="work", service_id=records["service_id"])
+        )
+        from caseapp.people.services import get_person
+
+        person = get_person(worker, records["person_id"], audit_read=False)
+        referral = services.create_referral(
+            worker, person, services.ReferralData(need="work", service_id=records["service_id"])
+        )
+        db.session.commit()
+        return {"referral_id": referral.id, "service_id": own.id, "rule_id": rule.id}
 
 
 def _volunteer_records(app, world):
@@ -197,7 +304,8 @@ def _requests(app, ids):
     for rule in app.url_map.iter_rules():
         method = "GET" if "GET" in rule.methods else "POST"
         out.append((rule.endpoint, method, _url(app, rule, ids)))
-    return sorted(out, key=lambda r: (r[0] == "auth.logout", r[0]))
+    last = {"portal.logout": 1, "auth.logout": 2}  # both end the session
+    return sorted(out, key=lambda r: (last.get(r[0], 0), r[0]))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -209,6 +317,7 @@ def test_role_route_matrix(app, world, role):
         "volunteer_id": volunteer_id,
         **_case_records(app, world),
         **_volunteer_records(app, world),
+        **_referral_records(app, world),
     }
     client = app.test_client()
     actions = Actions(client)

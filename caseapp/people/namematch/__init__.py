@@ -1,8 +1,4 @@
-"""Duplicate detection and name search for person records, tolerant of transliteration (pure).
-
-No Flask, no database: dataclasses in, scores and keys out. Adapters in `caseapp.people`
-turn ORM rows into `PersonFacts` and store `blocking_keys` in an indexed table.
-"""
+"""Transliteration-tolerant duplicate detection and name search for persons (pure, no Flask)."""
 
 from caseapp.people.namematch.keys import blocking_keys, query_keys
 from caseapp.people.namematch.phonetic import skeleton

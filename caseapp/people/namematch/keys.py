@@ -1,29 +1,8 @@
-"""Blocking keys: short strings that two records must share to be compared at all.
-
-Design (recall first, without keys that return a tenth of the table):
-
-* Keys are built from token *skeletons*, so every transliteration variant of a name gives
-  the same key (Mohammed, Muhammad, محمد → "mhmt").
-* A single name is never a key: Mohammed alone would put ~10 % of all Syrian and Afghan
-  records into one bucket. Every key combines two names as an unordered pair
-  ("n:hsn|mhmt"), which also covers swapped given and family names and, because all pairs
-  of up to five names are used, a missing middle name.
-* Neighbouring given names are joined once more (Ahmad Shah / Ahmadshah).
-* One-letter typos: the pair of the first name and each family name also appears with one
-  consonant of either side deleted (Barakat/Barakar: "n:brk|hmz"), or for three-consonant
-  skeletons replaced by "?" (Hasan/Hasam: "n:hs?|mhmt"). Two-consonant skeletons
-  (Ali → "al") get neither, they would match half the alphabet.
-* The name in original script gives its own pairs in the same key space, so records whose
-  Latin renderings differ, or a query typed in Arabic, still meet.
-* A person with a single name gets the single-name key "n:<skeleton>"; it is the only key
-  a one-word query can produce, so one-word searches find only such persons — search a
-  single family name through the name columns instead.
-
-Keys are at most 40 characters (skeletons are cut to 18).
-"""
+"""Blocking keys: short strings two records must share to be compared at all (pure)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 
 from caseapp.people.namematch.phonetic import token_skeleton
@@ -68,7 +47,10 @@ def _pair_keys(skeletons: list[str]) -> set[str]:
     return {_pair(a, b) for a, b in combinations(skeletons[:_MAX_TOKENS], 2)}
 
 
-def keys_for_tokens(given: tuple[str, ...], family: tuple[str, ...], original=()) -> set[str]:
+@lru_cache(maxsize=65536)
+def keys_for_tokens(
+    given: tuple[str, ...], family: tuple[str, ...], original: tuple[str, ...] = ()
+) -> frozenset[str]:
     names = _skeletons(given[:3] + family[:2])
     keys = _pair_keys(names)
     if names:
@@ -83,12 +65,36 @@ def keys_for_tokens(given: tuple[str, ...], family: tuple[str, ...], original=()
                 keys.add(f"n:{joined[:_MAX_SKELETON]}")
     if original:
         keys |= _pair_keys(_skeletons(original[:3] + original[3:][-1:]))
-    return keys
+    return frozenset(keys)
 
 
 def blocking_keys(given_name: str, family_name: str, original_name: str = "") -> set[str]:
-    """Keys to store for a person; records sharing none are never compared."""
-    return keys_for_tokens(tokenise(given_name), tokenise(family_name), tokenise(original_name))
+    """Keys to store for a person; records sharing none are never compared.
+
+    Design (recall first, without keys that return a tenth of the table):
+
+    * Keys are built from token *skeletons*, so every transliteration variant of a name gives
+      the same key (Mohammed, Muhammad, محمد → "mhmt").
+    * A single name is never a key: Mohammed alone would put ~10 % of all Syrian and Afghan
+      records into one bucket. Every key combines two names as an unordered pair
+      ("n:hsn|mhmt"), which also covers swapped given and family names and, because all pairs
+      of up to five names are used, a missing middle name.
+    * Neighbouring given names are joined once more (Ahmad Shah / Ahmadshah).
+    * One-letter typos: the pair of the first name and each family name also appears with one
+      consonant of either side deleted (Barakat/Barakar: "n:brk|hmz"), or for three-consonant
+      skeletons replaced by "?" (Hasan/Hasam: "n:hs?|mhmt"). Two-consonant skeletons
+      (Ali → "al") get neither, they would match half the alphabet.
+    * The name in original script gives its own pairs in the same key space, so records whose
+      Latin renderings differ, or a query typed in Arabic, still meet.
+    * A person with a single name gets the single-name key "n:<skeleton>"; it is the only key
+      a one-word query can produce, so one-word searches find only such persons — search a
+      single family name through the name columns instead.
+
+    Keys are at most 40 characters (skeletons are cut to 18).
+    """
+    return set(
+        keys_for_tokens(tokenise(given_name), tokenise(family_name), tokenise(original_name))
+    )
 
 
 def query_tokens(query: str) -> tuple[str, ...]:

@@ -1,13 +1,4 @@
-"""Transliteration skeletons and vowel-aware codes of single name tokens, and token similarity.
-
-A token has two phonetic forms:
-
-* the *skeleton* keeps only consonant classes (Mohammed, Muhammad, محمد → "mhmt"). It is
-  coarse on purpose: blocking keys are built from it, where a missed variant costs recall.
-* the *code* keeps the consonant classes and the class of each vowel group
-  (Mohammed → "mUhAmEt", Mahmoud → "mAhmUt", Hussein → "hUsIn", Hassan → "hAsAn"). Distinct
-  names that share a skeleton (Mohammed/Mahmoud, Hassan/Hussein, Ali/Aliya) differ here.
-"""
+"""Transliteration skeletons and vowel-aware codes of single name tokens; token similarity."""
 
 from __future__ import annotations
 
@@ -17,6 +8,12 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from caseapp.people.namematch.script import is_arabic, tokenise
+
+# A token has two phonetic forms. The *skeleton* keeps only consonant classes (Mohammed,
+# Muhammad, محمد → "mhmt"); it is coarse on purpose because blocking keys are built from it
+# and a missed variant costs recall. The *code* also keeps the class of each vowel group
+# (Mohammed → "mUhAmEt", Mahmoud → "mAhmUt", Hussein → "hUsIn", Hassan → "hAsAn"), so that
+# distinct names sharing a skeleton (Mohammed/Mahmoud, Hassan/Hussein, Ali/Aliya) differ.
 
 # Forms no rule would bring together: Turkish Mehmet, Syrian passport abbreviations, and
 # Ukrainian h for Russian g in names often written the Russian way (Olha/Olga, Ihor/Igor).
@@ -49,6 +46,9 @@ _DIGRAPH_CLASS = {
 }  # fmt: skip
 _ARABIC_VOWEL_W = re.compile(r"(?<=.)w(?!a)")
 _VOWELS = frozenset("aeiou")
+# Similarities that mean "a different name", whatever the letters have in common.
+_DISTINCT_ENDING = 0.35
+_DISTINCT_VOWELS = 0.55
 
 
 def _classes(token: str) -> str:
@@ -135,8 +135,8 @@ def token_skeleton(token: str) -> str:
     if not code:
         return ""
     out = ["a"] if code[0].isupper() else []
-    for c in code:
-        if c.islower() and (not out or out[-1] != c):
+    for c in code:  # letters of other scripts (Tigrinya originals) count as consonants
+        if not c.isupper() and (not out or out[-1] != c):
             out.append(c)
     return "".join(out)
 
@@ -152,7 +152,7 @@ def _cross_script(arabic: str, latin: str) -> float:
     if sa != sb:
         return 0.5 * OSA.normalized_similarity(sa, sb)
     (code_a, gaps_a), (code_b, gaps_b) = _analyse(arabic), _analyse(latin)
-    if [c for c in code_a if c.islower()] != [c for c in code_b if c.islower()]:
+    if [c for c in code_a if not c.isupper()] != [c for c in code_b if not c.isupper()]:
         return 0.8
     last = len(gaps_b) - 1
     conflicts = 0
@@ -174,27 +174,30 @@ def _cross_script(arabic: str, latin: str) -> float:
 def _relation(a: str, b: str) -> float:
     """Similarity of two tokens whose codes differ, from vowel classes or edit distance."""
     (ca, gaps_a), (cb, gaps_b) = _analyse(a), _analyse(b)
-    if len(ca) == len(cb) and all(x == y or (x.isupper() and y.isupper()) for x, y in zip(ca, cb)):
+    same_shape = len(ca) == len(cb) and all(
+        x == y or (x.isupper() and y.isupper()) for x, y in zip(ca, cb, strict=True)
+    )
+    if same_shape:
         long_a = iter([g.isupper() for g in gaps_a if g])
         long_b = iter([g.isupper() for g in gaps_b if g])
         conflicts = 0
-        for pos, (x, y) in enumerate(zip(ca, cb)):
+        for pos, (x, y) in enumerate(zip(ca, cb, strict=True)):
             if not x.isupper():
                 continue
             both_long = next(long_a) & next(long_b)
             if x == y or "E" in (x, y):
                 continue
             if pos == len(ca) - 1 and {x, y} <= {"A", "I", "Y"}:
-                return 0.35  # gendered or distinct endings: Ali/Aliya, Sami/Samia, Rana/Rania
+                return _DISTINCT_ENDING  # gendered or distinct: Ali/Aliya, Sami/Samia, Rana/Rania
             # A different first vowel (Omar/Ammar, Omar/Amir), a/ia (Maram/Mariam) or two
             # different long vowels (Saad/Said, Zaid/Ziad) separate names; a single other
             # short vowel is usually transliteration (Yusuf/Yusif).
             strong = pos == 0 or both_long or {x, y} == {"A", "Y"}
             conflicts += 2 if strong else 1
-        return 0.95 if conflicts == 0 else 0.86 if conflicts == 1 else 0.55
+        return 0.95 if conflicts == 0 else 0.86 if conflicts == 1 else _DISTINCT_VOWELS
     short, long_ = sorted((ca, cb), key=len)
     if len(long_) == len(short) + 1 and long_.startswith(short) and long_[-1].isupper():
-        return 0.35  # an extra final vowel: Karim/Karima, Amin/Amine, Rahim/Rahimi
+        return _DISTINCT_ENDING  # an extra final vowel: Karim/Karima, Amin/Amine, Rahim/Rahimi
     return OSA.normalized_similarity(ca, cb)
 
 
@@ -214,14 +217,14 @@ def _similarity(a: str, b: str) -> float:
     if ca == cb:
         return 0.97
     sim = _relation(a, b)
-    if len(a) >= 6 and len(b) >= 6 and sim not in (0.35, 0.55):
+    if len(a) >= 6 and len(b) >= 6 and sim not in (_DISTINCT_ENDING, _DISTINCT_VOWELS):
         # Typing errors in long names (Khaled/Khalde) show better on the letters themselves.
         sim = max(sim, OSA.normalized_similarity(a, b))
     return sim
 
 
 _SIMILARITIES: dict[tuple[str, str], float] = {}
-_MAX_CACHED = 1_000_000
+_MAX_CACHED = 300_000  # about 30 MB
 
 
 def token_similarity(a: str, b: str) -> float:
@@ -234,3 +237,16 @@ def token_similarity(a: str, b: str) -> float:
             _SIMILARITIES.clear()
         sim = _SIMILARITIES[key] = _similarity(*key)
     return sim
+
+
+def similarity_row(x: str, others: tuple[str, ...]) -> list[float]:
+    """`token_similarity` of one token against several, cache lookups inlined (scan loop)."""
+    cache = _SIMILARITIES
+    row = []
+    for y in others:
+        if x == y:
+            row.append(1.0)
+            continue
+        sim = cache.get((x, y) if x < y else (y, x))
+        row.append(token_similarity(x, y) if sim is None else sim)
+    return row

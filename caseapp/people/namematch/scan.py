@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
 from caseapp.people.namematch.keys import keys_for_tokens, query_tokens
@@ -16,9 +16,36 @@ from caseapp.people.namematch.scoring import (
     Prepared,
     birth_evidence,
     compare_prepared,
+    name_evidence,
+    names_rule_out,
     prepare,
     prepare_cached,
 )
+
+
+def _candidate_pairs(people: list[Prepared], keys_of: list[frozenset[str]]) -> set[int]:
+    """Index pairs (encoded i * n + j, i < j) sharing a key, birth years at most one apart."""
+    n = len(people)
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for index, keys in enumerate(keys_of):
+        for key in keys:
+            buckets[key].append(index)
+    years = [p.year for p in people]
+    pairs: set[int] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        dated = sorted((m for m in members if years[m] is not None), key=years.__getitem__)
+        for x, i in enumerate(dated):
+            limit = years[i] + 1
+            for j in dated[x + 1 :]:
+                if years[j] > limit:
+                    break
+                pairs.add(i * n + j if i < j else j * n + i)
+        for i in members:
+            if years[i] is None:
+                pairs.update(i * n + j if i < j else j * n + i for j in members if j != i)
+    return pairs
 
 
 def find_duplicates(
@@ -28,51 +55,33 @@ def find_duplicates(
 
     Blocking in memory: candidates share a blocking key and have birth years at most one
     apart (farther years are capped below the threshold by `compare`, so skipping them loses
-    nothing). Pairs whose full birth dates differ are ruled out before the name comparison.
-    Pass a dict as `stats` to receive the counts of records, candidate and scored pairs.
+    nothing). Pairs whose full birth dates differ, or whose names cannot match, are ruled
+    out before the full comparison. Pass a dict as `stats` to receive the counts of
+    records, candidate and scored pairs.
     """
     people = [prepare(r) for r in records]
     keys_of = [
         keys_for_tokens(p.tokens[: p.n_given], p.tokens[p.n_given :], p.original) for p in people
     ]
-    counts = Counter(k for keys in keys_of for k in keys)
-    # (key, year) buckets: a record with a year looks at year-1..year+1 and the unknown year;
-    # a record without a year looks at every year of the key.
-    by_year: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for index, keys in enumerate(keys_of):
-        shared = [k for k in keys if counts[k] > 1]
-        keys_of[index] = shared
-        year = people[index].year
-        for key in shared:
-            by_year[key, year].append(index)
-            by_key[key].append(index)
-
+    candidates = _candidate_pairs(people, keys_of)
+    n = len(people)
     found: list[tuple[int, int, Comparison]] = []
-    candidates = scored = 0
-    for index, person in enumerate(people):
-        year = person.year
-        others: set[int] = set()
-        for key in keys_of[index]:
-            if year is None:
-                others.update(by_key[key])
-            else:
-                for bucket_year in (year - 1, year, year + 1, None):
-                    others.update(by_year.get((key, bucket_year), ()))
-        others = {j for j in others if j > index}
-        candidates += len(others)
-        for j in others:
-            other = people[j]
-            birth = birth_evidence(person, other)
-            if birth[0] <= DIFFERENT_DATE:
-                continue  # see `dates_rule_out`
-            scored += 1
-            comparison = compare_prepared(person, other, birth)
-            if comparison.score >= DUPLICATE_THRESHOLD:
-                low, high = sorted((person.id, other.id))
-                found.append((low, high, comparison))
+    scored = 0
+    for code in candidates:
+        person, other = people[code // n], people[code % n]
+        birth = birth_evidence(person, other)
+        if birth[0] <= DIFFERENT_DATE:
+            continue  # see `dates_rule_out`
+        scored += 1
+        names = name_evidence(person, other)
+        if names_rule_out(person, other, names):
+            continue
+        comparison = compare_prepared(person, other, birth, names)
+        if comparison.score >= DUPLICATE_THRESHOLD:
+            low, high = sorted((person.id, other.id))
+            found.append((low, high, comparison))
     if stats is not None:
-        stats.update(records=len(people), candidate_pairs=candidates, scored_pairs=scored)
+        stats.update(records=n, candidate_pairs=len(candidates), scored_pairs=scored)
     found.sort(key=lambda item: (-item[2].score, item[0], item[1]))
     return found
 

@@ -1,0 +1,1 @@
+"""Appointments: rooms, booking without double bookings, calendars, slips and reminders."""

@@ -1,0 +1,66 @@
+"""iCalendar files for newcomers' phone calendars (Europe/Berlin VTIMEZONE, TZID on times)."""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from icalendar import Calendar, Event
+
+from caseapp.appointments.models import CANCELLED, CANCELLED_BY_NEWCOMER, Appointment
+from caseapp.appointments.slots import BERLIN
+from caseapp.core.clock import utcnow
+from caseapp.i18n import _
+
+
+def office_address(office) -> str:
+    return ", ".join(
+        part
+        for part in (office.name, office.street, f"{office.postcode} {office.city}".strip())
+        if part
+    )
+
+
+def _event(appointment: Appointment, host: str, changes: int) -> Event:
+    office = appointment.office
+    event = Event()
+    event.add("uid", f"appointment-{appointment.id}@{host}")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", appointment.starts_at.astimezone(BERLIN))
+    event.add("dtend", appointment.ends_at.astimezone(BERLIN))
+    event.add("summary", _("Appointment at %(office)s", office=office.name))
+    location = office_address(office)
+    if appointment.room:
+        location += " · " + _("Room: %(room)s", room=appointment.room.name)
+    event.add("location", location)
+    lines = []
+    if appointment.notes_for_newcomer:
+        lines += [_("Please bring:"), appointment.notes_for_newcomer]
+    if office.phone:
+        lines.append(_("Phone: %(phone)s", phone=office.phone))
+    if lines:
+        event.add("description", "\n".join(lines))
+    event.add("sequence", changes)
+    cancelled = appointment.status in (CANCELLED, CANCELLED_BY_NEWCOMER)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def calendar_bytes(
+    appointments: list[Appointment],
+    language: str,
+    host: str,
+    sequences: dict[int, int] | None = None,
+) -> bytes:
+    """One VCALENDAR with an event per appointment, texts in the newcomer's language."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Lotse//Appointments//DE")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    with force_locale(language):
+        calendar.add("x-wr-calname", _("My appointments"))
+        for appointment in appointments:
+            calendar.add_component(
+                _event(appointment, host, (sequences or {}).get(appointment.id, 0))
+            )
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,104 @@
+"""Labels and helpers the appointment, case-file, dashboard and portal templates use."""
+
+from __future__ import annotations
+
+from flask_babel import format_time
+
+from caseapp.appointments.models import (
+    ATTENDED,
+    CANCELLED,
+    CANCELLED_BY_NEWCOMER,
+    NO_SHOW,
+    SCHEDULED,
+)
+from caseapp.i18n import _l
+
+STATUS_LABELS = {
+    SCHEDULED: _l("scheduled"),
+    CANCELLED: _l("cancelled"),
+    ATTENDED: _l("attended"),
+    NO_SHOW: _l("no-show"),
+    CANCELLED_BY_NEWCOMER: _l("cancelled by the newcomer"),
+}
+
+CHANGE_LABELS = {
+    "booked": _l("booked"),
+    "rescheduled": _l("moved"),
+    "cancelled": _l("cancelled"),
+    ATTENDED: _l("attended"),
+    NO_SHOW: _l("no-show"),
+    CANCELLED_BY_NEWCOMER: _l("cancelled by the newcomer"),
+}
+
+STATUS_BADGES = {
+    SCHEDULED: "primary",
+    CANCELLED: "secondary",
+    ATTENDED: "success",
+    NO_SHOW: "danger",
+    CANCELLED_BY_NEWCOMER: "warning",
+}
+
+
+def person_appointments(person_id: int, limit: int = 20):
+    """Upcoming first (soonest on top), then the most recent past ones (case file)."""
+    from caseapp.appointments.services import for_person
+    from caseapp.core.clock import utcnow
+
+    rows = for_person(person_id, limit=limit)
+    now = utcnow()
+    upcoming = sorted((a for a in rows if a.ends_at > now), key=lambda a: a.starts_at)
+    return upcoming + [a for a in rows if a.ends_at <= now]
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def appointment_labels():
+        return {
+            "appointment_status": STATUS_LABELS,
+            "appointment_badges": STATUS_BADGES,
+            "appointment_changes": CHANGE_LABELS,
+        }
+
+    # Wall-clock time of an aware datetime in Europe/Berlin, 24-hour (the shared `time` filter
+    # is for opening-hours times and does not convert time zones).
+    app.jinja_env.filters["clock"] = lambda value: format_time(value, "HH:mm")
+    app.jinja_env.globals.update(
+        person_appointments=person_appointments,
+        caseworker_day=caseworker_day,
+        newcomer_upcoming=newcomer_upcoming,
+    )
+
+
+def caseworker_day():
+    """The signed-in caseworker's appointments today and recent no-shows (start page)."""
+    from datetime import datetime
+
+    from flask_login import current_user
+
+    from caseapp.appointments import services
+    from caseapp.appointments.slots import BERLIN
+    from caseapp.core.clock import utcnow
+
+    today = datetime.now(BERLIN).date()
+    return {
+        "today": services.todays_for(current_user, today),
+        "no_shows": services.recent_no_shows(current_user, utcnow()),
+    }
+
+
+def newcomer_upcoming(limit: int = 3):
+    """The signed-in newcomer's next appointments (start page panel)."""
+    from flask_login import current_user
+
+    from caseapp.appointments.models import SCHEDULED
+    from caseapp.core.clock import utcnow
+    from caseapp.portal.services import person_for
+
+    person = person_for(current_user)
+    if person is None:
+        return []
+    from caseapp.appointments.services import for_person
+
+    now = utcnow()
+    rows = [a for a in for_person(person.id) if a.status == SCHEDULED and a.ends_at > now]
+    return sorted(rows, key=lambda a: a.starts_at)[:limit]

@@ -1,0 +1,240 @@
+"""The newcomer portal: sign in with case number and access code, see own appointments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from caseapp.appointments import ical
+from caseapp.appointments import services as appointments
+from caseapp.appointments.models import SCHEDULED, Appointment, AppointmentChange
+from caseapp.auth import services as auth
+from caseapp.auth.roles import Role
+from caseapp.core.clock import utcnow
+from caseapp.core.errors import ValidationFailed
+from caseapp.extensions import db
+from caseapp.i18n import _
+from caseapp.portal import services
+from caseapp.portal.blueprint import bp
+from caseapp.portal.forms import ContactForm, PortalLoginForm, RescheduleRequestForm
+from caseapp.web.access import access, public
+
+
+def _policy() -> services.PortalPolicy:
+    cfg = current_app.config
+    return services.PortalPolicy(
+        max_per_case=cfg["PORTAL_MAX_FAILURES_PER_CASE"],
+        max_per_ip=cfg["PORTAL_MAX_FAILURES_PER_IP"],
+        window=timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"]),
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated and current_user.has_role(Role.NEWCOMER):
+        return redirect(url_for("portal.home"))
+    form = PortalLoginForm()
+    if request.method == "GET" and request.args.get("case_number"):
+        form.case_number.data = services.normalise_case_number(request.args["case_number"])
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                form.case_number.data,
+                form.access_code.data,
+                request.remote_addr or "",
+                _policy(),
+                utcnow(),
+            )
+        except services.PortalThrottled as error:
+            db.session.commit()
+            form.form_errors.append(error.message)
+            status = 429
+        except (services.PortalLoginFailed, services.PortalCodeExpired) as error:
+            db.session.commit()  # keep the failed attempt for throttling
+            form.form_errors.append(error.message)
+            status = 200
+        else:
+            lang = session.get("lang")
+            if lang:  # the language chosen on the sign-in page becomes the newcomer's own
+                auth.set_preferred_language(user, lang)
+            token = auth.start_session(user, request.remote_addr)
+            db.session.commit()
+            session.clear()  # a new session on sign-in: no fixation
+            session.permanent = True
+            if lang:
+                session["lang"] = lang
+            session["sid"] = token
+            session["seen"] = utcnow().timestamp()
+            login_user(user)
+            return redirect(url_for("portal.home"))
+    form.access_code.data = ""
+    return render_template("portal/login.html", form=form), status
+
+
+@bp.post("/logout")
+@access(Role.NEWCOMER)
+def logout():
+    auth.end_session(session.get("sid"))
+    db.session.commit()
+    lang = current_user.preferred_language or session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("portal.login"))
+
+
+def _own_appointments():
+    person = services.person_for(current_user)
+    if person is None:
+        return None, []
+    return person, appointments.for_person(person.id)
+
+
+def _own_or_404(appointment_id: int) -> Appointment:
+    person = services.person_for(current_user)
+    appointment = db.session.get(Appointment, appointment_id)
+    if person is None or appointment is None or appointment.person_id != person.id:
+        abort(404)
+    return appointment
+
+
+@bp.get("/")
+@access(Role.NEWCOMER)
+def home():
+    person, rows = _own_appointments()
+    now = utcnow()
+    upcoming = sorted(
+        (a for a in rows if a.ends_at > now and a.status == SCHEDULED), key=lambda a: a.starts_at
+    )
+    past = [a for a in rows if a not in upcoming]
+    requested = {a.id for a in upcoming if appointments.open_request(a) is not None}
+    access_row = services.access_for_user(current_user)
+    return render_template(
+        "portal/home.html",
+        person=person,
+        upcoming=upcoming,
+        past=past,
+        requested=requested,
+        access_row=access_row,
+        ambassador=services.ambassador_for(person) if person else None,
+    )
+
+
+def _sequences(rows) -> dict[int, int]:
+    from sqlalchemy import func, select
+
+    ids = [a.id for a in rows] or [0]
+    return dict(
+        db.session.execute(
+            select(AppointmentChange.appointment_id, func.count(AppointmentChange.id))
+            .where(
+                AppointmentChange.appointment_id.in_(ids),
+                AppointmentChange.action.in_(("rescheduled", "cancelled")),
+            )
+            .group_by(AppointmentChange.appointment_id)
+        ).all()
+    )
+
+
+def _ics_response(rows, filename: str):
+    person = services.person_for(current_user)
+    language = services.newcomer_language(person) if person else "de"
+    from caseapp.i18n import current_language
+
+    language = current_language() if request.args.get("lang") else language
+    body = ical.calendar_bytes(rows, language, request.host.split(":")[0], _sequences(rows))
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/appointments/<int:appointment_id>.ics")
+@access(Role.NEWCOMER)
+def appointment_ics(appointment_id: int):
+    appointment = _own_or_404(appointment_id)
+    return _ics_response([appointment], f"appointment-{appointment.id}.ics")
+
+
+@bp.get("/appointments.ics")
+@access(Role.NEWCOMER)
+def calendar_ics():
+    _person, rows = _own_appointments()
+    now = utcnow()
+    return _ics_response(
+        [a for a in rows if a.ends_at > now - timedelta(days=30)], "appointments.ics"
+    )
+
+
+@bp.route("/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"])
+@access(Role.NEWCOMER)
+def request_reschedule(appointment_id: int):
+    appointment = _own_or_404(appointment_id)
+    form = RescheduleRequestForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            appointments.request_reschedule(
+                appointment.person, appointment, form.message.data or "", utcnow()
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Your request has been sent. Your office will contact you."), "success")
+            return redirect(url_for("portal.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/reschedule.html", form=form, appointment=appointment), status
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@access(Role.NEWCOMER)
+def contact():
+    access_row = services.access_for_user(current_user)
+    if access_row is None:
+        abort(404)
+    form = ContactForm()
+    if request.method == "GET":
+        form.email.data = access_row.reminder_email
+        form.phone.data = access_row.reminder_phone
+        form.consent.data = access_row.reminder_consent_at is not None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_contact(
+                current_user,
+                email=(form.email.data or "").lower(),
+                phone=form.phone.data or "",
+                consent=bool(form.consent.data),
+                now=utcnow(),
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("portal.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/contact.html", form=form), status

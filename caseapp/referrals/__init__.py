@@ -1,0 +1,1 @@
+"""Referral routing between offices: service directory, routing rules, consent-scoped referrals."""

@@ -1,0 +1,8 @@
+"""Blueprints for referrals (staff) and the public service directory."""
+
+from flask import Blueprint
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+directory_bp = Blueprint("directory", __name__, url_prefix="/directory")
+
+from caseapp.referrals import views, views_directory, views_rules  # noqa: E402,F401

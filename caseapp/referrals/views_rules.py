@@ -1,0 +1,129 @@
+"""Administrators manage routing rules and test them against a sample person before saving."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from caseapp.auth.roles import Role
+from caseapp.core.errors import StaleVersion, ValidationFailed
+from caseapp.extensions import db
+from caseapp.i18n import _
+from caseapp.offices.models import District
+from caseapp.referrals import directory, routing
+from caseapp.referrals.blueprint import bp
+from caseapp.referrals.forms import RuleForm
+from caseapp.referrals.models import RoutingRule, Service
+from caseapp.web.access import access
+
+
+def _choices():
+    districts = [
+        (d.id, d.name) for d in db.session.scalars(select(District).order_by(District.name))
+    ]
+    services = [
+        (s.id, f"{s.name_de} · {s.office.name}")
+        for s in db.session.scalars(
+            select(Service).where(Service.active.is_(True)).order_by(Service.name_de)
+        )
+    ]
+    return {"district_choices": districts, "service_choices": services}
+
+
+def _data(form: RuleForm) -> directory.RuleData:
+    return directory.RuleData(
+        need=form.need.data,
+        service_id=form.service.data or 0,
+        district_id=form.district.data or None,
+        language=form.language.data or "",
+        age_group=form.age_group.data or "",
+        residence_status=form.residence_status.data or "",
+        priority=form.priority.data or 0,
+        active=bool(form.active.data),
+    )
+
+
+def _test(form: RuleForm, rule: RoutingRule | None):
+    """Route the sample person with the rule set as it would be after saving."""
+    data = _data(form)
+    directory.validate_rule(data)
+    rules = [r for r in directory.active_rule_facts(data.need) if not rule or r.id != rule.id]
+    if data.active:
+        rules.append(directory.rule_facts(data, rule_id=rule.id if rule else 0))
+    person = routing.PersonFacts(
+        district_id=form.sample_district.data or None,
+        languages=frozenset({form.sample_language.data} - {""}),
+        age=form.sample_age.data,
+        residence_status=form.sample_residence.data or "",
+    )
+    decision = routing.route(data.need, person, rules, directory.all_service_facts(data.need))
+    return decision, directory.explain(decision)
+
+
+def _form_page(form: RuleForm, rule: RoutingRule | None):
+    result = None
+    status = 400
+    if form.validate_on_submit():
+        try:
+            if request.form.get("test"):
+                result = _test(form, rule)
+                status = 200
+            else:
+                directory.save_rule(current_user, rule, _data(form), form.loaded_version())
+                db.session.commit()
+                flash(_("The routing rule has been saved."), "success")
+                return redirect(url_for("referrals.rules"))
+        except StaleVersion:
+            db.session.rollback()
+            return render_template(
+                "errors/error.html",
+                code=409,
+                title=_("Changed meanwhile"),
+                message=_("Someone else changed this rule meanwhile. Nothing was saved."),
+            ), 409
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+    return render_template("referrals/rule_form.html", form=form, rule=rule, result=result), status
+
+
+@bp.get("/rules")
+@access(Role.ADMIN)
+def rules():
+    rows = db.session.scalars(
+        select(RoutingRule).order_by(RoutingRule.need, RoutingRule.priority, RoutingRule.id)
+    ).all()
+    return render_template("referrals/rules.html", rules=rows)
+
+
+@bp.route("/rules/new", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def rule_new():
+    form = RuleForm(**_choices())
+    if request.method == "GET":
+        return render_template("referrals/rule_form.html", form=form, rule=None, result=None)
+    return _form_page(form, None)
+
+
+@bp.route("/rules/<int:rule_id>/edit", methods=["GET", "POST"])
+@access(Role.ADMIN)
+def rule_edit(rule_id: int):
+    rule = db.session.get(RoutingRule, rule_id)
+    if rule is None:
+        abort(404)
+    if request.method == "GET":
+        form = RuleForm(
+            **_choices(),
+            need=rule.need,
+            district=rule.district_id or 0,
+            language=rule.language,
+            age_group=rule.age_group,
+            residence_status=rule.residence_status,
+            service=rule.service_id,
+            priority=rule.priority,
+            active=rule.active,
+        )
+        form.version.data = rule.version
+        return render_template("referrals/rule_form.html", form=form, rule=rule, result=None)
+    return _form_page(RuleForm(**_choices()), rule)

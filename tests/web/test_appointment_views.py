@@ -1,0 +1,291 @@
+"""Caseworkers book, move, cancel and close appointments through the pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.appointments.models import Appointment
+from caseapp.extensions import db
+from caseapp.outbox.models import OutboxMessage
+from tests.services.test_appointments_services import book, make_person, next_day_at, setup_office
+
+
+@pytest.fixture
+def setup(app, make_user):
+    return setup_office(app, make_user)
+
+
+def _signed_in(actions, setup, n=0):
+    assert actions.login(setup["workers"][n]).status_code == 302
+    return actions
+
+
+def _local(dt) -> str:
+    return dt.strftime("%Y-%m-%dT%H:%M")
+
+
+def _booking(setup, start, **changes):
+    data = {
+        "submission_id": "6f1c2b2e-2f59-4d0e-9a53-0f5b9e6f0c11",
+        "office": setup["office"],
+        "room": setup["rooms"][0],
+        "caseworker": setup["worker_ids"][0],
+        "starts_at": _local(start),
+        "duration_minutes": "30",
+        "need_area": "housing",
+        "purpose": "Wohnungssuche",
+        "interpreter_language": "ar",
+        "notes_for_newcomer": "Reisepass und Mietvertrag",
+    }
+    data.update(changes)
+    return data
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(Appointment.id)))
+
+
+def test_case_file_links_to_booking_and_access_code(app, actions, setup):
+    _signed_in(actions, setup)
+    page = actions.client.get(f"/people/{setup['person']}").get_data(as_text=True)
+    assert f"/appointments/person/{setup['person']}/new" in page
+    assert f"/appointments/person/{setup['person']}/access-code" in page
+
+
+def test_book_from_the_case_file(app, actions, setup):
+    _signed_in(actions, setup)
+    form = actions.client.get(f"/appointments/person/{setup['person']}/new")
+    assert form.status_code == 200 and "Raum 1" in form.get_data(as_text=True)
+    start = next_day_at(10)
+    response = actions.post(f"/appointments/person/{setup['person']}/new", _booking(setup, start))
+    assert response.status_code == 302
+    detail = actions.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Reisepass und Mietvertrag" in detail and "Raum 1" in detail
+    # A double click leads to the first result, not a second appointment.
+    again = actions.post(f"/appointments/person/{setup['person']}/new", _booking(setup, start))
+    assert again.headers["Location"] == response.headers["Location"]
+    assert _count(app) == 1
+    # The case file lists the appointment.
+    page = actions.client.get(f"/people/{setup['person']}").get_data(as_text=True)
+    assert "Raum 1" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"starts_at": "2020-01-06T10:00"}, "The appointment cannot start in the past."),
+        ({"when": 21}, "The office is closed at that time."),
+        ({"duration_minutes": "0"}, "The end must be after the start."),
+        ({"room": "999999"}, "Choose one of the rooms of this office."),
+    ],
+)
+def test_bad_input_gives_the_form_back_with_reasons(app, actions, setup, changes, message):
+    _signed_in(actions, setup)
+    start = next_day_at(changes.pop("when", 10))
+    data = _booking(setup, start, submission_id="", **changes)
+    response = actions.post(f"/appointments/person/{setup['person']}/new?lang=en", data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert "Reisepass und Mietvertrag" in page  # nothing typed is lost
+    assert _count(app) == 0
+
+
+def test_double_booking_is_refused_on_the_page(app, actions, setup):
+    book(app, setup, next_day_at(10))
+    other = make_person(app, setup)
+    _signed_in(actions, setup)
+    response = actions.post(
+        f"/appointments/person/{other}/new?lang=en",
+        _booking(setup, next_day_at(10, 15), submission_id=""),
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The caseworker already has an appointment at that time." in page
+    assert "The room is already booked at that time." in page
+    assert _count(app) == 1
+
+
+def test_warning_when_the_newcomer_is_busy_elsewhere(app, actions, setup):
+    book(app, setup, next_day_at(10))
+    _signed_in(actions, setup, 1)
+    data = _booking(
+        setup,
+        next_day_at(10),
+        submission_id="",
+        room=setup["rooms"][1],
+        caseworker=setup["worker_ids"][1],
+    )
+    response = actions.post(f"/appointments/person/{setup['person']}/new?lang=en", data)
+    assert response.status_code == 400
+    assert "already has an appointment at that time" in response.get_data(as_text=True)
+    assert _count(app) == 1
+    data["confirm_overlap"] = "y"
+    assert actions.post(f"/appointments/person/{setup['person']}/new", data).status_code == 302
+    assert _count(app) == 2
+
+
+def test_move_cancel_and_attendance(app, actions, setup):
+    appointment_id = book(app, setup, next_day_at(9))
+    _signed_in(actions, setup)
+    page = actions.client.get(f"/appointments/{appointment_id}/reschedule").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = actions.post(
+        f"/appointments/{appointment_id}/reschedule",
+        {
+            "version": version,
+            "room": setup["rooms"][1],
+            "caseworker": setup["worker_ids"][0],
+            "starts_at": _local(next_day_at(11)),
+            "duration_minutes": "45",
+            "reason": "Dolmetscher",
+        },
+    )
+    assert response.status_code == 302
+    detail = actions.client.get(f"/appointments/{appointment_id}?lang=en").get_data(as_text=True)
+    assert "moved" in detail and "Raum 2" in detail
+    # A stale form (old version) is not saved.
+    stale = actions.post(
+        f"/appointments/{appointment_id}/reschedule",
+        {
+            "version": version,
+            "room": setup["rooms"][0],
+            "caseworker": setup["worker_ids"][0],
+            "starts_at": _local(next_day_at(12)),
+            "duration_minutes": "30",
+        },
+    )
+    assert stale.status_code == 409
+    # Attendance cannot be recorded before the appointment has begun.
+    early = actions.post(f"/appointments/{appointment_id}/attendance", {"outcome": "no_show"})
+    assert early.status_code == 302
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).status == "scheduled"
+    # Cancel with a reason.
+    page = actions.client.get(f"/appointments/{appointment_id}/cancel").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    no_reason = actions.post(f"/appointments/{appointment_id}/cancel", {"version": version})
+    assert no_reason.status_code == 400
+    done = actions.post(
+        f"/appointments/{appointment_id}/cancel", {"version": version, "reason": "Krank"}
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        row = db.session.get(Appointment, appointment_id)
+        assert row.status == "cancelled" and row.cancel_reason == "Krank"
+
+
+def test_no_show_appears_on_timeline_and_start_page(app, actions, setup):
+    from caseapp.appointments import services
+    from caseapp.auth.models import User
+
+    appointment_id = book(app, setup, next_day_at(10))
+    with app.test_request_context():
+        row = db.session.get(Appointment, appointment_id)
+        # The appointment took place yesterday: move it into the past directly.
+        row.starts_at = row.starts_at - timedelta(days=2)
+        row.ends_at = row.ends_at - timedelta(days=2)
+        db.session.commit()
+        actor = db.session.get(User, setup["worker_ids"][0])
+        services.record_attendance(actor, row, "no_show", now=row.starts_at + timedelta(hours=1))
+        db.session.commit()
+    _signed_in(actions, setup)
+    timeline = actions.client.get(f"/people/{setup['person']}?lang=en").get_data(as_text=True)
+    assert "no-show" in timeline
+    home = actions.client.get("/home?lang=en").get_data(as_text=True)
+    assert "Recent no-shows" in home and "Amal Haddad" in home
+
+
+def test_calendar_shows_appointments_and_free_slots(app, actions, setup):
+    book(app, setup, next_day_at(10))
+    _signed_in(actions, setup)
+    day = next_day_at(10).date().isoformat()
+    page = actions.client.get(
+        f"/appointments/calendar?office={setup['office']}&caseworker={setup['worker_ids'][0]}"
+        f"&date={day}&view=day&person={setup['person']}&lang=en"
+    ).get_data(as_text=True)
+    assert "Amal Haddad" in page
+    assert "Free" in page
+    # The booked 10:00 is not offered; 10:30 is, as a link to the booking form.
+    assert f"start={day}T10%3A30" in page or f"start={day}T10:30" in page
+    assert f"start={day}T10%3A00" not in page and f"start={day}T10:00" not in page
+    week = actions.client.get(f"/appointments/calendar?office={setup['office']}")
+    assert week.status_code == 200
+
+
+def test_other_office_gets_404(app, actions, setup, make_user, make_office):
+    appointment_id = book(app, setup, next_day_at(10))
+    other = make_office(name="Jobcenter Süd")
+    stranger = make_user("caseworker", offices=[other])
+    actions.login(stranger)
+    assert actions.client.get(f"/appointments/{appointment_id}").status_code == 404
+    assert actions.client.get(f"/appointments/{appointment_id}/slip.pdf").status_code == 404
+    assert actions.client.get(f"/appointments/calendar?office={setup['office']}").status_code == 404
+    assert actions.client.get(f"/appointments/offices/{setup['office']}/rooms").status_code == 404
+
+
+def test_rooms_are_managed_by_office_members(app, actions, setup):
+    _signed_in(actions, setup)
+    response = actions.post(
+        f"/appointments/offices/{setup['office']}/rooms", {"name": "Beratungsraum 3"}
+    )
+    assert response.status_code == 302
+    duplicate = actions.post(
+        f"/appointments/offices/{setup['office']}/rooms?lang=en", {"name": "beratungsraum 3"}
+    )
+    assert duplicate.status_code == 400
+    assert "already has a room with this name" in duplicate.get_data(as_text=True)
+
+
+def test_access_code_and_slips(app, actions, setup):
+    appointment_id = book(app, setup, next_day_at(10))
+    _signed_in(actions, setup)
+    slip = actions.client.get(f"/appointments/{appointment_id}/slip.pdf")
+    assert slip.status_code == 200 and slip.mimetype == "application/pdf"
+    page = actions.post(f"/appointments/person/{setup['person']}/access-code", {})
+    assert page.status_code == 200
+    code = re.search(r'id="access-code">([A-Z0-9-]+)<', page.get_data(as_text=True)).group(1)
+    with_code = actions.post(
+        f"/appointments/{appointment_id}/slip-with-code", {"access_code": code}
+    )
+    assert with_code.status_code == 200 and with_code.data.startswith(b"%PDF")
+    forged = actions.post(
+        f"/appointments/{appointment_id}/slip-with-code", {"access_code": "AAAA-BBBB-CCCC"}
+    )
+    assert forged.status_code == 302
+
+
+def test_booking_queues_a_notice_in_the_newcomers_language(app, actions, setup):
+    from datetime import date
+
+    from caseapp.auth.models import User
+    from caseapp.people import casework
+    from caseapp.people.models import Case
+
+    with app.test_request_context():
+        actor = db.session.get(User, setup["worker_ids"][0])
+        case = db.session.scalar(select(Case).where(Case.person_id == setup["person"]))
+        casework.record_consent(
+            actor,
+            case,
+            purpose="reminders",
+            receiving_office_id=None,
+            scope="",
+            given_on=date.today(),
+            form="written",
+            today=date.today(),
+        )
+        db.session.commit()
+    _signed_in(actions, setup)
+    actions.post(f"/appointments/person/{setup['person']}/new", _booking(setup, next_day_at(10)))
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.channel)).all()
+        assert [(r.channel, r.recipient, r.language) for r in rows] == [
+            ("email", "amal@example.org", "ar"),
+            ("sms", "+49 171 1234567", "ar"),
+        ]
