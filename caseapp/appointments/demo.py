@@ -101,6 +101,7 @@ def seed(rng_seed: int = 11) -> None:
         return
     now = utcnow()
     today = datetime.now(slots.BERLIN).date()
+    portal_days: set[int] = set()
     for office in offices:
         rooms = services.rooms_of(office.id, active_only=True)
         workers = _workers(office.id)
@@ -131,11 +132,12 @@ def seed(rng_seed: int = 11) -> None:
                     now=now,
                 )
                 for slot in rng.sample(free, min(len(free), rng.randint(0, 2))):
-                    person = (
-                        persons[0]
-                        if offset in (2, 9) and office.id == main.id
-                        else rng.choice(persons)
-                    )
+                    # The demo newcomer gets two appointments; others one here and there.
+                    if office.id == main.id and offset in (2, 9) and offset not in portal_days:
+                        person = persons[0]
+                        portal_days.add(offset)
+                    else:
+                        person = rng.choice(persons[1:] or persons)
                     room = next(
                         (
                             r
@@ -174,7 +176,7 @@ def seed(rng_seed: int = 11) -> None:
             start = periods[0].start + timedelta(minutes=30 * rng.randint(0, 3))
             status = rng.choices([ATTENDED, NO_SHOW, CANCELLED_BY_NEWCOMER], [80, 12, 8])[0]
             appointment = Appointment(
-                person_id=rng.choice(persons).id,
+                person_id=(persons[0] if offset in (20, 45) else rng.choice(persons)).id,
                 office_id=office.id,
                 room_id=rng.choice(rooms).id if rooms else None,
                 caseworker_id=worker.id,

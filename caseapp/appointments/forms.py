@@ -30,7 +30,7 @@ class _TimeFields(BaseForm):
     room = SelectField(_l("Room"), choices=[], coerce=int, validate_choice=False)
     caseworker = SelectField(_l("Caseworker"), choices=[], coerce=int, validate_choice=False)
     starts_at = DateTimeLocalField(
-        _l("Start"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l("Starts at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     duration_minutes = IntegerField(
         _l("Duration in minutes"),

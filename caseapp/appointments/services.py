@@ -125,7 +125,7 @@ def clashes(
     if room_id:
         who.append(Appointment.room_id == room_id)
     if person_id:
-        who.append(Appointment.person_id == person_id)
+        who.append(Appointment.person_id.in_(person_ids(person_id)))
     if not who:
         return []
     stmt = (
@@ -347,8 +347,6 @@ def get_appointment(actor, appointment_id: int, *, audit_read: bool = True) -> A
     offices = visible_office_ids(actor)
     if appointment is None or (offices is not None and appointment.office_id not in offices):
         raise NotFound()
-    if appointment.person.merged_into_id is not None:
-        raise NotFound()
     if audit_read:
         _audit(actor, "view_appointment", appointment)
     return appointment
@@ -364,11 +362,17 @@ def history(appointment: Appointment) -> list[AppointmentChange]:
     )
 
 
+def person_ids(person_id: int):
+    """The person and the records merged into them (people.merging does not move
+    appointments, so they are found through merged_into_id)."""
+    return select(Person.id).where(or_(Person.id == person_id, Person.merged_into_id == person_id))
+
+
 def for_person(person_id: int, *, limit: int = 200) -> list[Appointment]:
     return list(
         db.session.scalars(
             select(Appointment)
-            .where(Appointment.person_id == person_id)
+            .where(Appointment.person_id.in_(person_ids(person_id)))
             .order_by(Appointment.starts_at.desc())
             .limit(limit)
         )
@@ -498,7 +502,7 @@ def set_room_active(actor, room: Room, active: bool) -> None:
 
 def request_reschedule(person: Person, appointment: Appointment, message: str, now: datetime):
     """A newcomer asks for another time; refused for appointments no longer scheduled."""
-    if appointment.person_id != person.id:
+    if person.id not in (appointment.person_id, appointment.person.merged_into_id):
         raise NotFound()
     if appointment.status != SCHEDULED or appointment.starts_at <= now:
         raise ValidationFailed(

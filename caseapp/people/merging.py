@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from caseapp.appointments.models import Appointment
 from caseapp.audit import services as audit
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
@@ -96,8 +97,8 @@ def duplicate_pairs(limit: int | None = None) -> list[tuple[int, int, namematch.
 
 
 def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, str]) -> Person:
-    """Move every consultation, aid entry, appointment-bearing case row, household link and
-    consent of `removed` to `survivor`; keep the removed record's original values."""
+    """Move every consultation, aid entry, appointment, household link and consent of
+    `removed` to `survivor`; keep the removed record's original values."""
     if survivor.id == removed.id or removed.merged_into_id or survivor.merged_into_id:
         raise ValidationFailed({"b": _("Choose two different records that are not merged yet.")})
     if survivor.office_id != removed.office_id and not getattr(actor, "is_admin", False):
@@ -131,6 +132,9 @@ def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, st
     )
     db.session.execute(
         update(Consent).where(Consent.person_id == removed.id).values(person_id=survivor.id)
+    )
+    db.session.execute(
+        update(Appointment).where(Appointment.person_id == removed.id).values(person_id=survivor.id)
     )
     if removed.membership is not None:
         if survivor.membership is None:

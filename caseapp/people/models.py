@@ -123,14 +123,17 @@ class PersonNameKey(db.Model):
 
 class Case(TimestampMixin, db.Model):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_office_status_updated", "office_id", "status", "updated_at"),)
+    __table_args__ = (
+        Index("ix_cases_office_status_updated", "office_id", "status", "updated_at"),
+        Index("ix_cases_status_updated", "status", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_number: Mapped[str] = mapped_column(String(20), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), unique=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
     closed_reason: Mapped[str] = mapped_column(String(40), default="")
     version: Mapped[int] = mapped_column(default=1)
 

@@ -99,17 +99,32 @@ def logout():
     return redirect(url_for("portal.login"))
 
 
-def _own_appointments():
+def _own_appointments(action: str = "portal_view"):
     person = services.person_for(current_user)
     if person is None:
         return None, []
+    _audit(person, action)
     return person, appointments.for_person(person.id)
+
+
+def _audit(person, action: str) -> None:
+    """The newcomer's own reads are audited like staff reads (committed by the view)."""
+    from caseapp.audit import services as audit
+
+    audit.record(
+        current_user, action, "person", person.id, office_id=person.office_id, purpose="portal"
+    )
 
 
 def _own_or_404(appointment_id: int) -> Appointment:
     person = services.person_for(current_user)
     appointment = db.session.get(Appointment, appointment_id)
-    if person is None or appointment is None or appointment.person_id != person.id:
+    own = (
+        appointment is not None
+        and person is not None
+        and (appointment.person_id == person.id or appointment.person.merged_into_id == person.id)
+    )
+    if not own:
         abort(404)
     return appointment
 
@@ -122,9 +137,10 @@ def home():
     upcoming = sorted(
         (a for a in rows if a.ends_at > now and a.status == SCHEDULED), key=lambda a: a.starts_at
     )
-    past = [a for a in rows if a not in upcoming]
+    past = [a for a in rows if a not in upcoming][:10]  # the most recent ones
     requested = {a.id for a in upcoming if appointments.open_request(a) is not None}
     access_row = services.access_for_user(current_user)
+    db.session.commit()  # the audit row of this read
     return render_template(
         "portal/home.html",
         person=person,
@@ -159,6 +175,9 @@ def _ics_response(rows, filename: str):
 
     language = current_language() if request.args.get("lang") else language
     body = ical.calendar_bytes(rows, language, request.host.split(":")[0], _sequences(rows))
+    if person is not None:
+        _audit(person, "portal_export_calendar")
+        db.session.commit()
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

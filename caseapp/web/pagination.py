@@ -67,7 +67,7 @@ class CappedPage:
                 last = num
 
 
-def paginate_capped(stmt, cap: int = 10_000) -> CappedPage:
+def paginate_capped(stmt, cap: int = 2_000) -> CappedPage:
     from sqlalchemy import func, literal, select
 
     per_page = current_app.config["ITEMS_PER_PAGE"]

@@ -1,7 +1,7 @@
-"""appointments
+"""appointments and the newcomer portal: rooms, appointments, history, reschedule requests, portal access and attempts
 
 Revision ID: a7c3e9f41d20
-Revises: b1d0526e3ef0
+Revises: ff8d511674b2
 Create Date: 2026-11-22 02:56:07.415861
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e9f41d20'
-down_revision = 'b1d0526e3ef0'
+down_revision = 'ff8d511674b2'
 branch_labels = None
 depends_on = None
 

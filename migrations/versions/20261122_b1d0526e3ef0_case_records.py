@@ -106,7 +106,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_caseworker_id'), ['caseworker_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_office_id'), ['office_id'], unique=False)
         batch_op.create_index('ix_cases_office_status_updated', ['office_id', 'status', 'updated_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
+        batch_op.create_index('ix_cases_status_updated', ['status', 'updated_at'], unique=False)
 
     op.create_table('consents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -318,7 +318,7 @@ def downgrade():
 
     op.drop_table('consents')
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cases_status'))
+        batch_op.drop_index('ix_cases_status_updated')
         batch_op.drop_index('ix_cases_office_status_updated')
         batch_op.drop_index(batch_op.f('ix_cases_office_id'))
         batch_op.drop_index(batch_op.f('ix_cases_caseworker_id'))

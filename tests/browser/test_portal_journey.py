@@ -26,8 +26,8 @@ def test_newcomer_signs_in_and_reads_appointments_in_arabic(app, page, make_user
     assert "Integrationszentrum Mitte" in page.inner_text("main")
     page.screenshot(path=str(artifacts / "portal-de.png"), full_page=True)
 
-    page.click("main a[hreflang=ar]")
-    page.wait_for_load_state()
+    page.click("main button[name=language][value=ar]")
+    page.wait_for_url("**/portal/")
     assert page.get_attribute("html", "lang") == "ar"
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     main = page.inner_text("main")
@@ -41,6 +41,9 @@ def test_newcomer_signs_in_and_reads_appointments_in_arabic(app, page, make_user
     with page.expect_download() as download:
         page.click("main a[href$='.ics']")
     assert download.value.suggested_filename.endswith(".ics")
+    # The choice is remembered: another portal page is in Arabic too.
+    page.goto("/portal/contact")
+    assert page.get_attribute("html", "dir") == "rtl"
     assert page.outside_requests == []
 
 

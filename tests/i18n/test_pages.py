@@ -139,7 +139,7 @@ def test_every_page_has_lang_and_dir(app, world, code, direction):
 
 
 def _visible_text(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<(script|style|head)\b.*?</\1>", " ", html, flags=re.S)
     html = re.sub(
         r'<option\b[^>]*value="[a-z]{2}"[^>]*>[^<]*</option>', " ", html
     )  # language names
@@ -239,3 +239,14 @@ def test_dates_follow_the_locale(app, world):
     # Babel: "22.11.2026" in German, "Nov 22, 2026" in English.
     assert re.search(r"\d{2}\.\d{2}\.\d{4}", german)
     assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", english)
+
+
+@pytest.mark.parametrize(
+    "url", ["/directory/", "/volunteer/signup", "/portal/login", "/certificates/verify"]
+)
+def test_public_pages_in_arabic_are_translated_and_rtl(client, url):
+    page = client.get(f"{url}?lang=ar").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    leftovers = set(LATIN_WORD.findall(_visible_text(page))) - {"Lotse", "Kümmerer"}
+    leftovers -= _latin_words_kept_by_translator("ar")
+    assert leftovers == set(), f"{url}: {sorted(leftovers)}"

@@ -404,3 +404,13 @@ def test_times_are_stored_in_utc(app, ctx, setup):
     db.session.expire_all()
     stored = db.session.get(Appointment, appointment_id).starts_at
     assert stored.tzinfo == UTC and stored == start
+
+
+def test_appointments_of_a_merged_record_stay_with_the_survivor(app, ctx, setup):
+    from caseapp.people.models import Person
+
+    other = make_person(app, setup)
+    appointment_id = book(app, setup, next_day_at(10), person=other)
+    db.session.get(Person, other).merged_into_id = setup["person"]
+    db.session.commit()
+    assert [a.id for a in services.for_person(setup["person"])] == [appointment_id]

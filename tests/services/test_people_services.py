@@ -314,6 +314,17 @@ def test_merge_moves_everything_and_keeps_original_values(cw_a, world, ctx):
         form="written",
         today=TODAY,
     )
+    from caseapp.appointments.models import Appointment
+
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    db.session.add(
+        Appointment(
+            person_id=b.id,
+            office_id=b.office_id,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=30),
+        )
+    )
     db.session.commit()
     merging.merge_people(admin, a, b, {"phone": "b"})
     db.session.commit()
@@ -326,6 +337,7 @@ def test_merge_moves_everything_and_keeps_original_values(cw_a, world, ctx):
         == 1
     )
     assert db.session.scalar(select(func.count(AidEntry.id)).where(AidEntry.person_id == a.id)) == 1
+    assert db.session.scalar(select(Appointment.person_id)) == a.id
     with pytest.raises(NotFound):
         services.get_person(cw_a, b.id)  # merged records disappear
     from caseapp.people.models import PersonMerge

@@ -238,6 +238,18 @@ def test_portal_in_arabic_is_right_to_left(app, actions, setup):
     assert '<html lang="ar" dir="rtl">' in page
     page = actions.client.get("/portal/?lang=tr").get_data(as_text=True)
     assert '<html lang="tr" dir="ltr">' in page
+    # Choosing a language on the page keeps it for the newcomer (and their messages).
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    actions.client.post(
+        "/account/language?next=/portal/", data={"language": "ar", "csrf_token": token}
+    )
+    assert '<html lang="ar" dir="rtl">' in actions.client.get("/portal/contact").get_data(
+        as_text=True
+    )
+    from caseapp.people.models import Person
+
+    with app.app_context():
+        assert portal.newcomer_language(db.session.get(Person, setup["person"])) == "ar"
 
 
 def test_newcomer_asks_for_another_time_and_caseworker_sees_it(app, actions, setup):
@@ -335,3 +347,20 @@ def test_sign_out_ends_the_session_on_the_server(app, actions, setup):
         session.update(cookie_session)
     response = actions.client.get("/portal/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_portal_reads_and_downloads_are_audited(app, actions, setup):
+    from caseapp.audit.models import AuditEntry
+
+    appointment_id = book(app, setup, next_day_at(10))
+    code = issue(app, setup)
+    portal_login(actions, case_number(app, setup["person"]), code)
+    actions.client.get("/portal/")
+    actions.client.get(f"/portal/appointments/{appointment_id}.ics")
+    with app.app_context():
+        actions_seen = set(
+            db.session.scalars(
+                select(AuditEntry.action).where(AuditEntry.record_id == setup["person"])
+            )
+        )
+    assert {"portal_sign_in", "portal_view", "portal_export_calendar"} <= actions_seen
