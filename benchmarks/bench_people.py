@@ -245,7 +245,12 @@ def main():
             args.runs,
             args.requests,
         ),
-        "case list filtered, page 300": measure(
+        "case list by name, page 80 (last linked)": measure(
+            lambda i: client.get("/people/?status=active&sort=name&page=80"),
+            args.runs,
+            args.requests,
+        ),
+        "case list by name, page 300 (typed URL)": measure(
             lambda i: client.get("/people/?status=active&sort=name&page=300"),
             args.runs,
             args.requests,

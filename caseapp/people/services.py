@@ -375,8 +375,10 @@ def case_list_query(
         actor,
     )
     offices = visible_office_ids(actor)
-    if offices is not None:
-        # Same rows as the person scope, but lets the (office, status, updated) index drive the list.
+    if offices is not None and not sort.lstrip("-").startswith("name"):
+        # The same rows as the person scope; naming the case's office lets the
+        # (office, status, updated) index drive lists sorted by case columns. Name sorting is
+        # better served by the persons' (office, family name) index, so it is left alone there.
         stmt = stmt.where(Case.office_id.in_(offices or {0}))
     q = (q or "").strip()
     if q:
