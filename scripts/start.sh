@@ -18,7 +18,7 @@ if [ -z "${CASEAPP_SECRET_KEY:-}" ]; then
 fi
 
 flask() { .venv/bin/flask --app wsgi "$@"; }
-flask translate compile >/dev/null
+flask translate compile >/dev/null 2>&1
 flask db upgrade
 flask seed-demo
 echo

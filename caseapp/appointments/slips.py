@@ -65,7 +65,10 @@ def render_slip(
             else "",
             "bring_label": _("Please bring"),
             "bring": appointment.notes_for_newcomer,
-            "phone": _("If you cannot come, please call %(phone)s.", phone=office.phone)
+            # Isolated left-to-right, or an Arabic line would reverse the groups of the number.
+            "phone": _(
+                "If you cannot come, please call %(phone)s.", phone=f"\u2066{office.phone}\u2069"
+            )
             if office.phone
             else _("If you cannot come, please tell your office."),
             "portal": _("Your appointments online: scan the code or open"),
