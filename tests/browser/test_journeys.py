@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -66,7 +67,7 @@ def test_admin_creates_office_and_sees_errors_without_losing_input(page, world):
     page.fill("#street", "Hafenstraße 9")
     page.fill("#hours_0", "08:00-12:00")
     page.click("main button[type=submit]")
-    assert "A German postcode has five digits." in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("A German postcode has five digits.")
     assert page.input_value("#street") == "Hafenstraße 9"
     page.fill("#postcode", "58762")
     page.click("main button[type=submit]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from caseapp.extensions import db
@@ -35,7 +36,8 @@ def test_arabic_public_signup_is_right_to_left_and_keeps_input(app, page, artifa
     page.check(f"#programme-{programme_id}")
     page.check("#consent")
     page.click("main button[type=submit]")
-    assert page.locator("#capacity-error").is_visible()
+    # The POST answers with the same page: wait for the error, do not race the response.
+    expect(page.locator("#capacity-error")).to_be_visible()
     assert page.input_value("#name") == "كريم الحسن"
     assert page.input_value("#skills") == "ترجمة، مرافقة إلى الدوائر الرسمية"
     assert page.is_checked("#slot-1-afternoon")
