@@ -63,6 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.cli.add_command(people_cli)
     register_volunteers_cli(app)
+    from caseapp.matches.cli import register_cli as register_matching_cli
+
+    register_matching_cli(app)
     from caseapp.referrals.cli import referrals_cli
 
     app.cli.add_command(referrals_cli)
@@ -130,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from caseapp.audit.blueprint import bp as audit_bp
     from caseapp.auth.blueprint import bp as auth_bp
     from caseapp.dashboard.blueprint import bp as dashboard_bp
+    from caseapp.matches.blueprint import bp as matches_bp
     from caseapp.offices.blueprint import bp as offices_bp
     from caseapp.people.blueprint import bp as people_bp
     from caseapp.portal.blueprint import bp as portal_bp
@@ -152,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         directory_bp,
         appointments_bp,
         portal_bp,
+        matches_bp,
     ):
         app.register_blueprint(bp)
 

@@ -151,10 +151,16 @@ def seed() -> list[tuple[str, str, str]]:
     seed_volunteers(
         db.session.scalar(select(User).where(User.email == "koordination@lotse.example"))
     )
+    from caseapp.people.demo import seed_people
+
+    seed_people()
     from caseapp.referrals.demo import seed as seed_referrals
 
     seed_referrals()
     from caseapp.appointments.demo import seed as seed_appointments
 
     seed_appointments()
+    from caseapp.matches.demo import seed as seed_matching
+
+    seed_matching(db.session.scalar(select(User).where(User.email == "koordination@lotse.example")))
     return rows

@@ -8,6 +8,14 @@ from caseapp.appointments.models import (  # noqa: F401
 )
 from caseapp.audit.models import AuditEntry  # noqa: F401
 from caseapp.auth.models import LoginAttempt, OfficeMembership, User, UserRole, UserSession  # noqa: F401
+from caseapp.matches.models import (  # noqa: F401
+    Match,
+    MatchingSettings,
+    MatchProposal,
+    MatchRequest,
+    MatchRound,
+    MatchUnmatched,
+)
 from caseapp.offices.models import District, Office, OpeningHours  # noqa: F401
 from caseapp.outbox.models import OutboxMessage  # noqa: F401
 from caseapp.people.models import (  # noqa: F401

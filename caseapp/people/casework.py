@@ -345,6 +345,8 @@ def link_household(
         db.session.add(
             HouseholdMember(household_id=household.id, person_id=other.id, role=other_role)
         )
+        db.session.flush()
+        db.session.refresh(other)  # so the next link to `other` finds this household
     if person.membership is not None:
         if person.membership.household_id == household.id:
             person.membership.role = role
@@ -442,5 +444,17 @@ def timeline(case: Case, limit: int = 200) -> list[TimelineEvent]:
         .limit(limit)
     ):
         events.append(TimelineEvent(ap.starts_at, "appointment", ap))
+    from caseapp.matches.models import Match
+
+    # Volunteer matches: when one began and, if it has, when it ended.
+    for m in db.session.scalars(
+        select(Match)
+        .where(Match.person_id == case.person_id)
+        .order_by(Match.created_at.desc())
+        .limit(limit)
+    ):
+        events.append(TimelineEvent(m.created_at, "match", m))
+        if m.status == "ended":
+            events.append(TimelineEvent(m.status_changed_at, "match_end", m))
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]

@@ -124,6 +124,11 @@ def seed_people(count: int = 240, seed: int = 7) -> None:
                 .where(User.roles.any(UserRole.role == "caseworker"))
             )
         )
+        if not workers:  # an office without caseworkers registers nobody
+            offices.remove(office)
+            if not offices:
+                break
+            continue
         worker = rng.choice(workers)
         origin = rng.choice(list(ORIGINS))
         nationality, languages, men, women, families = ORIGINS[origin]

@@ -229,7 +229,11 @@ def purge_old_attempts(older_than: timedelta, now: datetime) -> int:
 def ambassador_for(person: Person):
     """Hook for the matching domain: the newcomer's current ambassador/Kümmerer, if any.
 
-    Returns None until matches exist. Matching should return an object with `name` (first
-    name only), `programme` and `contact` (the contact agreed for the match) — nothing else.
+    An object with `name` (first name only), `programme` and `contact` (the contact agreed
+    for the match) — nothing else — or None.
     """
-    return None
+    from caseapp.i18n import current_language
+    from caseapp.matches.services import companions_for
+
+    found = companions_for(person.id, current_language())
+    return found[0] if found else None

@@ -260,6 +260,7 @@ class GoodConductForm(BaseForm):
 class HoursForm(BaseForm):
     submission_id = SubmissionIdField()
     programme = SelectField(_l("Programme"), coerce=int, choices=[])
+    match = SelectField(_l("With whom (match)"), coerce=int, choices=[(0, "")], default=0)
     day = DateField(
         _l("Date"),
         validators=[InputRequired(message=_l("Enter a date."))],
@@ -274,9 +275,10 @@ class HoursForm(BaseForm):
         _l("What did you do?"), validators=[DataRequired(), no_blank, Length(max=2000)]
     )
 
-    def __init__(self, *args, programme_choices=(), **kwargs):
+    def __init__(self, *args, programme_choices=(), match_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.programme.choices = list(programme_choices)
+        self.match.choices = [(0, _l("— not for a particular match")), *match_choices]
 
 
 class ConfirmForm(BaseForm):

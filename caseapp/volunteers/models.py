@@ -231,6 +231,8 @@ class HoursEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
     programme_id: Mapped[int] = mapped_column(ForeignKey("volunteer_programmes.id"), index=True)
+    # The match the meeting belongs to (a check-in), if any.
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id"), index=True)
     day: Mapped[date] = mapped_column(index=True)
     minutes: Mapped[int]
     activity: Mapped[str] = mapped_column(Text, default="")

@@ -591,10 +591,27 @@ MAX_MINUTES = 16 * 60
 
 
 def log_hours(
-    actor, volunteer: Volunteer, programme_id: int | None, day, minutes, activity: str, today: date
+    actor,
+    volunteer: Volunteer,
+    programme_id: int | None,
+    day,
+    minutes,
+    activity: str,
+    today: date,
+    match_id: int | None = None,
 ) -> HoursEntry:
     errors: dict[str, list[str]] = {}
     engaged = {a.programme_id for a in volunteer.applications if a.status in ENGAGED}
+    if match_id:
+        from caseapp.matches.models import Match
+
+        match = db.session.get(Match, match_id)
+        if match is None or match.volunteer_id != volunteer.id:
+            errors["match"] = [_("Choose one of your matches.")]
+        else:
+            # A check-in counts for the match's programme.
+            programme_id = match.programme_id
+            engaged.add(programme_id)
     if programme_id not in engaged:
         errors["programme"] = [_("Choose one of your programmes.")]
     if day is None:
@@ -614,6 +631,7 @@ def log_hours(
     entry = HoursEntry(
         volunteer_id=volunteer.id,
         programme_id=programme_id,
+        match_id=match_id or None,
         day=day,
         minutes=minutes,
         activity=activity.strip(),

@@ -24,8 +24,12 @@ def volunteer_panel() -> dict | None:
         return None
     upcoming = trainings.open_trainings_for(volunteer, utcnow())
     mine = [t for t in upcoming if any(r.volunteer_id == volunteer.id for r in t.registrations)]
+    from caseapp.i18n import current_language
+    from caseapp.matches.services import own_matches
+
     return {
         "volunteer": volunteer,
+        "matches": own_matches(volunteer.id, current_language()),
         "applications": volunteer.applications,
         "registered": mine[:3],
         "open": len(upcoming) - len(mine),

@@ -224,9 +224,12 @@ def me():
         .order_by(HoursEntry.day.desc(), HoursEntry.id.desc())
         .limit(10)
     ).all()
+    from caseapp.matches.services import own_matches
+
     return render_template(
         "volunteers/me.html",
         volunteer=volunteer,
+        matches=own_matches(volunteer.id, current_language()),
         upcoming=upcoming,
         registered=registered,
         certificates=certificates,
@@ -368,11 +371,18 @@ def hours():
         for a in volunteer.applications
         if a.status in ENGAGED
     ]
-    form = HoursForm(programme_choices=choices)
+    from caseapp.matches.services import own_matches
+
+    mine = own_matches(volunteer.id, language)
+    form = HoursForm(
+        programme_choices=choices,
+        match_choices=[(m.id, f"{m.first_name} · {m.programme}") for m in mine],
+    )
     status = 200
     if request.method == "GET":
         form.day.data = utcnow().date()
         form.minutes.data = 60
+        form.match.data = request.args.get("match", type=int) or 0
     elif form.validate_on_submit():
         earlier = idempotency.previous_result(form.submission_id.data)
         if earlier:
@@ -386,6 +396,7 @@ def hours():
                 form.minutes.data,
                 form.activity.data,
                 utcnow().date(),
+                match_id=form.match.data or None,
             )
         except ValidationFailed as error:
             db.session.rollback()
