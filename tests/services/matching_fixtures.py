@@ -55,7 +55,9 @@ def newcomer(worker: User, office_id: int, given: str, district_id: int, languag
     )
 
 
-def build(app, world, make_user, *, kind="welcome_ambassador") -> dict:
+def build(
+    app, world, make_user, *, kind="welcome_ambassador", volunteer_email=None, name=None
+) -> dict:
     """Districts Altstadt–Nordstadt (neighbours) and Hafen; two volunteers; three waiting."""
     from tests.web.test_volunteers_views import make_programme
 
@@ -65,9 +67,13 @@ def build(app, world, make_user, *, kind="welcome_ambassador") -> dict:
         db.session.add_all([alt, nord, hafen])
         db.session.flush()
         services.set_neighbours(None, alt.id, {nord.id})
-        programme_id = make_programme(kind=kind, max_newcomers=2, min_commitment_months=6)
+        extra = {"name_de": name} if name else {}
+        programme_id = make_programme(kind=kind, max_newcomers=2, min_commitment_months=6, **extra)
         v1 = trained_volunteer(
-            world["volunteer"], programme_id, alt.id, [("de", "native"), ("ar", "good")]
+            volunteer_email or world["volunteer"],
+            programme_id,
+            alt.id,
+            [("de", "native"), ("ar", "good")],
         )
         v2 = trained_volunteer(second, programme_id, nord.id, [("de", "native"), ("tr", "native")])
         worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))

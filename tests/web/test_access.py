@@ -123,6 +123,23 @@ EXPECTED: dict[str, object] = {
     "volunteers.training_register": COORDINATION,
     "volunteers.thanks": COORDINATION,
     "volunteers.revoke_certificate": COORDINATION,
+    "matches.index": COORDINATION,
+    "matches.run": COORDINATION,
+    "matches.round_detail": COORDINATION,
+    "matches.accept": COORDINATION,
+    "matches.reject": COORDINATION,
+    "matches.lock": COORDINATION,
+    "matches.settings": COORDINATION,
+    "matches.districts": COORDINATION,
+    "matches.waiting": COORDINATION,
+    "matches.matches": COORDINATION,
+    "matches.match_detail": COORDINATION,
+    "matches.match_status": COORDINATION,
+    "matches.match_contact": COORDINATION,
+    "matches.match_end": COORDINATION,
+    # Waiting-list entries are made from the case file: the person's office only.
+    "matches.request_new": CASEWORK_A,
+    "matches.request_withdraw": CASEWORK_A,
 }
 
 # Endpoints on one office's records: users who have the role but not the office get 404.
@@ -298,6 +315,15 @@ def _volunteer_records(app, world):
     return volunteer_records(app, world["volunteer"])
 
 
+def _matching_records(app, world, make_user):
+    """Districts, two trained volunteers, three waiting people of office A, a round and a match."""
+    from tests.web.test_matching_views import matching_records
+
+    first = make_user("volunteer", email="vol1@test.example")
+    records = matching_records(app, world, make_user, volunteer_email=first, name="Begleitung")
+    return {k: records[k] for k in ("round_id", "proposal_id", "match_id", "match_request_id")}
+
+
 def _requests(app, ids):
     """(endpoint, method, url) for every route; logout last because it ends the session."""
     out = []
@@ -309,7 +335,7 @@ def _requests(app, ids):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_route_matrix(app, world, role):
+def test_role_route_matrix(app, world, role, make_user):
     with app.app_context():
         volunteer_id = db.session.scalar(select(User.id).where(User.email == world["volunteer"]))
     ids = {
@@ -319,6 +345,8 @@ def test_role_route_matrix(app, world, role):
         **_volunteer_records(app, world),
         **_referral_records(app, world),
     }
+    # The matching world brings its own programme; the person is one of its waiting people.
+    ids.update(_matching_records(app, world, make_user))
     client = app.test_client()
     actions = Actions(client)
     if role != "anonymous":

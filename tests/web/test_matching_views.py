@@ -1,0 +1,240 @@
+"""The matching workflow through the browser client: coordinator, caseworker, volunteer, portal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from caseapp.extensions import db
+from caseapp.matches.models import Match, MatchProposal, MatchRequest
+from caseapp.volunteers.models import HoursEntry
+from tests.services.matching_fixtures import TODAY, build
+
+
+def matching_records(app, world, make_user, volunteer_email=None, name=None) -> dict:
+    """A stored round with proposals and one accepted match, for the access matrix."""
+    from caseapp.matches import services
+    from caseapp.volunteers.models import Programme
+
+    ids = build(app, world, make_user, volunteer_email=volunteer_email, name=name)
+    with app.test_request_context():
+        programme = db.session.get(Programme, ids["programme_id"])
+        outcome = services.run_round(None, programme, TODAY)
+        proposals = db.session.scalars(
+            select(MatchProposal).where(MatchProposal.round_id == outcome.round.id)
+        ).all()
+        match = services.accept(None, proposals[0], TODAY)
+        db.session.commit()
+        return {
+            **ids,
+            "round_id": outcome.round.id,
+            "proposal_id": proposals[1].id,
+            "match_id": match.id,
+            "match_request_id": ids["requests"]["selam"],
+        }
+
+
+def _coordinator(actions, world):
+    assert actions.login(world["coordinator"]).status_code == 302
+
+
+def test_coordinator_runs_a_round_and_reads_explanations(app, world, make_user, actions):
+    ids = build(app, world, make_user)
+    _coordinator(actions, world)
+    page = actions.client.get("/matching/").get_data(as_text=True)
+    assert "Willkommensbotschafter" in page and "Start a round" not in page  # German UI
+    response = actions.post(f"/matching/programmes/{ids['programme_id']}/run", {})
+    assert response.status_code == 302
+    page = actions.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Amal Haddad" in page and "Emre Yıldız" in page
+    assert "wartete 41 Tage" in page or "41 Tage" in page
+    assert "Selam Tesfaye" in page  # unmatched, with the reason
+    assert "Tigrinya" in page
+    # Coordinators do not get links into case files.
+    assert f"/people/{ids['people']['amal']}" not in page
+
+
+def test_round_page_in_arabic_explains_in_arabic(app, world, make_user, actions):
+    ids = build(app, world, make_user)
+    _coordinator(actions, world)
+    location = actions.post(f"/matching/programmes/{ids['programme_id']}/run", {}).headers[
+        "Location"
+    ]
+    page = actions.client.get(location + "?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert "التغرينية" in page  # Tigrinya, named in Arabic
+    assert "waited" not in page and "both speak" not in page
+
+
+def test_accept_reject_lock_through_the_ui(app, world, make_user, actions):
+    ids = build(app, world, make_user)
+    _coordinator(actions, world)
+    actions.post(f"/matching/programmes/{ids['programme_id']}/run", {})
+    with app.app_context():
+        amal = db.session.scalar(
+            select(MatchProposal.id).where(MatchProposal.request_id == ids["requests"]["amal"])
+        )
+        emre = db.session.scalar(
+            select(MatchProposal.id).where(MatchProposal.request_id == ids["requests"]["emre"])
+        )
+    response = actions.post(f"/matching/proposals/{emre}/lock", {"locked": "1"})
+    assert response.status_code == 302
+    # Rejecting needs a reason: the form comes back with the error.
+    response = actions.post(f"/matching/proposals/{emre}/reject", {"reason": ""})
+    assert response.status_code == 400
+    response = actions.post(
+        f"/matching/proposals/{amal}/accept", {"agreed_contact": "über das Büro"}
+    )
+    assert response.status_code == 302 and "/matching/matches/" in response.headers["Location"]
+    page = actions.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "über das Büro" in page and "aktiv" in page
+    response = actions.post(f"/matching/proposals/{emre}/reject", {"reason": "passt nicht"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(MatchProposal, emre).status == "rejected"
+        assert db.session.get(MatchProposal, amal).status == "accepted"
+
+
+def test_end_match_form_confirms_and_validates(app, world, make_user, actions):
+    records = matching_records(app, world, make_user)
+    _coordinator(actions, world)
+    match_id = records["match_id"]
+    page = actions.client.get(f"/matching/matches/{match_id}/end").get_data(as_text=True)
+    assert "Grund" in page
+    with app.app_context():
+        version = db.session.get(Match, match_id).version
+    response = actions.post(
+        f"/matching/matches/{match_id}/end", {"reason": "other", "note": "", "version": version}
+    )
+    assert response.status_code == 400
+    response = actions.post(
+        f"/matching/matches/{match_id}/end",
+        {"reason": "moved_away", "note": "", "version": version, "do_not_rematch": "y"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        match = db.session.get(Match, match_id)
+        assert match.status == "ended" and match.do_not_rematch
+        assert db.session.get(MatchRequest, match.request_id).status == "waiting"
+    # A stale form is refused.
+    response = actions.post(
+        f"/matching/matches/{match_id}/contact", {"agreed_contact": "x", "version": version}
+    )
+    with app.app_context():
+        assert db.session.get(Match, match_id).agreed_contact == ""
+
+
+def test_waiting_list_filters_and_explains(app, world, make_user, actions):
+    ids = build(app, world, make_user)
+    _coordinator(actions, world)
+    actions.post(f"/matching/programmes/{ids['programme_id']}/run", {})
+    page = actions.client.get("/matching/waiting?language=ti").get_data(as_text=True)
+    assert "Selam" in page and "Emre" not in page
+    assert "41 Tage" in page
+    page = actions.client.get(f"/matching/waiting?district={ids['districts']['nord']}").get_data(
+        as_text=True
+    )
+    assert "Emre" in page and "Selam" not in page
+    page = actions.client.get("/matching/waiting?gender=female").get_data(as_text=True)
+    assert "Niemand wartet" in page or "Selam" not in page
+
+
+def test_caseworker_adds_a_person_to_a_waiting_list_from_the_case_file(
+    app, world, make_user, actions
+):
+    ids = build(app, world, make_user)
+    from tests.web.test_volunteers_views import make_programme
+
+    with app.test_request_context():
+        mentor = make_programme(kind="mentor", name_de="Mentoring")
+        db.session.commit()
+    actions.login(world["caseworker_a"])
+    person = ids["people"]["amal"]
+    page = actions.client.get(f"/people/{person}").get_data(as_text=True)
+    assert "Willkommensbotschafter" in page and f"/matching/people/{person}/request" in page
+    response = actions.post(
+        f"/matching/people/{person}/request",
+        {
+            "programme": mentor,
+            "waiting_since": (TODAY + timedelta(days=400)).isoformat(),
+            "interests": "Schach",
+        },
+    )
+    assert response.status_code == 400
+    assert "Schach" in response.get_data(as_text=True)  # nothing typed is lost
+    response = actions.post(
+        f"/matching/people/{person}/request",
+        {
+            "programme": mentor,
+            "waiting_since": TODAY.isoformat(),
+            "availability": ["1-evening"],
+            "gender_preference": "female",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.session.scalar(select(MatchRequest).where(MatchRequest.programme_id == mentor))
+        assert row.availability == ["1-evening"] and row.gender_preference == "female"
+    response = actions.post(f"/matching/requests/{row.id}/withdraw", {})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(MatchRequest, row.id).status == "withdrawn"
+    # Another office's caseworker cannot see or add the person.
+    actions.logout()
+    actions.login(world["caseworker_b"])
+    assert actions.client.get(f"/matching/people/{person}/request").status_code == 404
+
+
+def test_volunteer_sees_first_name_and_logs_a_check_in(app, world, make_user, actions):
+    records = matching_records(app, world, make_user)
+    with app.app_context():
+        match = db.session.get(Match, records["match_id"])
+        match.agreed_contact = "0170 555"
+        db.session.commit()
+        volunteer_email = match.volunteer.email
+        given, family = match.person.given_name, match.person.family_name
+    actions.login(volunteer_email)
+    page = actions.client.get("/volunteer/me").get_data(as_text=True)
+    assert given in page and family not in page and "0170 555" in page
+    response = actions.post(
+        "/volunteer/hours",
+        {
+            "programme": records["programme_id"],
+            "match": records["match_id"],
+            "day": TODAY.isoformat(),
+            "minutes": "90",
+            "activity": "Zusammen zur Ausländerbehörde",
+            "submission_id": "x1",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        entry = db.session.scalar(select(HoursEntry))
+        assert entry.match_id == records["match_id"]
+    actions.logout()
+    _coordinator(actions, world)
+    page = actions.client.get(f"/matching/matches/{records['match_id']}").get_data(as_text=True)
+    assert "Zusammen zur Ausländerbehörde" in page
+
+
+def test_case_timeline_and_portal_show_the_match(app, world, make_user, actions):
+    records = matching_records(app, world, make_user)
+    with app.app_context():
+        match = db.session.get(Match, records["match_id"])
+        match.volunteer.user.display_name = "Karin Vogel"
+        person_id, volunteer_name = match.person_id, "Karin Vogel"
+        from caseapp.auth.models import User
+        from caseapp.portal.models import PortalAccess
+
+        newcomer = db.session.scalar(select(User).where(User.email == world["newcomer"]))
+        db.session.add(PortalAccess(person_id=person_id, user_id=newcomer.id))
+        db.session.commit()
+    actions.login(world["caseworker_a"])
+    page = actions.client.get(f"/people/{person_id}").get_data(as_text=True)
+    assert "Ehrenamtliche Begleitung" in page and volunteer_name in page
+    actions.logout()
+    actions.login(world["newcomer"])
+    page = actions.client.get("/portal/?lang=ar").get_data(as_text=True)
+    assert "Karin" in page and "Vogel" not in page
+    assert "Willkommensbotschafter" in page or "سفراء الترحيب" in page
