@@ -76,6 +76,7 @@ def _matching_helpers():
         "request_status_label": lambda s: wording.REQUEST_STATUS.get(s, s),
         "volunteer_gender_label": lambda g: GENDERS.get(g, g),
         "person_matching": _person_matching,
+        "list_sep": wording.list_sep,
         # Coordinators match people but do not read case files; caseworkers and admins may.
         "may_open_cases": _may_open_cases(),
     }
@@ -227,7 +228,7 @@ def accept(proposal_id: int):
         flash(
             _(
                 "This proposal is no longer valid: %(reasons)s. Reject it or run a new round.",
-                reasons=", ".join(wording.constraint_text(c) for c in error.failed),
+                reasons=wording.list_sep().join(wording.constraint_text(c) for c in error.failed),
             ),
             "warning",
         )
@@ -396,6 +397,18 @@ def waiting():
             select(MatchUnmatched).join(latest, latest.c.last == MatchUnmatched.id)
         ):
             reasons[row.request_id] = row
+    proposed = {}
+    if ids:
+        for row in db.session.execute(
+            select(MatchProposal.request_id, MatchProposal.round_id)
+            .join(MatchRound, MatchRound.id == MatchProposal.round_id)
+            .where(
+                MatchProposal.request_id.in_(ids),
+                MatchProposal.status == "proposed",
+                MatchRound.status == "open",
+            )
+        ):
+            proposed[row.request_id] = row.round_id
     gaps = db.session.execute(
         select(District.name, func.count(MatchRequest.id))
         .select_from(MatchRequest)
@@ -412,6 +425,7 @@ def waiting():
         page=page,
         sort=sort,
         reasons=reasons,
+        proposed=proposed,
         programmes=_programmes(),
         districts=db.session.scalars(select(District).order_by(District.name)).all(),
         programme_id=programme_id,

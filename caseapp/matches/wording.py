@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from caseapp.i18n import _, _l, language_name, ngettext
+from caseapp.i18n import _, _l, current_language, language_name, ngettext
 from caseapp.people.vocab import NEED_AREAS
 from caseapp.volunteers.labels import DAYPARTS, GENDERS
+from caseapp.volunteers.labels import LEVELS as LEVEL_WORDS
 from caseapp.web.templating import weekday_name
 
 CONSTRAINTS = {
@@ -67,6 +68,15 @@ WEIGHT_LABELS = {
 }
 
 
+def list_sep() -> str:
+    """The separator of a list in running text: the Arabic comma in Arabic."""
+    return "، " if current_language() == "ar" else ", "
+
+
+def _level(level: str) -> str:
+    return str(LEVEL_WORDS["native"]) if level == "native" else level
+
+
 def _lang(code: str) -> str:
     return language_name(code) or code
 
@@ -90,7 +100,9 @@ def reason_text(code: str, params: dict) -> str:
             skill=p.get("skill", ""),
         )
     if code == "shared_interests":
-        return _("shared interests: %(interests)s", interests=", ".join(p.get("interests", [])))
+        return _(
+            "shared interests: %(interests)s", interests=list_sep().join(p.get("interests", []))
+        )
     if code == "similar_age":
         return ngettext(
             "similar age (%(num)d year apart)",
@@ -101,7 +113,7 @@ def reason_text(code: str, params: dict) -> str:
         return _(
             "both speak %(language)s (at least %(level)s)",
             language=_lang(p.get("language", "")),
-            level=p.get("level", ""),
+            level=_level(p.get("level", "")),
         )
     if code == "interpreter_arranged":
         return _("no shared language, an interpreter is arranged")
@@ -114,7 +126,7 @@ def reason_text(code: str, params: dict) -> str:
     if code == "continuity":
         return _("they already know each other")
     if code == "common_times":
-        slots = ", ".join(_slot(s) for s in p.get("slots", []))
+        slots = list_sep().join(_slot(s) for s in p.get("slots", []))
         return ngettext(
             "%(num)d common free time (%(slots)s)",
             "%(num)d common free times (%(slots)s)",
@@ -142,7 +154,8 @@ def unmatched_text(reason: dict, programme_name: str) -> str:
             district=p.get("district") or _("an unknown district"),
         )
     if code == "no_candidate_language":
-        languages = ", ".join(_lang(c) for c in p.get("languages", [])) or _("no language given")
+        languages = list_sep().join(_lang(c) for c in p.get("languages", []))
+        languages = languages or _("no language given")
         return _(
             "No available volunteer in reach speaks %(languages)s.",
             languages=languages,
