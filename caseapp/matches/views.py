@@ -472,14 +472,17 @@ def request_new(person_id: int):
     return render_template("matches/request_form.html", form=form, person=person), status
 
 
-@bp.post("/requests/<int:match_request_id>/withdraw")
+@bp.route("/requests/<int:match_request_id>/withdraw", methods=["GET", "POST"])
 @access(*CASEWORK)
 def request_withdraw(match_request_id: int):
+    """GET asks for confirmation; POST takes the person off the waiting list."""
     match_request = _get(MatchRequest, match_request_id)
     try:
         people_services.get_person(current_user, match_request.person_id, audit_read=False)
     except NotFound:
         abort(404)
+    if request.method == "GET":
+        return render_template("matches/withdraw.html", match_request=match_request)
     try:
         services.withdraw_request(current_user, match_request)
     except ValidationFailed:

@@ -48,7 +48,17 @@ def coordination_panel() -> dict:
         .join(Volunteer, Volunteer.id == Application.volunteer_id)
         .where(Application.status == Status.APPLIED, Volunteer.email_confirmed_at.is_not(None))
     )
-    return {"waiting": waiting}
+    from caseapp.matches.models import MatchProposal, MatchRequest, MatchRound
+
+    people_waiting = db.session.scalar(
+        select(func.count(MatchRequest.id)).where(MatchRequest.status == "waiting")
+    )
+    undecided = db.session.scalar(
+        select(func.count(MatchProposal.id))
+        .join(MatchRound, MatchRound.id == MatchProposal.round_id)
+        .where(MatchProposal.status == "proposed", MatchRound.status == "open")
+    )
+    return {"waiting": waiting, "people_waiting": people_waiting, "undecided": undecided}
 
 
 def level_label(level: str) -> str:

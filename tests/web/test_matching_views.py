@@ -176,6 +176,10 @@ def test_caseworker_adds_a_person_to_a_waiting_list_from_the_case_file(
     with app.app_context():
         row = db.session.scalar(select(MatchRequest).where(MatchRequest.programme_id == mentor))
         assert row.availability == ["1-evening"] and row.gender_preference == "female"
+    confirm = actions.client.get(f"/matching/requests/{row.id}/withdraw").get_data(as_text=True)
+    assert "Von der Warteliste nehmen" in confirm
+    with app.app_context():
+        assert db.session.get(MatchRequest, row.id).status == "waiting"  # GET changes nothing
     response = actions.post(f"/matching/requests/{row.id}/withdraw", {})
     assert response.status_code == 302
     with app.app_context():
