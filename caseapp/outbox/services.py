@@ -131,3 +131,42 @@ def deliver_due(now: datetime, sender, policy: RetryPolicy | None = None) -> tup
         if close:
             close()
     return sent, failed
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are in each status (for `flask outbox status`)."""
+    from sqlalchemy import func
+
+    return dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+
+
+def requeue_stuck(now: datetime, older_than: timedelta) -> int:
+    """Put messages back in the queue whose sender died while sending (claimed long ago).
+
+    A sender that crashed between the SMTP hand-over and recording "sent" may have delivered
+    the message already; that is why this is an operator's decision, not automatic.
+    """
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.next_attempt_at < now - older_than)
+        .values(status=QUEUED, next_attempt_at=now, last_error="requeued after a stuck send")
+    )
+    return result.rowcount or 0
+
+
+def retry_failed(now: datetime, ids: list[int] | None = None) -> int:
+    """Give messages that failed for good a fresh set of attempts (all, or the given ids)."""
+    stmt = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == FAILED)
+        .values(status=QUEUED, attempts=0, next_attempt_at=now)
+    )
+    if ids:
+        stmt = stmt.where(OutboxMessage.id.in_(ids))
+    return db.session.execute(stmt).rowcount or 0

@@ -204,3 +204,44 @@ def test_cli_send_uses_the_configured_smtp_server(app, smtp_server):
     assert result.exit_code == 0, result.output
     assert "sent 1, failed 0" in result.output
     assert smtp_server.messages[0]["To"] == "cli@example.org"
+
+
+def test_operator_requeues_stuck_and_retries_failed_messages(app, ctx, smtp_server):
+    stuck = services.enqueue("stuck@example.org", "Hallo", "Text")
+    fresh = services.enqueue("fresh@example.org", "Hallo", "Text")
+    failed = services.enqueue("failed@example.org", "Hallo", "Text")
+    db.session.commit()
+    now = utcnow()
+    assert services._claim(stuck.id, now - timedelta(hours=2))  # its sender died long ago
+    assert services._claim(fresh.id, now)  # still being sent right now
+    failed = db.session.get(OutboxMessage, failed.id)
+    failed.status, failed.attempts = "failed", 5
+    db.session.commit()
+    assert services.status_counts() == {"sending": 2, "failed": 1}
+
+    assert services.requeue_stuck(now, timedelta(minutes=30)) == 1
+    assert services.retry_failed(now, [failed.id]) == 1
+    db.session.commit()
+    assert db.session.get(OutboxMessage, fresh.id).status == "sending"  # left alone
+    assert db.session.get(OutboxMessage, failed.id).attempts == 0
+    assert services.deliver_due(now, _sender(smtp_server)) == (2, 0)
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "failed@example.org",
+        "stuck@example.org",
+    ]
+
+
+def test_outbox_commands_report_and_requeue(app, ctx):
+    message = services.enqueue("cli@example.org", "Hallo", "Text")
+    db.session.commit()
+    db.session.get(OutboxMessage, message.id).status = "failed"
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["outbox", "status"])
+    assert (
+        result.exit_code == 0 and "failed 1" in result.output and f"#{message.id}" in result.output
+    )
+    result = runner.invoke(args=["outbox", "retry-failed", "--id", str(message.id)])
+    assert result.exit_code == 0 and "queued again 1" in result.output
+    result = runner.invoke(args=["outbox", "requeue-stuck", "--minutes", "5"])
+    assert result.exit_code == 0 and "requeued 0" in result.output
