@@ -42,8 +42,14 @@ def _find_programme(name: str):
 )
 @click.option("--dry-run", is_flag=True, help="Compute and report, store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--max-candidates",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep only each side's best N pairs before solving (very large rounds; near-exact).",
+)
 @with_appcontext
-def run_command(name, dry_run, as_json):
+def run_command(name, dry_run, as_json, max_candidates):
     """Run a matching round for one programme and store its proposals for review."""
     from caseapp.matches import services
 
@@ -51,7 +57,9 @@ def run_command(name, dry_run, as_json):
     if programme is None:
         raise click.ClickException(f"no single programme is called {name!r}")
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()
-    outcome = services.run_round(None, programme, today, dry_run=dry_run)
+    outcome = services.run_round(
+        None, programme, today, dry_run=dry_run, max_candidates=max_candidates
+    )
     if dry_run:
         db.session.rollback()
     else:

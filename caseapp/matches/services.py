@@ -159,7 +159,14 @@ def _reason_json(reason) -> dict:
     return {"code": reason.code, "params": reason.params, "points": round(reason.points, 4)}
 
 
-def run_round(actor, programme: Programme, today: date, *, dry_run: bool = False) -> RoundOutcome:
+def run_round(
+    actor,
+    programme: Programme,
+    today: date,
+    *,
+    dry_run: bool = False,
+    max_candidates: int | None = None,
+) -> RoundOutcome:
     """Load, propose and (unless dry_run) store one round for the programme.
 
     Earlier open rounds of the programme are superseded: their undecided proposals give way to
@@ -173,7 +180,10 @@ def run_round(actor, programme: Programme, today: date, *, dry_run: bool = False
     locked = adapters.locked_pairs(programme.id)
     rejected = adapters.rejected_pairs(programme.id)
     loaded = time.perf_counter()
-    result = engine.run_round(newcomers, volunteers, setup, reach, today, locked, rejected)
+    # max_candidates bounds memory for very large rounds at a small, measured loss of score.
+    result = engine.run_round(
+        newcomers, volunteers, setup, reach, today, locked, rejected, max_candidates=max_candidates
+    )
     computed = time.perf_counter()
     stored_round = None
     if not dry_run:

@@ -344,5 +344,22 @@ def test_cli_run_dry_run_and_json(app, setup):
     assert result.exit_code == 0 and "2 proposals" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(MatchRound.id))) == 1
+    pruned = runner.invoke(
+        args=["matching", "run", "--programme", "mentor", "--dry-run", "--max-candidates", "1"]
+    )
+    assert pruned.exit_code != 0  # no programme of that kind here
+    pruned = runner.invoke(
+        args=[
+            "matching",
+            "run",
+            "--programme",
+            "Willkommensbotschafter",
+            "--dry-run",
+            "--json",
+            "--max-candidates",
+            "1",
+        ]
+    )
+    assert pruned.exit_code == 0 and json.loads(pruned.output)["stats"]["matched"] == 2
     bad = runner.invoke(args=["matching", "run", "--programme", "Gibt es nicht"])
     assert bad.exit_code != 0 and "no single programme" in bad.output
