@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from flask import render_template
+from flask_babel import force_locale
+
 from caseapp.appointments.reminders import contacts_for
 from caseapp.matches.models import Match
-from caseapp.outbox.services import enqueue_template
+from caseapp.outbox.services import enqueue, enqueue_template
 from caseapp.portal.services import newcomer_language
 from caseapp.volunteers.notifications import external_url
 
@@ -30,7 +33,22 @@ def _send_both(match: Match, event: str) -> None:
     )
     n_lang = newcomer_language(person)
     for contact in contacts_for(person):
-        if contact.channel != "email":
+        if contact.channel == "sms":
+            with force_locale(n_lang):
+                body = render_template(
+                    f"emails/matches/sms_{event}.txt",
+                    volunteer=first_name(volunteer.name),
+                    programme=match.programme.name(n_lang),
+                    contact=match.agreed_contact,
+                )
+            enqueue(
+                contact.recipient,
+                "",
+                body.strip() + "\n",
+                language=n_lang,
+                channel="sms",
+                dedupe_key=f"match-{match.id}-{event}-newcomer-sms",
+            )
             continue
         enqueue_template(
             contact.recipient,

@@ -83,6 +83,7 @@ def test_accept_makes_a_match_and_tells_both_sides_in_their_language(app, setup)
 
         amal = db.session.get(Person, ids["people"]["amal"])
         amal.email = "amal@example.org"
+        amal.phone = "+49 170 5550101"
         casework.record_consent(
             None,
             amal.case,
@@ -113,6 +114,9 @@ def test_accept_makes_a_match_and_tells_both_sides_in_their_language(app, setup)
         )
         assert to_newcomer.language == "ar"
         assert volunteer_user.display_name.split()[0] in to_newcomer.body_text
+        sms = db.session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "sms"))
+        assert sms.recipient == "+49 170 5550101" and sms.language == "ar"
+        assert volunteer_user.display_name.split()[0] in sms.body_text and len(sms.body_text) < 300
         # Accepting twice is refused.
         with pytest.raises(services.ValidationFailed):
             services.accept(None, _proposal(ids, "amal"), TODAY)
