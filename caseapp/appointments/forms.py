@@ -68,6 +68,7 @@ class BookingForm(_TimeFields):
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 3, "dir": "auto"},
     )
+    for_household = BooleanField(_l("For the whole household"))
 
     def __init__(self, *args, office_choices=(), room_choices=(), caseworker_choices=(), **kw):
         super().__init__(*args, **kw)

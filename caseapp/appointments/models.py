@@ -51,6 +51,8 @@ class Appointment(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    # Set when the appointment is for the person's whole household (every member sees it).
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -32,7 +32,7 @@ from caseapp.core.errors import DomainError, NotFound, StaleVersion, ValidationF
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.offices.models import Office
-from caseapp.people.models import Person
+from caseapp.people.models import HouseholdMember, Person
 from caseapp.people.vocab import NEED_AREAS
 
 MAX_TEXT = 2000
@@ -61,6 +61,7 @@ class BookingData:
     purpose: str = ""
     interpreter_language: str = ""
     notes_for_newcomer: str = ""
+    for_household: bool = False  # the whole household of the person is invited
 
 
 class PersonBusy(DomainError):
@@ -125,7 +126,7 @@ def clashes(
     if room_id:
         who.append(Appointment.room_id == room_id)
     if person_id:
-        who.append(Appointment.person_id.in_(person_ids(person_id)))
+        who.append(for_person_clause(person_id))
     if not who:
         return []
     stmt = (
@@ -224,8 +225,16 @@ def book_appointment(
     _office, end = _check(
         actor, data, now, person_id=person.id, confirm_person_overlap=confirm_person_overlap
     )
+    household_id = None
+    if data.for_household:
+        household_id = db.session.scalar(
+            select(HouseholdMember.household_id).where(HouseholdMember.person_id == person.id)
+        )
+        if household_id is None:
+            raise ValidationFailed({"for_household": _("This person is not in a household.")})
     appointment = Appointment(
         person_id=person.id,
+        household_id=household_id,
         office_id=data.office_id,
         room_id=data.room_id,
         caseworker_id=data.caseworker_id,
@@ -368,11 +377,23 @@ def person_ids(person_id: int):
     return select(Person.id).where(or_(Person.id == person_id, Person.merged_into_id == person_id))
 
 
+def for_person_clause(person_id: int):
+    """The person's own appointments (merged records included) and their household's."""
+    household = (
+        select(HouseholdMember.household_id)
+        .where(HouseholdMember.person_id == person_id)
+        .scalar_subquery()
+    )
+    return or_(
+        Appointment.person_id.in_(person_ids(person_id)), Appointment.household_id == household
+    )
+
+
 def for_person(person_id: int, *, limit: int = 200) -> list[Appointment]:
     return list(
         db.session.scalars(
             select(Appointment)
-            .where(Appointment.person_id.in_(person_ids(person_id)))
+            .where(for_person_clause(person_id))
             .order_by(Appointment.starts_at.desc())
             .limit(limit)
         )

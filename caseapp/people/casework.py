@@ -434,12 +434,13 @@ def timeline(case: Case, limit: int = 200) -> list[TimelineEvent]:
     ):
         events.append(TimelineEvent(r.at, "referral", r))
     from caseapp.appointments.models import Appointment
+    from caseapp.appointments.services import for_person_clause
 
     # Appointments that have begun (attended, no-show, cancelled ...); upcoming ones are listed
     # in the case file's appointments section instead.
     for ap in db.session.scalars(
         select(Appointment)
-        .where(Appointment.person_id == case.person_id, Appointment.starts_at <= utcnow())
+        .where(for_person_clause(case.person_id), Appointment.starts_at <= utcnow())
         .order_by(Appointment.starts_at.desc())
         .limit(limit)
     ):

@@ -122,7 +122,16 @@ def _own_or_404(appointment_id: int) -> Appointment:
     own = (
         appointment is not None
         and person is not None
-        and (appointment.person_id == person.id or appointment.person.merged_into_id == person.id)
+        and (
+            appointment.person_id == person.id
+            or appointment.person.merged_into_id == person.id
+            or (
+                # A household appointment belongs to every member.
+                appointment.household_id is not None
+                and person.membership is not None
+                and person.membership.household_id == appointment.household_id
+            )
+        )
     )
     if not own:
         abort(404)

@@ -414,3 +414,41 @@ def test_appointments_of_a_merged_record_stay_with_the_survivor(app, ctx, setup)
     db.session.get(Person, other).merged_into_id = setup["person"]
     db.session.commit()
     assert [a.id for a in services.for_person(setup["person"])] == [appointment_id]
+
+
+def test_household_appointment_reaches_every_member_and_blocks_their_time(app, ctx, setup):
+    from caseapp.people import casework
+    from caseapp.people.models import Person
+
+    spouse_id = make_person(app, setup, given="Leyla", family="Yilmaz")
+    single_id = make_person(app, setup, given="Omar", family="Haddad")
+    head = _person(setup)
+    spouse = db.session.get(Person, spouse_id)
+    casework.link_household(_actor(setup), spouse, head, role="spouse", other_role="head")
+    db.session.commit()
+    start = next_day_at(10)
+    appointment = services.book_appointment(
+        _actor(setup), head, data_for(setup, start, for_household=True), now=utcnow()
+    )
+    db.session.commit()
+    assert appointment.household_id == head.household.id
+    # The spouse sees it as theirs and cannot be booked elsewhere at that time unwarned.
+    assert [a.id for a in services.for_person(spouse_id)] == [appointment.id]
+    with pytest.raises(services.PersonBusy):
+        services.book_appointment(
+            _actor(setup, 1),
+            db.session.get(Person, spouse_id),
+            data_for(setup, start, room=1, worker=1),
+            now=utcnow(),
+        )
+    db.session.rollback()
+    # Someone without a household cannot get a household appointment.
+    with pytest.raises(services.ValidationFailed) as refused:
+        services.book_appointment(
+            _actor(setup),
+            db.session.get(Person, single_id),
+            data_for(setup, next_day_at(11), room=1, for_household=True),
+            now=utcnow(),
+        )
+    assert "for_household" in refused.value.errors
+    assert services.for_person(single_id) == []

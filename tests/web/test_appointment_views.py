@@ -289,3 +289,31 @@ def test_booking_queues_a_notice_in_the_newcomers_language(app, actions, setup):
             ("email", "amal@example.org", "ar"),
             ("sms", "+49 171 1234567", "ar"),
         ]
+
+
+def test_book_for_the_whole_household_from_the_form(app, actions, setup):
+    from caseapp.auth.models import User
+    from caseapp.people import casework
+    from caseapp.people.models import Person
+
+    spouse_id = make_person(app, setup, given="Leyla")
+    _signed_in(actions, setup)
+    form = actions.client.get(f"/appointments/person/{setup['person']}/new").get_data(as_text=True)
+    assert "for_household" not in form  # no household yet: no such choice
+    with app.test_request_context():
+        worker = db.session.get(User, setup["worker_ids"][0])
+        casework.link_household(
+            worker,
+            db.session.get(Person, spouse_id),
+            db.session.get(Person, setup["person"]),
+            role="spouse",
+            other_role="head",
+        )
+        db.session.commit()
+    form = actions.client.get(f"/appointments/person/{setup['person']}/new").get_data(as_text=True)
+    assert "Für den ganzen Haushalt" in form
+    data = _booking(setup, next_day_at(10), for_household="y")
+    response = actions.post(f"/appointments/person/{setup['person']}/new", data)
+    assert response.status_code == 302
+    spouse_page = actions.client.get(f"/people/{spouse_id}").get_data(as_text=True)
+    assert "ganzer Haushalt" in spouse_page

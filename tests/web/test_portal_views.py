@@ -364,3 +364,29 @@ def test_portal_reads_and_downloads_are_audited(app, actions, setup):
             )
         )
     assert {"portal_sign_in", "portal_view", "portal_export_calendar"} <= actions_seen
+
+
+def test_household_members_see_the_household_appointment(app, actions, setup):
+    from caseapp.auth.models import User
+    from caseapp.people import casework
+    from caseapp.people.models import Person
+
+    spouse_id = make_person(app, setup, given="Leyla")
+    with app.test_request_context():
+        worker = db.session.get(User, setup["worker_ids"][0])
+        casework.link_household(
+            worker,
+            db.session.get(Person, spouse_id),
+            db.session.get(Person, setup["person"]),
+            role="spouse",
+            other_role="head",
+        )
+        db.session.commit()
+    shared = book(app, setup, next_day_at(10), for_household=True)
+    own = book(app, setup, next_day_at(12), room=1, worker=1)  # the head's alone
+    code = issue(app, setup, spouse_id)
+    portal_login(actions, case_number(app, spouse_id), code)
+    page = actions.client.get("/portal/").get_data(as_text=True)
+    assert "Für Ihre ganze Familie." in page
+    assert actions.client.get(f"/portal/appointments/{shared}.ics").status_code == 200
+    assert actions.client.get(f"/portal/appointments/{own}.ics").status_code == 404
