@@ -70,6 +70,7 @@ ACTION_LABELS = {
     "completed": _l("completed"),
     "closed": _l("closed without outcome"),
     "cancelled": _l("cancelled"),
+    "open_receiving_case": _l("case opened at the receiving office"),
     # matching
     "match_request.create": _l("added to a waiting list"),
     "match_request.withdraw": _l("taken off a waiting list"),

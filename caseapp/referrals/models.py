@@ -150,9 +150,12 @@ class Referral(TimestampMixin, db.Model):
     alternative_service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     outcome: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The receiving office's own record of the person, opened from the shared data on request.
+    receiving_person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     version: Mapped[int] = mapped_column(default=1)
 
-    person = relationship("Person", lazy="joined")
+    person = relationship("Person", foreign_keys=[person_id], lazy="joined")
+    receiving_person = relationship("Person", foreign_keys=[receiving_person_id])
     service = relationship("Service", foreign_keys=[service_id], lazy="joined")
     alternative_service = relationship("Service", foreign_keys=[alternative_service_id])
     from_office = relationship("Office", foreign_keys=[from_office_id], lazy="joined")

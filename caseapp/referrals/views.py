@@ -216,6 +216,27 @@ def change(referral_id: int):
     return redirect(url_for("referrals.detail", referral_id=referral_id))
 
 
+@bp.post("/<int:referral_id>/open-case")
+@access(*CASEWORK)
+def open_case(referral_id: int):
+    """The receiving office opens its own case for the person from the shared data."""
+    referral = _referral_or_404(referral_id)
+    try:
+        person = services.open_receiving_case(current_user, referral, today())
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except ValidationFailed as error:
+        db.session.rollback()
+        for messages in error.errors.values():
+            for message in messages:
+                flash(message, "danger")
+        return redirect(url_for("referrals.detail", referral_id=referral_id), 303)
+    db.session.commit()
+    flash(_("A case has been opened at your office with the shared data only."), "success")
+    return redirect(url_for("people.detail", person_id=person.id))
+
+
 def _possible_steps(referral: Referral, who: str) -> set[str]:
     steps = services.TRANSITIONS.get(referral.status, set())
     if current_user.is_admin:

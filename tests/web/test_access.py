@@ -86,6 +86,8 @@ EXPECTED: dict[str, object] = {
     # A draft from office A to office C: caseworkers of B get 404.
     "referrals.detail": CASEWORK_A,
     "referrals.change": CASEWORK_A,
+    # Only the receiving office (office C here has no caseworker in the world) and admins.
+    "referrals.open_case": {"admin"},
     "referrals.services": CASEWORK,
     "referrals.service_new": CASEWORK,
     "referrals.service_edit": CASEWORK_A,
@@ -146,6 +148,7 @@ EXPECTED: dict[str, object] = {
 NOT_FOUND_FOR_OTHERS = {
     "offices.team": STAFF,
     **{e: {"caseworker_b"} for e, roles in EXPECTED.items() if roles is CASEWORK_A},
+    "referrals.open_case": {"caseworker_a", "caseworker_b"},
     "appointments.rooms": {"caseworker_b"},
     "appointments.room_active": {"caseworker_b"},
 }

@@ -405,3 +405,46 @@ def test_sender_mail_in_sender_language_and_xss_inert(app, world, make_user):
             select(OutboxMessage).where(OutboxMessage.recipient == world["caseworker_a"])
         )
         assert mail.language == "ar" and f"/referrals/{rid}" in mail.body_text
+
+
+def test_receiving_office_opens_its_own_case_from_the_shared_data_only(app, world):
+    from caseapp.people.models import Case, Consultation, Person
+
+    ids = referral_records(app, world)
+    a = _login(app, world["caseworker_a"])
+    b = _login(app, world["caseworker_b"])
+    rid = _referral_id(_send(a, ids, categories=["contact", "languages"]))
+    # Not before accepting, and never by the sender.
+    assert b.post(f"/referrals/{rid}/open-case", {}).status_code == 303
+    b.post(f"/referrals/{rid}/status", {"step": "accept"})
+    assert a.post(f"/referrals/{rid}/open-case", {}).status_code == 404
+    page = b.client.get(f"/referrals/{rid}?lang=en").get_data(as_text=True)
+    assert "Open a case at our office" in page
+
+    response = b.post(f"/referrals/{rid}/open-case", {})
+    assert response.status_code == 302 and "/people/" in response.headers["Location"]
+    with app.app_context():
+        referral = db.session.get(Referral, rid)
+        own = db.session.get(Person, referral.receiving_person_id)
+        assert own.office_id == world["office_b"] and own.id != ids["person_id"]
+        assert own.given_name == "Rania" and own.phone == MARKER_PHONE  # shared: contact
+        assert own.languages == [{"code": "ar", "level": "native"}]  # shared: languages
+        assert own.residence_status == ""  # not shared
+        case = db.session.scalar(select(Case).where(Case.person_id == own.id))
+        assert case.need_areas == ["work"] and case.vulnerabilities == []
+        assert (
+            db.session.scalar(select(Consultation).where(Consultation.case_id == case.id)) is None
+        )
+    own_page = b.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert MARKER_RESIDENCE_NOTE not in own_page
+    # Once linked, the referral links to it and a second case is refused.
+    page = b.client.get(f"/referrals/{rid}?lang=en").get_data(as_text=True)
+    assert "Open the linked case" in page
+    b.post(f"/referrals/{rid}/open-case", {})
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count(Person.id)).where(Person.office_id == world["office_b"])
+            )
+            == 1
+        )
