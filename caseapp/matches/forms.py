@@ -18,6 +18,7 @@ from caseapp.i18n import _l
 from caseapp.matching.scoring import LEVELS
 from caseapp.volunteers.labels import GENDERS, SLOTS
 from caseapp.web.forms import BaseForm, VersionedForm, no_blank
+from caseapp.web.idempotency import SubmissionIdField
 
 
 class MultiCheckbox(SelectMultipleField):
@@ -26,6 +27,7 @@ class MultiCheckbox(SelectMultipleField):
 
 
 class RequestForm(BaseForm):
+    submission_id = SubmissionIdField()
     programme = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
     waiting_since = DateField(_l("Waiting since"), validators=[InputRequired()])
     gender_preference = SelectField(_l("Volunteer's gender wanted"), default="")

@@ -304,6 +304,13 @@ def _decidable(proposal: MatchProposal) -> None:
 
 
 def accept(actor, proposal: MatchProposal, today: date, agreed_contact: str = "") -> Match:
+    # Lock the proposal and re-read it: of two coordinators accepting at once, one wins.
+    proposal = db.session.scalars(
+        select(MatchProposal)
+        .where(MatchProposal.id == proposal.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     _decidable(proposal)
     # Lock the volunteer's row so two coordinators cannot overfill the same capacity.
     db.session.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -40,6 +41,7 @@ from caseapp.people import services as people_services
 from caseapp.people.models import Person
 from caseapp.volunteers.labels import GENDERS
 from caseapp.volunteers.models import HoursEntry, Programme, Volunteer
+from caseapp.web import idempotency
 from caseapp.web.access import access
 from caseapp.web.pagination import paginate, sort_clause
 
@@ -77,6 +79,7 @@ def _matching_helpers():
         "volunteer_gender_label": lambda g: GENDERS.get(g, g),
         "person_matching": _person_matching,
         "list_sep": wording.list_sep,
+        "new_submission_id": lambda: str(uuid.uuid4()),
         # Coordinators match people but do not read case files; caseworkers and admins may.
         "may_open_cases": _may_open_cases(),
     }
@@ -144,7 +147,13 @@ def index():
 @access(*COORDINATION)
 def run(programme_id: int):
     programme = _get(Programme, programme_id)
+    token = request.form.get("submission_id")
+    earlier = idempotency.previous_result(token)
+    if earlier:  # a double click runs one round, not two
+        return redirect(earlier)
     outcome = services.run_round(current_user, programme, today())
+    target = url_for("matches.round_detail", round_id=outcome.round.id)
+    idempotency.remember(token, current_user.id, target)
     db.session.commit()
     stats = outcome.result.stats
     flash(
@@ -155,7 +164,7 @@ def run(programme_id: int):
         ),
         "success",
     )
-    return redirect(url_for("matches.round_detail", round_id=outcome.round.id))
+    return redirect(target)
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -221,6 +230,9 @@ def accept(proposal_id: int):
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields."), "danger")
         return _proposal_redirect(proposal)
+    earlier = idempotency.previous_result(request.form.get("submission_id"))
+    if earlier:  # the first click made the match: show it
+        return redirect(earlier)
     try:
         match = services.accept(current_user, proposal, today(), form.agreed_contact.data or "")
     except services.ProposalNoLongerValid as error:
@@ -237,9 +249,11 @@ def accept(proposal_id: int):
         db.session.rollback()
         flash(" ".join(str(m) for ms in error.errors.values() for m in ms), "warning")
         return _proposal_redirect(proposal)
+    target = url_for("matches.match_detail", match_id=match.id)
+    idempotency.remember(request.form.get("submission_id"), current_user.id, target)
     db.session.commit()
     flash(_("The match has been made; both sides are being told."), "success")
-    return redirect(url_for("matches.match_detail", match_id=match.id))
+    return redirect(target)
 
 
 @bp.route("/proposals/<int:proposal_id>/reject", methods=["GET", "POST"])
@@ -450,6 +464,9 @@ def request_new(person_id: int):
     if request.method == "GET":
         form.waiting_since.data = today()
     if form.validate_on_submit():
+        earlier = idempotency.previous_result(form.submission_id.data)
+        if earlier:
+            return redirect(earlier)
         data = services.RequestData(
             programme_id=form.programme.data,
             waiting_since=form.waiting_since.data,
@@ -465,9 +482,11 @@ def request_new(person_id: int):
             db.session.rollback()
             form.apply_errors(error)
         else:
+            target = url_for("people.detail", person_id=person.id)
+            idempotency.remember(form.submission_id.data, current_user.id, target)
             db.session.commit()
             flash(_("%(name)s is now on the waiting list.", name=person.given_name), "success")
-            return redirect(url_for("people.detail", person_id=person.id))
+            return redirect(target)
     status = 400 if request.method == "POST" else 200
     return render_template("matches/request_form.html", form=form, person=person), status
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from caseapp.extensions import db
-from caseapp.matches.models import Match, MatchProposal, MatchRequest
+from caseapp.matches.models import Match, MatchProposal, MatchRequest, MatchRound
 from caseapp.volunteers.models import HoursEntry
 from tests.services.matching_fixtures import TODAY, build
 
@@ -242,3 +242,108 @@ def test_case_timeline_and_portal_show_the_match(app, world, make_user, actions)
     page = actions.client.get("/portal/?lang=ar").get_data(as_text=True)
     assert "Karin" in page and "Vogel" not in page
     assert "Willkommensbotschafter" in page or "سفراء الترحيب" in page
+
+
+SENSITIVE = {
+    "residence": "MARKER-RESIDENCE-4410",
+    "street": "MARKER-STREET-8812",
+    "original": "MARKER-ORIGINAL-NAME-3390",
+    "note": "MARKER-CONSULTATION-7781",
+    "family": "Markerfamily",
+    "volunteer_phone": "+49 999 000 MARKER",
+}
+
+
+def test_least_data_on_every_matching_page_per_role(app, world, make_user, actions):
+    """Markers in sensitive fields never reach volunteers, coordinators or the newcomer."""
+    from caseapp.auth.models import User
+    from caseapp.people import casework
+    from caseapp.people.models import Person
+    from caseapp.portal.models import PortalAccess
+    from caseapp.volunteers.models import Volunteer
+
+    records = matching_records(app, world, make_user)
+    with app.test_request_context():
+        match = db.session.get(Match, records["match_id"])
+        person = db.session.get(Person, match.person_id)
+        person.residence_status = SENSITIVE["residence"]
+        person.street = SENSITIVE["street"]
+        person.original_name = SENSITIVE["original"]
+        person.family_name = SENSITIVE["family"]
+        from datetime import UTC, datetime
+
+        casework.log_consultation(
+            None,
+            person.case,
+            casework.ConsultationData(
+                at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+                duration_minutes=10,
+                mode="phone",
+                notes=SENSITIVE["note"],
+            ),
+            office_id=world["office_a"],
+        )
+        volunteer = db.session.get(Volunteer, match.volunteer_id)
+        volunteer.phone = SENSITIVE["volunteer_phone"]
+        volunteer_email = volunteer.email
+        given_name = person.given_name
+        newcomer = db.session.scalar(select(User).where(User.email == world["newcomer"]))
+        db.session.add(PortalAccess(person_id=person.id, user_id=newcomer.id))
+        db.session.commit()
+        match_id, round_id = match.id, records["round_id"]
+
+    pages = {
+        volunteer_email: ["/home", "/volunteer/me", "/volunteer/hours", "/volunteer/profile"],
+        world["coordinator"]: [
+            "/home",
+            "/matching/",
+            f"/matching/rounds/{round_id}",
+            f"/matching/rounds/{round_id}?status=accepted",
+            "/matching/waiting",
+            "/matching/matches?status=all",
+            f"/matching/matches/{match_id}",
+        ],
+        world["newcomer"]: ["/portal/", "/portal/?lang=ar", "/portal/contact"],
+    }
+    forbidden = {
+        volunteer_email: ["residence", "street", "original", "note", "family"],
+        world["coordinator"]: ["residence", "street", "original", "note"],
+        world["newcomer"]: ["volunteer_phone", "volunteer_email"],
+    }
+    markers = {**SENSITIVE, "volunteer_email": volunteer_email}
+    for email, urls in pages.items():
+        client = app.test_client()
+        from tests.conftest import Actions
+
+        visitor = Actions(client)
+        visitor.login(email)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (email, url, response.status_code)
+            page = response.get_data(as_text=True)
+            for key in forbidden[email]:
+                assert markers[key] not in page, (email, url, key)
+    # The pages do show what each side needs.
+    client = app.test_client()
+    Actions(client).login(volunteer_email)
+    assert given_name in client.get("/volunteer/me").get_data(as_text=True)
+
+
+def test_double_clicks_run_one_round_and_make_one_match(app, world, make_user, actions):
+    ids = build(app, world, make_user)
+    _coordinator(actions, world)
+    url = f"/matching/programmes/{ids['programme_id']}/run"
+    first = actions.post(url, {"submission_id": "7d4c0e7e-1a52-4f1b-9f43-0c1b1c0b5a11"})
+    second = actions.post(url, {"submission_id": "7d4c0e7e-1a52-4f1b-9f43-0c1b1c0b5a11"})
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(MatchRound.id))) == 1
+        proposal = db.session.scalar(
+            select(MatchProposal.id).where(MatchProposal.request_id == ids["requests"]["amal"])
+        )
+    token = {"submission_id": "0b6f3d1a-5a0e-4e43-8d36-2f5f3c1e9a22", "agreed_contact": ""}
+    first = actions.post(f"/matching/proposals/{proposal}/accept", token)
+    second = actions.post(f"/matching/proposals/{proposal}/accept", token)
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Match.id))) == 1
