@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import lazyload
 
 from caseapp.audit import services as audit
 from caseapp.core.clock import utcnow
@@ -308,7 +309,8 @@ def accept(actor, proposal: MatchProposal, today: date, agreed_contact: str = ""
     proposal = db.session.scalars(
         select(MatchProposal)
         .where(MatchProposal.id == proposal.id)
-        .with_for_update()
+        .options(lazyload("*"))  # no outer joins: PostgreSQL locks no nullable join side
+        .with_for_update(of=MatchProposal)
         .execution_options(populate_existing=True)
     ).one()
     _decidable(proposal)
