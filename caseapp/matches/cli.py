@@ -58,7 +58,12 @@ def run_command(name, dry_run, as_json, max_candidates):
         raise click.ClickException(f"no single programme is called {name!r}")
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()
     outcome = services.run_round(
-        None, programme, today, dry_run=dry_run, max_candidates=max_candidates
+        None,
+        programme,
+        today,
+        dry_run=dry_run,
+        max_candidates=max_candidates,
+        release_lock=not dry_run,
     )
     if dry_run:
         db.session.rollback()

@@ -167,6 +167,7 @@ def run_round(
     *,
     dry_run: bool = False,
     max_candidates: int | None = None,
+    release_lock: bool = False,
 ) -> RoundOutcome:
     """Load, propose and (unless dry_run) store one round for the programme.
 
@@ -181,6 +182,11 @@ def run_round(
     locked = adapters.locked_pairs(programme.id)
     rejected = adapters.rejected_pairs(programme.id)
     loaded = time.perf_counter()
+    if release_lock:
+        # The inputs are plain values now. Ending the (read) transaction here means SQLite's
+        # BEGIN IMMEDIATE lock is not held while the solver runs, so other workers can write;
+        # anything that changes meanwhile is re-checked when a proposal is accepted.
+        db.session.commit()
     # max_candidates bounds memory for very large rounds at a small, measured loss of score.
     result = engine.run_round(
         newcomers, volunteers, setup, reach, today, locked, rejected, max_candidates=max_candidates

@@ -151,7 +151,7 @@ def run(programme_id: int):
     earlier = idempotency.previous_result(token)
     if earlier:  # a double click runs one round, not two
         return redirect(earlier)
-    outcome = services.run_round(current_user, programme, today())
+    outcome = services.run_round(current_user, programme, today(), release_lock=True)
     target = url_for("matches.round_detail", round_id=outcome.round.id)
     idempotency.remember(token, current_user.id, target)
     db.session.commit()

@@ -367,3 +367,23 @@ def test_cli_run_dry_run_and_json(app, setup):
     assert pruned.exit_code == 0 and json.loads(pruned.output)["stats"]["matched"] == 2
     bad = runner.invoke(args=["matching", "run", "--programme", "Gibt es nicht"])
     assert bad.exit_code != 0 and "no single programme" in bad.output
+
+
+def test_the_solver_runs_outside_a_database_transaction(app, setup, monkeypatch):
+    """SQLite takes its write lock at BEGIN: a long solve must not hold it against others."""
+    from caseapp.matching import engine
+
+    seen = []
+    original = engine.run_round
+
+    def spy(*args, **kwargs):
+        seen.append(db.session().in_transaction())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services.engine, "run_round", spy)
+    with app.test_request_context():
+        programme = db.session.get(Programme, setup["programme_id"])
+        outcome = services.run_round(None, programme, TODAY, release_lock=True)
+        db.session.commit()
+        assert seen == [False] and outcome.round is not None
+        assert db.session.scalar(select(func.count(MatchProposal.id))) == 2
