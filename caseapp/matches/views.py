@@ -14,7 +14,7 @@ from sqlalchemy import func, literal, or_, select
 from caseapp.auth.roles import Role
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import _, current_language
+from caseapp.i18n import _, current_language, ngettext
 from caseapp.matches import adapters, services, wording
 from caseapp.matches.blueprint import bp
 from caseapp.matches.forms import (
@@ -212,6 +212,52 @@ def round_detail(round_id: int):
         near=near,
         accept_form=AcceptForm(),
     )
+
+
+@bp.route("/rounds/<int:round_id>/accept-page", methods=["GET", "POST"])
+@access(*COORDINATION)
+def accept_page(round_id: int):
+    """Accept every open proposal shown on one page of a round, after a confirmation."""
+    matching_round = _get(MatchRound, round_id)
+    if request.method == "GET":
+        page = paginate(
+            select(MatchProposal)
+            .where(MatchProposal.round_id == round_id, MatchProposal.status == "proposed")
+            .order_by(MatchProposal.score.desc(), MatchProposal.id)
+        )
+        return render_template(
+            "matches/accept_page.html", round=matching_round, proposals=page.items, page=page
+        )
+    token = request.form.get("submission_id")
+    earlier = idempotency.previous_result(token)
+    if earlier:
+        return redirect(earlier)
+    ids = [int(i) for i in request.form.getlist("proposal") if i.isdigit()][:100]
+    accepted, refused = 0, []
+    for proposal_id in ids:
+        proposal = db.session.get(MatchProposal, proposal_id)
+        if proposal is None or proposal.round_id != round_id or proposal.status != "proposed":
+            continue
+        try:
+            with db.session.begin_nested():  # one refused pair does not undo the others
+                services.accept(current_user, proposal, today())
+            accepted += 1
+        except ValidationFailed as error:
+            failed = getattr(error, "failed", None) or []
+            refused.append(
+                f"{proposal.request.person.given_name} ↔ {proposal.volunteer.name}: "
+                + wording.list_sep().join(wording.constraint_text(c) for c in failed)
+            )
+    target = url_for("matches.round_detail", round_id=round_id)
+    idempotency.remember(token, current_user.id, target)
+    db.session.commit()
+    flash(
+        ngettext("%(num)d match has been made.", "%(num)d matches have been made.", accepted),
+        "success",
+    )
+    if refused:
+        flash(_("No longer valid, not accepted:") + " " + "; ".join(refused), "warning")
+    return redirect(target)
 
 
 def _proposal_redirect(proposal: MatchProposal):

@@ -129,6 +129,7 @@ EXPECTED: dict[str, object] = {
     "matches.run": COORDINATION,
     "matches.round_detail": COORDINATION,
     "matches.accept": COORDINATION,
+    "matches.accept_page": COORDINATION,
     "matches.reject": COORDINATION,
     "matches.lock": COORDINATION,
     "matches.settings": COORDINATION,

@@ -347,3 +347,47 @@ def test_double_clicks_run_one_round_and_make_one_match(app, world, make_user, a
     assert first.headers["Location"] == second.headers["Location"]
     with app.app_context():
         assert db.session.scalar(select(func.count(Match.id))) == 1
+
+
+def test_accept_all_on_a_page_after_confirmation_skips_invalid_pairs(
+    app, world, make_user, actions
+):
+    from caseapp.volunteers.models import Volunteer
+
+    ids = build(app, world, make_user)
+    _coordinator(actions, world)
+    location = actions.post(f"/matching/programmes/{ids['programme_id']}/run", {}).headers[
+        "Location"
+    ]
+    round_id = int(location.rstrip("/").split("/")[-1])
+    confirm = actions.client.get(f"/matching/rounds/{round_id}/accept-page")
+    page = confirm.get_data(as_text=True)
+    assert "Amal Haddad" in page and "Emre Yıldız" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Match.id))) == 0  # GET changed nothing
+        proposal_ids = db.session.scalars(
+            select(MatchProposal.id).where(MatchProposal.round_id == round_id)
+        ).all()
+        db.session.get(Volunteer, ids["v1"]).user.active = False  # Amal's volunteer left
+        db.session.commit()
+    form = {
+        "proposal": [str(i) for i in proposal_ids],
+        "submission_id": "5e8f1c2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b",
+    }
+    response = actions.post(f"/matching/rounds/{round_id}/accept-page", form)
+    assert response.status_code == 302
+    page = actions.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 Vermittlung wurde vereinbart." in page or "1 Vermittlung" in page
+    assert "Amal" in page  # named among the refused
+    again = actions.post(f"/matching/rounds/{round_id}/accept-page", form)
+    assert again.headers["Location"] == response.headers["Location"]
+    with app.app_context():
+        matches = db.session.scalars(select(Match)).all()
+        assert [m.volunteer_id for m in matches] == [ids["v2"]]
+        statuses = {
+            p.request_id: p.status
+            for p in db.session.scalars(
+                select(MatchProposal).where(MatchProposal.round_id == round_id)
+            )
+        }
+        assert statuses[ids["requests"]["amal"]] == "proposed"  # still there to reject
