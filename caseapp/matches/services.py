@@ -81,6 +81,16 @@ def create_request(actor, person: Person, data: RequestData, today: date) -> Mat
         household_id = db.session.scalar(
             select(HouseholdMember.household_id).where(HouseholdMember.person_id == person.id)
         )
+        if household_id is not None and db.session.scalar(
+            select(MatchRequest.id).where(
+                MatchRequest.household_id == household_id,
+                MatchRequest.programme_id == programme.id,
+                MatchRequest.status.in_(("waiting", "matched")),
+            )
+        ):
+            raise ValidationFailed(
+                {"programme": [_("The household is already waiting or matched in this programme.")]}
+            )
     request = MatchRequest(
         programme_id=programme.id,
         person_id=person.id,

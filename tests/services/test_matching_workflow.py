@@ -318,6 +318,14 @@ def test_kuemmerer_requests_cover_the_household(app, world, make_user):
         )
         db.session.commit()
         assert request.household_id is not None
+        with pytest.raises(services.ValidationFailed) as twice:  # the spouse: same household
+            services.create_request(
+                None,
+                amal,
+                services.RequestData(programme_id=ids["programme_id"], waiting_since=TODAY),
+                TODAY,
+            )
+        assert "programme" in twice.value.errors
         profile = next(
             n
             for n in adapters.load_newcomers(db.session.get(Programme, ids["programme_id"]), TODAY)

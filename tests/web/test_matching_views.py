@@ -391,3 +391,34 @@ def test_accept_all_on_a_page_after_confirmation_skips_invalid_pairs(
             )
         }
         assert statuses[ids["requests"]["amal"]] == "proposed"  # still there to reject
+
+
+def test_kuemmerer_round_page_shows_the_household(app, world, make_user, actions):
+    from caseapp.auth.models import User
+    from caseapp.matches import services
+    from caseapp.people import casework
+    from caseapp.people.models import Person
+
+    ids = build(app, world, make_user, kind="kuemmerer")
+    with app.test_request_context():
+        worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
+        for key in ("amal", "selam"):
+            services.withdraw_request(None, db.session.get(MatchRequest, ids["requests"][key]))
+        selam = db.session.get(Person, ids["people"]["selam"])
+        amal = db.session.get(Person, ids["people"]["amal"])
+        casework.link_household(worker, amal, selam, role="spouse", other_role="head")
+        services.create_request(
+            None,
+            selam,
+            services.RequestData(programme_id=ids["programme_id"], waiting_since=TODAY),
+            TODAY,
+        )
+        db.session.commit()
+    _coordinator(actions, world)
+    location = actions.post(f"/matching/programmes/{ids['programme_id']}/run", {}).headers[
+        "Location"
+    ]
+    page = actions.client.get(location).get_data(as_text=True)
+    assert "Selam Tesfaye" in page and "Haushalt mit 2 Personen" in page
+    waiting = actions.client.get("/matching/waiting").get_data(as_text=True)
+    assert "Haushalt mit 2 Personen" in waiting or "Selam" not in waiting
