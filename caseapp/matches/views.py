@@ -618,11 +618,10 @@ def match_detail(match_id: int):
     )
 
 
-def _versioned(match: Match, form) -> bool:
-    if form.loaded_version() != match.version:
-        flash(_("Someone else changed this match meanwhile. Nothing was saved."), "warning")
-        return False
-    return True
+def _conflict(match: Match, yours: dict):
+    """409: the match changed since the form was loaded; both versions side by side."""
+    db.session.rollback()
+    return render_template("matches/conflict.html", match=match, yours=yours), 409
 
 
 @bp.post("/matches/<int:match_id>/status")
@@ -651,7 +650,9 @@ def match_status(match_id: int):
 def match_contact(match_id: int):
     match = _get(Match, match_id)
     form = ContactForm()
-    if form.validate_on_submit() and _versioned(match, form):
+    if form.validate_on_submit():
+        if form.loaded_version() != match.version:
+            return _conflict(match, {"contact": form.agreed_contact.data or ""})
         services.update_contact(current_user, match, form.agreed_contact.data or "")
         db.session.commit()
         flash(_("Your changes have been saved."), "success")
@@ -668,9 +669,7 @@ def match_end(match_id: int):
         form.version.data = match.version
     elif form.validate_on_submit():
         if form.loaded_version() != match.version:
-            db.session.rollback()
-            flash(_("Someone else changed this match meanwhile. Nothing was saved."), "warning")
-            return redirect(url_for("matches.match_detail", match_id=match.id)), 303
+            return _conflict(match, {"end_reason": form.reason.data, "note": form.note.data or ""})
         try:
             services.end(
                 current_user,

@@ -117,10 +117,14 @@ def test_end_match_form_confirms_and_validates(app, world, make_user, actions):
         match = db.session.get(Match, match_id)
         assert match.status == "ended" and match.do_not_rematch
         assert db.session.get(MatchRequest, match.request_id).status == "waiting"
-    # A stale form is refused.
+    # A stale form is refused with both versions side by side, and nothing is overwritten.
     response = actions.post(
-        f"/matching/matches/{match_id}/contact", {"agreed_contact": "x", "version": version}
+        f"/matching/matches/{match_id}/contact",
+        {"agreed_contact": "0170 999 stale", "version": version},
     )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "0170 999 stale" in page and "weggezogen" in page
     with app.app_context():
         assert db.session.get(Match, match_id).agreed_contact == ""
 
