@@ -30,7 +30,14 @@ from caseapp.matching.scoring import LEVELS, Weights, hard_check
 from caseapp.people.models import HouseholdMember, Person
 from caseapp.volunteers.models import Programme, Volunteer
 
-END_REASONS = ("completed", "moved_away", "no_contact", "conflict", "other")
+END_REASONS = (
+    "completed",
+    "moved_away",
+    "no_contact",
+    "conflict",
+    "volunteer_stopped",
+    "other",
+)
 OPEN_MATCH = adapters.OPEN_MATCH
 GENDER_PREFERENCES = ("female", "male", "diverse")
 
@@ -440,6 +447,28 @@ def end(actor, match: Match, reason: str, today: date, *, do_not_rematch=False, 
         details={"reason": reason, "do_not_rematch": match.do_not_rematch},
     )
     notices.match_ended(match)
+
+
+def follow_volunteer(actor, volunteer_id: int, programme_id: int, status: str) -> int:
+    """The volunteer paused or ended a programme: pause or end their open matches in it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    rows = db.session.scalars(
+        select(Match).where(
+            Match.volunteer_id == volunteer_id,
+            Match.programme_id == programme_id,
+            Match.status.in_(OPEN_MATCH),
+        )
+    ).all()
+    for match in rows:
+        if status == "paused":
+            if match.status == "active":
+                pause(actor, match)
+        else:
+            end(actor, match, "volunteer_stopped", today)
+    return len(rows)
 
 
 def update_contact(actor, match: Match, contact: str) -> None:

@@ -40,6 +40,7 @@ END_REASONS = {
     "moved_away": _l("moved away"),
     "no_contact": _l("no contact"),
     "conflict": _l("conflict"),
+    "volunteer_stopped": _l("the volunteer stopped"),
     "other": _l("other reason"),
 }
 

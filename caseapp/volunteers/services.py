@@ -546,6 +546,12 @@ def change_engagement(actor, application: Application, action: str) -> Status:
         trained = has_certificate or application.programme.required_trainings == 0
         target = Status.TRAINED if trained else Status.APPROVED
     _change_status(actor, application, target, action)
+    if target in (Status.PAUSED, Status.ENDED):
+        # Matches in this programme follow the volunteer: paused with them, or ended (the
+        # newcomers go back on the waiting list and both sides are told).
+        from caseapp.matches.services import follow_volunteer
+
+        follow_volunteer(actor, application.volunteer_id, application.programme_id, target)
     return target
 
 

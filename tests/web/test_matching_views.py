@@ -426,3 +426,31 @@ def test_kuemmerer_round_page_shows_the_household(app, world, make_user, actions
     assert "Selam Tesfaye" in page and "Haushalt mit 2 Personen" in page
     waiting = actions.client.get("/matching/waiting").get_data(as_text=True)
     assert "Haushalt mit 2 Personen" in waiting or "Selam" not in waiting
+
+
+def test_volunteer_pausing_or_ending_takes_their_matches_along(app, world, make_user, actions):
+    from caseapp.volunteers.models import Application
+
+    records = matching_records(app, world, make_user)
+    with app.app_context():
+        match = db.session.get(Match, records["match_id"])
+        email, volunteer_id = match.volunteer.email, match.volunteer_id
+        application_id = db.session.scalar(
+            select(Application.id).where(
+                Application.volunteer_id == volunteer_id,
+                Application.programme_id == records["programme_id"],
+            )
+        )
+    actions.login(email)
+    page = actions.client.get(f"/volunteer/programmes/{application_id}/pause").get_data(
+        as_text=True
+    )
+    assert 'method="post"' in page  # a confirmation first
+    actions.post(f"/volunteer/programmes/{application_id}/pause", {})
+    with app.app_context():
+        assert db.session.get(Match, records["match_id"]).status == "paused"
+    actions.post(f"/volunteer/programmes/{application_id}/end", {})
+    with app.app_context():
+        match = db.session.get(Match, records["match_id"])
+        assert match.status == "ended" and match.end_reason == "volunteer_stopped"
+        assert db.session.get(MatchRequest, match.request_id).status == "waiting"
