@@ -667,6 +667,7 @@ class ProgrammeFigures:
     programme: Programme
     volunteers: int
     minutes: int
+    newcomers: int = 0  # people accompanied in a match at some point of the year
 
 
 def yearly_figures(year: int) -> tuple[int, int, list[ProgrammeFigures]]:
@@ -693,8 +694,23 @@ def yearly_figures(year: int) -> tuple[int, int, list[ProgrammeFigures]]:
             .group_by(Application.programme_id)
         ).all()
     )
+    from caseapp.matches.models import Match
+
+    accompanied = dict(
+        db.session.execute(
+            select(Match.programme_id, func.count(func.distinct(Match.person_id)))
+            .where(Match.started_on < end)
+            .where((Match.ended_on.is_(None)) | (Match.ended_on >= start))
+            .group_by(Match.programme_id)
+        ).all()
+    )
     rows = [
-        ProgrammeFigures(p, int(counts.get(p.id, 0)), int(minutes.get(p.id, 0) or 0))
+        ProgrammeFigures(
+            p,
+            int(counts.get(p.id, 0)),
+            int(minutes.get(p.id, 0) or 0),
+            int(accompanied.get(p.id, 0)),
+        )
         for p in db.session.scalars(select(Programme).order_by(Programme.id))
     ]
     return int(total or 0), int(people or 0), rows
