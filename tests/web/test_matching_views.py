@@ -459,7 +459,9 @@ def test_volunteer_pausing_or_ending_takes_their_matches_along(app, world, make_
 def test_thank_you_page_counts_newcomers_accompanied_this_year(app, world, make_user, actions):
     matching_records(app, world, make_user)
     _coordinator(actions, world)
-    page = actions.client.get(f"/coordination/volunteers/thanks?year={TODAY.year}").get_data(as_text=True)
+    page = actions.client.get(f"/coordination/volunteers/thanks?year={TODAY.year}").get_data(
+        as_text=True
+    )
     assert "1 neu zugewanderte Person begleitet" in page
     earlier = actions.client.get(f"/coordination/volunteers/thanks?year={TODAY.year - 1}").get_data(
         as_text=True
