@@ -227,11 +227,9 @@ def book_appointment(
     )
     household_id = None
     if data.for_household:
-        household_id = db.session.scalar(
-            select(HouseholdMember.household_id).where(HouseholdMember.person_id == person.id)
-        )
-        if household_id is None:
+        if person.membership is None:
             raise ValidationFailed({"for_household": _("This person is not in a household.")})
+        household_id = person.membership.household_id
     appointment = Appointment(
         person_id=person.id,
         household_id=household_id,

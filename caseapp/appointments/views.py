@@ -135,7 +135,7 @@ def book(person_id: int):
             purpose=form.purpose.data or "",
             interpreter_language=form.interpreter_language.data or "",
             notes_for_newcomer=form.notes_for_newcomer.data or "",
-            for_household=bool(form.for_household.data) and person.membership is not None,
+            for_household=bool(form.for_household.data),
         )
         try:
             appointment = services.book_appointment(

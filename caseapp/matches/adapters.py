@@ -125,8 +125,8 @@ def load_newcomers(
         needs[person_id].append(need)
     previous: dict[int, set[int]] = defaultdict(set)
     banned: dict[int, set[int]] = defaultdict(set)
-    for person_id, volunteer_id, _status, no_rematch in db.session.execute(
-        select(Match.person_id, Match.volunteer_id, Match.status, Match.do_not_rematch).where(
+    for person_id, volunteer_id, no_rematch in db.session.execute(
+        select(Match.person_id, Match.volunteer_id, Match.do_not_rematch).where(
             Match.person_id.in_(waiting)
         )
     ):
@@ -172,14 +172,19 @@ def load_newcomers(
     return out
 
 
-def open_match_counts(programme_id: int) -> tuple[dict[int, int], dict[int, int]]:
+def open_match_counts(
+    programme_id: int, volunteer_ids: set[int] | None = None
+) -> tuple[dict[int, int], dict[int, int]]:
     """Active or paused matches per volunteer: in all programmes, and in this programme."""
     everywhere: dict[int, int] = {}
     here: dict[int, int] = {}
+    stmt = select(Match.volunteer_id, Match.programme_id, func.count(Match.id)).where(
+        Match.status.in_(OPEN_MATCH)
+    )
+    if volunteer_ids is not None:  # one pair re-checked on acceptance: count only its volunteer
+        stmt = stmt.where(Match.volunteer_id.in_(volunteer_ids))
     for volunteer_id, match_programme, count in db.session.execute(
-        select(Match.volunteer_id, Match.programme_id, func.count(Match.id))
-        .where(Match.status.in_(OPEN_MATCH))
-        .group_by(Match.volunteer_id, Match.programme_id)
+        stmt.group_by(Match.volunteer_id, Match.programme_id)
     ):
         everywhere[volunteer_id] = everywhere.get(volunteer_id, 0) + count
         if match_programme == programme_id:
@@ -216,7 +221,7 @@ def load_volunteers(
     )
     if volunteer_ids is not None:
         stmt = stmt.where(Volunteer.id.in_(volunteer_ids))
-    everywhere, here = open_match_counts(programme.id)
+    everywhere, here = open_match_counts(programme.id, volunteer_ids)
     code = str(programme.id)
     out = []
     for r in db.session.execute(stmt):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, or_, select
 
+from caseapp.core.clock import local_today
 from caseapp.extensions import db
 
 matching_cli = AppGroup("matching", help="Match newcomers with volunteers.")
@@ -56,7 +55,7 @@ def run_command(name, dry_run, as_json, max_candidates):
     programme = _find_programme(name)
     if programme is None:
         raise click.ClickException(f"no single programme is called {name!r}")
-    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    today = local_today()
     outcome = services.run_round(
         None,
         programme,

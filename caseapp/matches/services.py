@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import lazyload
 
 from caseapp.audit import services as audit
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -451,10 +451,7 @@ def end(actor, match: Match, reason: str, today: date, *, do_not_rematch=False, 
 
 def follow_volunteer(actor, volunteer_id: int, programme_id: int, status: str) -> int:
     """The volunteer paused or ended a programme: pause or end their open matches in it."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    today = local_today()
     rows = db.session.scalars(
         select(Match).where(
             Match.volunteer_id == volunteer_id,

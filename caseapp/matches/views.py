@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, literal, or_, select
 
 from caseapp.auth.roles import Role
+from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language, ngettext
@@ -45,13 +44,8 @@ from caseapp.web import idempotency
 from caseapp.web.access import access
 from caseapp.web.pagination import paginate, sort_clause
 
-BERLIN = ZoneInfo("Europe/Berlin")
 COORDINATION = (Role.COORDINATOR, Role.ADMIN)
 CASEWORK = (Role.CASEWORKER, Role.ADMIN)
-
-
-def today():
-    return datetime.now(BERLIN).date()
 
 
 def _get(model, record_id: int):
@@ -151,7 +145,7 @@ def run(programme_id: int):
     earlier = idempotency.previous_result(token)
     if earlier:  # a double click runs one round, not two
         return redirect(earlier)
-    outcome = services.run_round(current_user, programme, today(), release_lock=True)
+    outcome = services.run_round(current_user, programme, local_today(), release_lock=True)
     target = url_for("matches.round_detail", round_id=outcome.round.id)
     idempotency.remember(token, current_user.id, target)
     db.session.commit()
@@ -240,7 +234,7 @@ def accept_page(round_id: int):
             continue
         try:
             with db.session.begin_nested():  # one refused pair does not undo the others
-                services.accept(current_user, proposal, today())
+                services.accept(current_user, proposal, local_today())
             accepted += 1
         except ValidationFailed as error:
             failed = getattr(error, "failed", None) or []
@@ -261,11 +255,7 @@ def accept_page(round_id: int):
 
 
 def _proposal_redirect(proposal: MatchProposal):
-    return redirect(
-        request.form.get("next_url")
-        if (request.form.get("next_url") or "").startswith("/matching/")
-        else url_for("matches.round_detail", round_id=proposal.round_id)
-    )
+    return redirect(url_for("matches.round_detail", round_id=proposal.round_id))
 
 
 @bp.post("/proposals/<int:proposal_id>/accept")
@@ -280,7 +270,9 @@ def accept(proposal_id: int):
     if earlier:  # the first click made the match: show it
         return redirect(earlier)
     try:
-        match = services.accept(current_user, proposal, today(), form.agreed_contact.data or "")
+        match = services.accept(
+            current_user, proposal, local_today(), form.agreed_contact.data or ""
+        )
     except services.ProposalNoLongerValid as error:
         db.session.rollback()
         flash(
@@ -493,7 +485,7 @@ def waiting():
         language=language,
         gender=gender,
         gaps=gaps,
-        today=today(),
+        today=local_today(),
     )
 
 
@@ -508,7 +500,7 @@ def request_new(person_id: int):
     form = RequestForm()
     form.programme.choices = [(p.id, p.name(lang)) for p in _programmes() if p.active]
     if request.method == "GET":
-        form.waiting_since.data = today()
+        form.waiting_since.data = local_today()
     if form.validate_on_submit():
         earlier = idempotency.previous_result(form.submission_id.data)
         if earlier:
@@ -523,7 +515,7 @@ def request_new(person_id: int):
             notes=form.notes.data or "",
         )
         try:
-            services.create_request(current_user, person, data, today())
+            services.create_request(current_user, person, data, local_today())
         except ValidationFailed as error:
             db.session.rollback()
             form.apply_errors(error)
@@ -602,9 +594,6 @@ def match_detail(match_id: int):
     checkins = db.session.scalars(
         select(HoursEntry).where(HoursEntry.match_id == match.id).order_by(HoursEntry.day.desc())
     ).all()
-    end_form = EndForm()
-    end_form.reason.choices = list(wording.END_REASONS.items())
-    end_form.version.data = match.version
     contact_form = ContactForm()
     contact_form.agreed_contact.data = match.agreed_contact
     contact_form.version.data = match.version
@@ -612,7 +601,6 @@ def match_detail(match_id: int):
         "matches/match.html",
         match=match,
         checkins=checkins,
-        end_form=end_form,
         contact_form=contact_form,
         minutes=sum(c.minutes for c in checkins),
     )
@@ -675,7 +663,7 @@ def match_end(match_id: int):
                 current_user,
                 match,
                 form.reason.data,
-                today(),
+                local_today(),
                 do_not_rematch=bool(form.do_not_rematch.data),
                 note=form.note.data or "",
             )

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from caseapp.auth.roles import Role
+from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -37,7 +38,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def today() -> date:
-    return datetime.now(BERLIN).date()
+    return local_today()
 
 
 def _person_or_404(person_id: int, *, audit_read: bool = True) -> Person:

@@ -117,23 +117,21 @@ def _audit(person, action: str) -> None:
 
 
 def _own_or_404(appointment_id: int) -> Appointment:
+    """The appointment if it is the newcomer's: their own, a merged record's or their
+    household's — the same rule as their appointment list."""
+    from sqlalchemy import select
+
+    from caseapp.appointments.services import for_person_clause
+
     person = services.person_for(current_user)
-    appointment = db.session.get(Appointment, appointment_id)
-    own = (
-        appointment is not None
-        and person is not None
-        and (
-            appointment.person_id == person.id
-            or appointment.person.merged_into_id == person.id
-            or (
-                # A household appointment belongs to every member.
-                appointment.household_id is not None
-                and person.membership is not None
-                and person.membership.household_id == appointment.household_id
+    appointment = None
+    if person is not None:
+        appointment = db.session.scalar(
+            select(Appointment).where(
+                Appointment.id == appointment_id, for_person_clause(person.id)
             )
         )
-    )
-    if not own:
+    if appointment is None:
         abort(404)
     return appointment
 

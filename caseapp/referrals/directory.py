@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 
 from caseapp.audit import services as audit
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, language_name
@@ -19,12 +18,9 @@ from caseapp.referrals import routing
 from caseapp.referrals.models import RoutingRule, Service
 from caseapp.referrals.vocab import AGE_GROUPS, CAPACITY
 
-BERLIN = ZoneInfo("Europe/Berlin")
-
 
 def today() -> date:
-    """Today in the offices' time zone."""
-    return datetime.now(BERLIN).date()
+    return local_today()
 
 
 # --- services ----------------------------------------------------------------------------
