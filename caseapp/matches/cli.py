@@ -56,14 +56,9 @@ def run_command(name, dry_run, as_json, max_candidates):
     if programme is None:
         raise click.ClickException(f"no single programme is called {name!r}")
     today = local_today()
-    outcome = services.run_round(
-        None,
-        programme,
-        today,
-        dry_run=dry_run,
-        max_candidates=max_candidates,
-        release_lock=not dry_run,
-    )
+    inputs = services.load_round(programme, today)
+    db.session.commit()  # no database lock held while the solver runs
+    outcome = services.propose(None, inputs, today, dry_run=dry_run, max_candidates=max_candidates)
     if dry_run:
         db.session.rollback()
     else:

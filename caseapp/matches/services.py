@@ -177,6 +177,76 @@ def _reason_json(reason) -> dict:
     return {"code": reason.code, "params": reason.params, "points": round(reason.points, 4)}
 
 
+@dataclass
+class RoundInputs:
+    """Everything a round needs, loaded from the database as plain values."""
+
+    programme_id: int
+    newcomers: list
+    volunteers: list
+    setup: object
+    reach: object
+    locked: dict
+    rejected: set
+    load_seconds: float
+
+
+def load_round(programme: Programme, today: date) -> RoundInputs:
+    """Read a round's inputs. Callers may end the transaction before `propose`: SQLite's
+    BEGIN IMMEDIATE lock is then not held while the solver runs, and anything that changes
+    meanwhile is re-checked when a proposal is accepted."""
+    started = time.perf_counter()
+    return RoundInputs(
+        programme_id=programme.id,
+        newcomers=adapters.load_newcomers(programme, today),
+        volunteers=adapters.load_volunteers(programme, today),
+        setup=adapters.engine_programme(programme),
+        reach=adapters.districts(),
+        locked=adapters.locked_pairs(programme.id),
+        rejected=adapters.rejected_pairs(programme.id),
+        load_seconds=time.perf_counter() - started,
+    )
+
+
+def propose(
+    actor,
+    inputs: RoundInputs,
+    today: date,
+    *,
+    dry_run: bool = False,
+    max_candidates: int | None = None,
+) -> RoundOutcome:
+    """Solve the round and (unless dry_run) store it.
+
+    Earlier open rounds of the programme are superseded: their undecided proposals give way to
+    the new ones, locked pairs are carried over, accepted pairs are matches already.
+    `max_candidates` bounds memory for very large rounds at a small, measured loss of score.
+    """
+    started = time.perf_counter()
+    result = engine.run_round(
+        inputs.newcomers,
+        inputs.volunteers,
+        inputs.setup,
+        inputs.reach,
+        today,
+        inputs.locked,
+        inputs.rejected,
+        max_candidates=max_candidates,
+    )
+    computed = time.perf_counter()
+    stored_round = None if dry_run else _store(actor, inputs.programme_id, result)
+    finished = time.perf_counter()
+    timings = {
+        "load": inputs.load_seconds,
+        **{k: v for k, v in result.timings.items() if k != "total"},
+        "store": finished - computed,
+        "total": inputs.load_seconds + finished - started,
+    }
+    if stored_round is not None:
+        stored_round.timings = {k: round(v, 4) for k, v in timings.items()}
+    return RoundOutcome(stored_round, result, timings)
+
+
 def run_round(
     actor,
     programme: Programme,
@@ -184,49 +254,20 @@ def run_round(
     *,
     dry_run: bool = False,
     max_candidates: int | None = None,
-    release_lock: bool = False,
 ) -> RoundOutcome:
-    """Load, propose and (unless dry_run) store one round for the programme.
-
-    Earlier open rounds of the programme are superseded: their undecided proposals give way to
-    the new ones, locked pairs are carried over, accepted pairs are matches already.
-    """
-    started = time.perf_counter()
-    newcomers = adapters.load_newcomers(programme, today)
-    volunteers = adapters.load_volunteers(programme, today)
-    setup = adapters.engine_programme(programme)
-    reach = adapters.districts()
-    locked = adapters.locked_pairs(programme.id)
-    rejected = adapters.rejected_pairs(programme.id)
-    loaded = time.perf_counter()
-    if release_lock:
-        # The inputs are plain values now. Ending the (read) transaction here means SQLite's
-        # BEGIN IMMEDIATE lock is not held while the solver runs, so other workers can write;
-        # anything that changes meanwhile is re-checked when a proposal is accepted.
-        db.session.commit()
-    # max_candidates bounds memory for very large rounds at a small, measured loss of score.
-    result = engine.run_round(
-        newcomers, volunteers, setup, reach, today, locked, rejected, max_candidates=max_candidates
+    """Load and propose in one transaction (demo data, benchmarks, tests)."""
+    return propose(
+        actor,
+        load_round(programme, today),
+        today,
+        dry_run=dry_run,
+        max_candidates=max_candidates,
     )
-    computed = time.perf_counter()
-    stored_round = None
-    if not dry_run:
-        stored_round = _store(actor, programme, result)
-    finished = time.perf_counter()
-    timings = {
-        "load": loaded - started,
-        **{k: v for k, v in result.timings.items() if k != "total"},
-        "store": finished - computed,
-        "total": finished - started,
-    }
-    if stored_round is not None:
-        stored_round.timings = {k: round(v, 4) for k, v in timings.items()}
-    return RoundOutcome(stored_round, result, timings)
 
 
-def _store(actor, programme: Programme, result: engine.RoundResult) -> MatchRound:
+def _store(actor, programme_id: int, result: engine.RoundResult) -> MatchRound:
     earlier = select(MatchRound.id).where(
-        MatchRound.programme_id == programme.id, MatchRound.status == "open"
+        MatchRound.programme_id == programme_id, MatchRound.status == "open"
     )
     db.session.execute(
         update(MatchProposal)
@@ -236,14 +277,14 @@ def _store(actor, programme: Programme, result: engine.RoundResult) -> MatchRoun
     )
     db.session.execute(
         update(MatchRound)
-        .where(MatchRound.programme_id == programme.id, MatchRound.status == "open")
+        .where(MatchRound.programme_id == programme_id, MatchRound.status == "open")
         .values(status="superseded")
         .execution_options(synchronize_session=False)
     )
     stats = dict(result.stats)
     stats["unmatched"] = len(result.unmatched)
     matching_round = MatchRound(
-        programme_id=programme.id, started_by_id=getattr(actor, "id", None), stats=stats
+        programme_id=programme_id, started_by_id=getattr(actor, "id", None), stats=stats
     )
     db.session.add(matching_round)
     db.session.flush()

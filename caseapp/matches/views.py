@@ -145,7 +145,9 @@ def run(programme_id: int):
     earlier = idempotency.previous_result(token)
     if earlier:  # a double click runs one round, not two
         return redirect(earlier)
-    outcome = services.run_round(current_user, programme, local_today(), release_lock=True)
+    inputs = services.load_round(programme, local_today())
+    db.session.commit()  # no database lock held while the solver runs
+    outcome = services.propose(current_user, inputs, local_today())
     target = url_for("matches.round_detail", round_id=outcome.round.id)
     idempotency.remember(token, current_user.id, target)
     db.session.commit()

@@ -377,9 +377,10 @@ def test_cli_run_dry_run_and_json(app, setup):
     assert bad.exit_code != 0 and "no single programme" in bad.output
 
 
-def test_the_solver_runs_outside_a_database_transaction(app, setup, monkeypatch):
+def test_the_solver_runs_outside_a_database_transaction(app, setup, world, monkeypatch):
     """SQLite takes its write lock at BEGIN: a long solve must not hold it against others."""
     from caseapp.matching import engine
+    from tests.conftest import Actions
 
     seen = []
     original = engine.run_round
@@ -389,9 +390,9 @@ def test_the_solver_runs_outside_a_database_transaction(app, setup, monkeypatch)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(services.engine, "run_round", spy)
+    coordinator = Actions(app.test_client())
+    coordinator.login(world["coordinator"])  # the round as the coordinator's button runs it
+    response = coordinator.post(f"/matching/programmes/{setup['programme_id']}/run", {})
     with app.test_request_context():
-        programme = db.session.get(Programme, setup["programme_id"])
-        outcome = services.run_round(None, programme, TODAY, release_lock=True)
-        db.session.commit()
-        assert seen == [False] and outcome.round is not None
+        assert seen == [False] and response.status_code == 302
         assert db.session.scalar(select(func.count(MatchProposal.id))) == 2
