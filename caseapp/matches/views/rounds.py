@@ -1,0 +1,255 @@
+"""Coordinators start rounds, read the explanations and decide proposals."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from caseapp.core.clock import local_today
+from caseapp.core.errors import ValidationFailed
+from caseapp.extensions import db
+from caseapp.i18n import _, ngettext
+from caseapp.matches import services, wording
+from caseapp.matches.blueprint import bp
+from caseapp.matches.forms import AcceptForm, RejectForm
+from caseapp.matches.models import Match, MatchProposal, MatchRequest, MatchRound, MatchUnmatched
+from caseapp.matches.views.common import COORDINATION, _get, _programmes
+from caseapp.volunteers.models import Programme, Volunteer
+from caseapp.web import idempotency
+from caseapp.web.access import access
+from caseapp.web.pagination import paginate
+
+
+@bp.get("/")
+@access(*COORDINATION)
+def index():
+    programmes = _programmes()
+    waiting = dict(
+        db.session.execute(
+            select(MatchRequest.programme_id, func.count(MatchRequest.id))
+            .where(MatchRequest.status == "waiting")
+            .group_by(MatchRequest.programme_id)
+        ).all()
+    )
+    open_matches = dict(
+        db.session.execute(
+            select(Match.programme_id, func.count(Match.id))
+            .where(Match.status.in_(services.OPEN_MATCH))
+            .group_by(Match.programme_id)
+        ).all()
+    )
+    latest = {
+        r.programme_id: r
+        for r in db.session.scalars(
+            select(MatchRound).where(MatchRound.status == "open").order_by(MatchRound.id)
+        )
+    }
+    return render_template(
+        "matches/index.html",
+        programmes=programmes,
+        waiting=waiting,
+        open_matches=open_matches,
+        latest=latest,
+    )
+
+
+@bp.post("/programmes/<int:programme_id>/run")
+@access(*COORDINATION)
+def run(programme_id: int):
+    programme = _get(Programme, programme_id)
+    token = request.form.get("submission_id")
+    earlier = idempotency.previous_result(token)
+    if earlier:  # a double click runs one round, not two
+        return redirect(earlier)
+    inputs = services.load_round(programme, local_today())
+    db.session.commit()  # no database lock held while the solver runs
+    outcome = services.propose(current_user, inputs, local_today())
+    target = url_for("matches.round_detail", round_id=outcome.round.id)
+    idempotency.remember(token, current_user.id, target)
+    db.session.commit()
+    stats = outcome.result.stats
+    flash(
+        _(
+            "Round finished: %(matched)d proposals, %(unmatched)d without a match.",
+            matched=stats.get("matched", 0),
+            unmatched=len(outcome.result.unmatched),
+        ),
+        "success",
+    )
+    return redirect(target)
+
+
+@bp.get("/rounds/<int:round_id>")
+@access(*COORDINATION)
+def round_detail(round_id: int):
+    matching_round = _get(MatchRound, round_id)
+    status = request.args.get("status") or "proposed"
+    stmt = (
+        select(MatchProposal)
+        .where(MatchProposal.round_id == round_id)
+        .order_by(MatchProposal.score.desc(), MatchProposal.id)
+    )
+    if status in wording.PROPOSAL_STATUS:
+        stmt = stmt.where(MatchProposal.status == status)
+    page = paginate(stmt)
+    counts = dict(
+        db.session.execute(
+            select(MatchProposal.status, func.count(MatchProposal.id))
+            .where(MatchProposal.round_id == round_id)
+            .group_by(MatchProposal.status)
+        ).all()
+    )
+    unmatched = db.session.scalars(
+        select(MatchUnmatched)
+        .where(MatchUnmatched.round_id == round_id)
+        .order_by(MatchUnmatched.id)
+        .limit(50)
+    ).all()
+    unmatched_total = db.session.scalar(
+        select(func.count(MatchUnmatched.id)).where(MatchUnmatched.round_id == round_id)
+    )
+    near_ids = {m["volunteer_id"] for u in unmatched for m in u.near_misses}
+    near = {
+        v.id: v
+        for v in db.session.scalars(select(Volunteer).where(Volunteer.id.in_(near_ids or {0})))
+    }
+    return render_template(
+        "matches/round.html",
+        round=matching_round,
+        page=page,
+        status=status,
+        counts=counts,
+        unmatched=unmatched,
+        unmatched_total=unmatched_total,
+        near=near,
+        accept_form=AcceptForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/accept-page", methods=["GET", "POST"])
+@access(*COORDINATION)
+def accept_page(round_id: int):
+    """Accept every open proposal shown on one page of a round, after a confirmation."""
+    matching_round = _get(MatchRound, round_id)
+    if request.method == "GET":
+        page = paginate(
+            select(MatchProposal)
+            .where(MatchProposal.round_id == round_id, MatchProposal.status == "proposed")
+            .order_by(MatchProposal.score.desc(), MatchProposal.id)
+        )
+        return render_template(
+            "matches/accept_page.html", round=matching_round, proposals=page.items, page=page
+        )
+    token = request.form.get("submission_id")
+    earlier = idempotency.previous_result(token)
+    if earlier:
+        return redirect(earlier)
+    ids = [int(i) for i in request.form.getlist("proposal") if i.isdigit()][:100]
+    accepted, refused = 0, []
+    for proposal_id in ids:
+        proposal = db.session.get(MatchProposal, proposal_id)
+        if proposal is None or proposal.round_id != round_id or proposal.status != "proposed":
+            continue
+        try:
+            with db.session.begin_nested():  # one refused pair does not undo the others
+                services.accept(current_user, proposal, local_today())
+            accepted += 1
+        except ValidationFailed as error:
+            failed = getattr(error, "failed", None) or []
+            refused.append(
+                f"{proposal.request.person.given_name} ↔ {proposal.volunteer.name}: "
+                + wording.list_sep().join(wording.constraint_text(c) for c in failed)
+            )
+    target = url_for("matches.round_detail", round_id=round_id)
+    idempotency.remember(token, current_user.id, target)
+    db.session.commit()
+    flash(
+        ngettext("%(num)d match has been made.", "%(num)d matches have been made.", accepted),
+        "success",
+    )
+    if refused:
+        flash(_("No longer valid, not accepted:") + " " + "; ".join(refused), "warning")
+    return redirect(target)
+
+
+def _proposal_redirect(proposal: MatchProposal):
+    return redirect(url_for("matches.round_detail", round_id=proposal.round_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/accept")
+@access(*COORDINATION)
+def accept(proposal_id: int):
+    proposal = _get(MatchProposal, proposal_id)
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields."), "danger")
+        return _proposal_redirect(proposal)
+    earlier = idempotency.previous_result(request.form.get("submission_id"))
+    if earlier:  # the first click made the match: show it
+        return redirect(earlier)
+    try:
+        match = services.accept(
+            current_user, proposal, local_today(), form.agreed_contact.data or ""
+        )
+    except services.ProposalNoLongerValid as error:
+        db.session.rollback()
+        flash(
+            _(
+                "This proposal is no longer valid: %(reasons)s. Reject it or run a new round.",
+                reasons=wording.list_sep().join(wording.constraint_text(c) for c in error.failed),
+            ),
+            "warning",
+        )
+        return _proposal_redirect(proposal)
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(" ".join(str(m) for ms in error.errors.values() for m in ms), "warning")
+        return _proposal_redirect(proposal)
+    target = url_for("matches.match_detail", match_id=match.id)
+    idempotency.remember(request.form.get("submission_id"), current_user.id, target)
+    db.session.commit()
+    flash(_("The match has been made; both sides are being told."), "success")
+    return redirect(target)
+
+
+@bp.route("/proposals/<int:proposal_id>/reject", methods=["GET", "POST"])
+@access(*COORDINATION)
+def reject(proposal_id: int):
+    proposal = _get(MatchProposal, proposal_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            services.reject(current_user, proposal, form.reason.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+        else:
+            db.session.commit()
+            flash(
+                _("The proposal has been rejected; this pair will not be proposed again."),
+                "success",
+            )
+            return redirect(url_for("matches.round_detail", round_id=proposal.round_id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("matches/reject.html", form=form, proposal=proposal), status
+
+
+@bp.post("/proposals/<int:proposal_id>/lock")
+@access(*COORDINATION)
+def lock(proposal_id: int):
+    proposal = _get(MatchProposal, proposal_id)
+    try:
+        services.set_locked(current_user, proposal, request.form.get("locked") == "1")
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(" ".join(str(m) for ms in error.errors.values() for m in ms), "warning")
+    else:
+        db.session.commit()
+        flash(
+            _("The pair is locked and stays when the round is run again.")
+            if proposal.locked
+            else _("The pair is no longer locked."),
+            "success",
+        )
+    return _proposal_redirect(proposal)

@@ -1,0 +1,86 @@
+"""Per-programme weights and the neighbouring districts that define reach."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from caseapp.core.errors import ValidationFailed
+from caseapp.extensions import db
+from caseapp.i18n import _
+from caseapp.matches import adapters, services
+from caseapp.matches.blueprint import bp
+from caseapp.matches.forms import WEIGHT_FIELDS, NeighboursForm, SettingsForm
+from caseapp.matches.models import district_neighbours
+from caseapp.matches.views.common import COORDINATION, _get
+from caseapp.matching.scoring import Weights
+from caseapp.offices.models import District
+from caseapp.volunteers.models import Programme
+from caseapp.web.access import access
+
+
+@bp.route("/programmes/<int:programme_id>/settings", methods=["GET", "POST"])
+@access(*COORDINATION)
+def settings(programme_id: int):
+    programme = _get(Programme, programme_id)
+    form = SettingsForm()
+    if request.method == "GET":
+        weights, level = adapters.weights_for(programme.id)
+        for name in WEIGHT_FIELDS:
+            getattr(form, name).data = Decimal(str(getattr(weights, name)))
+        form.min_language_level.data = level
+    elif form.validate_on_submit():
+        values = {name: float(getattr(form, name).data) for name in WEIGHT_FIELDS}
+        try:
+            services.save_settings(current_user, programme, values, form.min_language_level.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+        else:
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("matches.index"))
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "matches/settings.html", form=form, programme=programme, defaults=Weights()
+        ),
+        status,
+    )
+
+
+@bp.route("/districts", methods=["GET", "POST"])
+@access(*COORDINATION)
+def districts():
+    all_districts = db.session.scalars(select(District).order_by(District.name)).all()
+    pairs = db.session.execute(
+        select(district_neighbours.c.district_id, district_neighbours.c.neighbour_id)
+    ).all()
+    near: dict[int, set[int]] = {}
+    for a, b in pairs:
+        near.setdefault(a, set()).add(b)
+    selected = request.args.get("district", type=int) or request.form.get("district", type=int)
+    district = next((d for d in all_districts if d.id == selected), None)
+    form = NeighboursForm()
+    form.neighbours.choices = [(d.id, d.name) for d in all_districts if d.id != selected]
+    if district is not None and request.method == "GET":
+        form.neighbours.data = sorted(near.get(district.id, ()))
+    if request.method == "POST":
+        if district is None:
+            abort(404)
+        if form.validate_on_submit():
+            services.set_neighbours(current_user, district.id, set(form.neighbours.data or []))
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("matches.districts"))
+    names = {d.id: d.name for d in all_districts}
+    return render_template(
+        "matches/districts.html",
+        districts=all_districts,
+        near={k: sorted(names[i] for i in v) for k, v in near.items()},
+        district=district,
+        form=form,
+    ), (400 if request.method == "POST" else 200)

@@ -1,0 +1,168 @@
+"""The waiting list; caseworkers add people to it from the case file."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, literal, select
+
+from caseapp.core.clock import local_today
+from caseapp.core.errors import NotFound, ValidationFailed
+from caseapp.extensions import db
+from caseapp.i18n import _, current_language
+from caseapp.matches import services
+from caseapp.matches.blueprint import bp
+from caseapp.matches.forms import RequestForm
+from caseapp.matches.models import MatchProposal, MatchRequest, MatchRound, MatchUnmatched
+from caseapp.matches.views.common import CASEWORK, COORDINATION, _get, _programmes
+from caseapp.offices.models import District
+from caseapp.people import services as people_services
+from caseapp.people.models import Person
+from caseapp.web import idempotency
+from caseapp.web.access import access
+from caseapp.web.pagination import paginate, sort_clause
+
+
+@bp.get("/waiting")
+@access(*COORDINATION)
+def waiting():
+    args = request.args
+    programme_id = args.get("programme", type=int)
+    district_id = args.get("district", type=int)
+    language = (args.get("language") or "").strip().lower()[:3]
+    gender = args.get("gender") or ""
+    order, sort = sort_clause(
+        {"waiting": MatchRequest.waiting_since, "name": Person.family_name_norm},
+        "waiting",
+    )
+    stmt = (
+        select(MatchRequest)
+        .join(Person, Person.id == MatchRequest.person_id)
+        .where(MatchRequest.status == "waiting")
+        .order_by(order, MatchRequest.id)
+    )
+    if programme_id:
+        stmt = stmt.where(MatchRequest.programme_id == programme_id)
+    if district_id:
+        stmt = stmt.where(Person.district_id == district_id)
+    if len(language) in (2, 3) and language.isalpha():
+        # languages is JSON [{"code": "ar", ...}]: a text match on the quoted code is exact.
+        stmt = stmt.where(
+            func.lower(func.cast(Person.languages, db.String)).contains(f'"{language}"')
+        )
+    if gender in ("female", "male", "diverse"):
+        stmt = stmt.where(MatchRequest.gender_preference == gender)
+    page = paginate(stmt)
+    ids = [r.id for r in page.items]
+    reasons = {}
+    if ids:
+        latest = (
+            select(MatchUnmatched.request_id, func.max(MatchUnmatched.id).label("last"))
+            .where(MatchUnmatched.request_id.in_(ids))
+            .group_by(MatchUnmatched.request_id)
+            .subquery()
+        )
+        for row in db.session.scalars(
+            select(MatchUnmatched).join(latest, latest.c.last == MatchUnmatched.id)
+        ):
+            reasons[row.request_id] = row
+    proposed = {}
+    if ids:
+        for row in db.session.execute(
+            select(MatchProposal.request_id, MatchProposal.round_id)
+            .join(MatchRound, MatchRound.id == MatchProposal.round_id)
+            .where(
+                MatchProposal.request_id.in_(ids),
+                MatchProposal.status == "proposed",
+                MatchRound.status == "open",
+            )
+        ):
+            proposed[row.request_id] = row.round_id
+    gaps = db.session.execute(
+        select(District.name, func.count(MatchRequest.id))
+        .select_from(MatchRequest)
+        .join(Person, Person.id == MatchRequest.person_id)
+        .outerjoin(District, District.id == Person.district_id)
+        .where(MatchRequest.status == "waiting")
+        .where(MatchRequest.programme_id == programme_id if programme_id else literal(True))
+        .group_by(District.name)
+        .order_by(func.count(MatchRequest.id).desc())
+        .limit(8)
+    ).all()
+    return render_template(
+        "matches/waiting.html",
+        page=page,
+        sort=sort,
+        reasons=reasons,
+        proposed=proposed,
+        programmes=_programmes(),
+        districts=db.session.scalars(select(District).order_by(District.name)).all(),
+        programme_id=programme_id,
+        district_id=district_id,
+        language=language,
+        gender=gender,
+        gaps=gaps,
+        today=local_today(),
+    )
+
+
+@bp.route("/people/<int:person_id>/request", methods=["GET", "POST"])
+@access(*CASEWORK)
+def request_new(person_id: int):
+    try:
+        person = people_services.get_person(current_user, person_id, audit_read=False)
+    except NotFound:
+        abort(404)
+    lang = current_language()
+    form = RequestForm()
+    form.programme.choices = [(p.id, p.name(lang)) for p in _programmes() if p.active]
+    if request.method == "GET":
+        form.waiting_since.data = local_today()
+    if form.validate_on_submit():
+        earlier = idempotency.previous_result(form.submission_id.data)
+        if earlier:
+            return redirect(earlier)
+        data = services.RequestData(
+            programme_id=form.programme.data,
+            waiting_since=form.waiting_since.data,
+            gender_preference=form.gender_preference.data or "",
+            interests=form.interests.data or "",
+            availability=form.availability.data or [],
+            interpreter_arranged=bool(form.interpreter_arranged.data),
+            notes=form.notes.data or "",
+        )
+        try:
+            services.create_request(current_user, person, data, local_today())
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+        else:
+            target = url_for("people.detail", person_id=person.id)
+            idempotency.remember(form.submission_id.data, current_user.id, target)
+            db.session.commit()
+            flash(_("%(name)s is now on the waiting list.", name=person.given_name), "success")
+            return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return render_template("matches/request_form.html", form=form, person=person), status
+
+
+@bp.route("/requests/<int:match_request_id>/withdraw", methods=["GET", "POST"])
+@access(*CASEWORK)
+def request_withdraw(match_request_id: int):
+    """GET asks for confirmation; POST takes the person off the waiting list."""
+    match_request = _get(MatchRequest, match_request_id)
+    try:
+        people_services.get_person(current_user, match_request.person_id, audit_read=False)
+    except NotFound:
+        abort(404)
+    if request.method == "GET":
+        return render_template("matches/withdraw.html", match_request=match_request)
+    try:
+        services.withdraw_request(current_user, match_request)
+    except ValidationFailed:
+        db.session.rollback()
+        flash(_("This change is not possible in the current status."), "warning")
+    else:
+        db.session.commit()
+        flash(_("The request has been withdrawn."), "success")
+    return redirect(url_for("people.detail", person_id=match_request.person_id))
