@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.i18n import _l
-from caseapp.matching.scoring import LEVELS
+from caseapp.matching.scoring import LEVELS, Weights
 from caseapp.volunteers.labels import GENDERS, SLOTS
 from caseapp.web.forms import BaseForm, VersionedForm, no_blank
 from caseapp.web.idempotency import SubmissionIdField
@@ -67,15 +67,7 @@ class ContactForm(VersionedForm):
     agreed_contact = StringField(_l("Agreed contact"), validators=[Optional(), Length(max=200)])
 
 
-WEIGHT_FIELDS = (
-    "needs_skills",
-    "interests",
-    "age",
-    "language_level",
-    "distance",
-    "waiting_time",
-    "continuity",
-)
+WEIGHT_FIELDS = tuple(Weights.__dataclass_fields__)  # one form field per criterion
 
 
 def _weight(label):

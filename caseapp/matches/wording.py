@@ -58,16 +58,6 @@ REQUEST_STATUS = {
     "done": _l("completed"),
 }
 
-WEIGHT_LABELS = {
-    "needs_skills": _l("Needs and skills"),
-    "interests": _l("Shared interests"),
-    "age": _l("Similar age"),
-    "language_level": _l("Language level"),
-    "distance": _l("Distance"),
-    "waiting_time": _l("Waiting time"),
-    "continuity": _l("Continuity (knows the volunteer)"),
-}
-
 
 def list_sep() -> str:
     """The separator of a list in running text: the Arabic comma in Arabic."""

@@ -11,17 +11,10 @@ from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.matches import adapters, notices
+from caseapp.matches import adapters, notices, wording
 from caseapp.matches.models import Match
 
-END_REASONS = (
-    "completed",
-    "moved_away",
-    "no_contact",
-    "conflict",
-    "volunteer_stopped",
-    "other",
-)
+END_REASONS = tuple(wording.END_REASONS)  # the codes; wording holds their labels
 OPEN_MATCH = adapters.OPEN_MATCH
 
 

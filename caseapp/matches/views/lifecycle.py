@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.core.clock import local_today
-from caseapp.core.errors import StaleVersion, ValidationFailed
+from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.matches import services, wording
@@ -108,8 +109,11 @@ def match_contact(match_id: int):
     if form.validate_on_submit():
         if form.loaded_version() != match.version:
             return _conflict(match, {"contact": form.agreed_contact.data or ""})
-        services.update_contact(current_user, match, form.agreed_contact.data or "")
-        db.session.commit()
+        try:
+            services.update_contact(current_user, match, form.agreed_contact.data or "")
+            db.session.commit()
+        except StaleDataError:  # changed between our check and the write
+            return _conflict(match, {"contact": form.agreed_contact.data or ""})
         flash(_("Your changes have been saved."), "success")
     return redirect(url_for("matches.match_detail", match_id=match.id))
 
@@ -135,10 +139,8 @@ def match_end(match_id: int):
                 note=form.note.data or "",
             )
             db.session.flush()
-        except StaleVersion:
-            db.session.rollback()
-            flash(_("Someone else changed this match meanwhile. Nothing was saved."), "warning")
-            return redirect(url_for("matches.match_detail", match_id=match.id)), 303
+        except StaleDataError:  # changed between our check and the write
+            return _conflict(match, {"end_reason": form.reason.data, "note": form.note.data or ""})
         except ValidationFailed as error:
             db.session.rollback()
             form.apply_errors(error)

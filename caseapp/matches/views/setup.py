@@ -46,7 +46,11 @@ def settings(programme_id: int):
     status = 400 if request.method == "POST" else 200
     return (
         render_template(
-            "matches/settings.html", form=form, programme=programme, defaults=Weights()
+            "matches/settings.html",
+            form=form,
+            programme=programme,
+            defaults=Weights(),
+            weight_fields=WEIGHT_FIELDS,
         ),
         status,
     )
