@@ -15,7 +15,7 @@ from caseapp import __version__
 from caseapp.config import load_config
 from caseapp.core.clock import utcnow
 from caseapp.extensions import babel, csrf, db, login_manager, migrate
-from caseapp.i18n import _l, select_locale
+from caseapp.i18n import _l, remember_language_choice, select_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     mark_builtin_endpoints(app)
     app.before_request(_check_idle_timeout)
+    app.before_request(remember_language_choice)
     app.before_request(enforce_access)
     app.after_request(set_security_headers)
     register_error_handlers(app)

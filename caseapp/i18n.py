@@ -61,6 +61,28 @@ def select_locale() -> str:
     return chosen
 
 
+def remember_language_choice():
+    """before_request: `?lang=xx` on any URL is a choice that sticks.
+
+    It goes into the session (so it survives the redirect to the sign-in page and back via
+    `next`), and for a signed-in user it becomes their saved language, as the language menu
+    does.
+    """
+    chosen = normalise_language(request.args.get("lang"))
+    if not chosen:
+        return None
+    session["lang"] = chosen
+    g.pop("_lotse_locale", None)
+    signed_in = current_user and current_user.is_authenticated
+    if signed_in and getattr(current_user, "preferred_language", None) != chosen:
+        from caseapp.auth.services import set_preferred_language
+        from caseapp.extensions import db
+
+        set_preferred_language(current_user, chosen)
+        db.session.commit()
+    return None
+
+
 def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 

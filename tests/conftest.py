@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,15 @@ os.environ["DATABASE_URL"] = (
 from sqlalchemy import text  # noqa: E402
 
 from caseapp.app import create_app  # noqa: E402
+from caseapp.core import clock as core_clock  # noqa: E402
 from caseapp.extensions import db  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
+
+# Every test runs at this instant (Europe/Berlin wall time) unless it moves the clock itself;
+# no test may depend on the real date (CI also runs the suite with the system clock moved).
+FROZEN_AT = datetime(2026, 11, 30, 9, 30)
+core_clock.freeze(FROZEN_AT)
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -41,6 +48,34 @@ def _reset_schema() -> None:
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     upgrade(revision="heads")
+
+
+class Clock:
+    """The frozen application clock (caseapp.core.clock) as a test sees it."""
+
+    def set(self, at: datetime) -> datetime:
+        """Move to `at` (naive values are Europe/Berlin wall time)."""
+        core_clock.freeze(at)
+        return core_clock.utcnow()
+
+    def advance(self, delta: timedelta | None = None, **kw) -> datetime:
+        return core_clock.advance(delta, **kw)
+
+    @property
+    def now(self) -> datetime:
+        return core_clock.utcnow()
+
+    @property
+    def today(self) -> date:
+        return core_clock.local_today()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Freeze the application clock at FROZEN_AT for every test (and move it with .advance)."""
+    core_clock.freeze(FROZEN_AT)
+    yield Clock()
+    core_clock.freeze(FROZEN_AT)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ newcomer with a portal access code to try the portal (idempotent)."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -18,7 +18,7 @@ from caseapp.appointments.models import (
     Room,
 )
 from caseapp.auth.models import OfficeMembership, User, UserRole
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.extensions import db
 from caseapp.offices.models import Office
 from caseapp.people.models import Case, Person
@@ -70,7 +70,7 @@ def _portal_person(office: Office, worker: User) -> Person:
             ),
             office_id=office.id,
             caseworker_id=worker.id,
-            today=date.today(),
+            today=local_today(),
         )
     return person
 
@@ -100,7 +100,7 @@ def seed(rng_seed: int = 11) -> None:
     if db.session.scalar(select(func.count(Appointment.id))):
         return
     now = utcnow()
-    today = datetime.now(slots.BERLIN).date()
+    today = local_today()
     portal_days: set[int] = set()
     for office in offices:
         rooms = services.rooms_of(office.id, active_only=True)

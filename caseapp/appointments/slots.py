@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from caseapp.core.clock import OFFICE_TZ
+
+BERLIN = OFFICE_TZ
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from caseapp.appointments.models import (
     NO_SHOW,
     SCHEDULED,
 )
+from caseapp.core.clock import local_today
 from caseapp.i18n import _l
 
 STATUS_LABELS = {
@@ -71,15 +72,13 @@ def init_app(app) -> None:
 
 def caseworker_day():
     """The signed-in caseworker's appointments today and recent no-shows (start page)."""
-    from datetime import datetime
 
     from flask_login import current_user
 
     from caseapp.appointments import services
-    from caseapp.appointments.slots import BERLIN
     from caseapp.core.clock import utcnow
 
-    today = datetime.now(BERLIN).date()
+    today = local_today()
     return {
         "today": services.todays_for(current_user, today),
         "no_shows": services.recent_no_shows(current_user, utcnow()),

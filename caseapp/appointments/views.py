@@ -31,7 +31,7 @@ from caseapp.appointments.forms import (
 from caseapp.appointments.models import SCHEDULED, RescheduleRequest, Room
 from caseapp.appointments.slots import BERLIN, week_days
 from caseapp.auth.roles import Role
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -46,7 +46,7 @@ CASEWORK = (Role.CASEWORKER, Role.ADMIN)
 
 
 def _today() -> date:
-    return datetime.now(BERLIN).date()
+    return local_today()
 
 
 def _person_or_404(person_id: int, *, audit_read: bool = False) -> Person:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from caseapp.auth.models import User
+from caseapp.core.clock import local_today
 from caseapp.extensions import db
 from caseapp.matches import services
 from caseapp.matches.models import MatchProposal, MatchRequest, district_neighbours
@@ -43,7 +44,7 @@ def seed(coordinator: User | None, rng_seed: int = 5) -> None:
             )
     programmes = {p.kind: p for p in db.session.scalars(select(Programme))}
     rng = random.Random(rng_seed)
-    today = date.today()
+    today = local_today()
     portal_person = db.session.scalar(
         select(Person).where(Person.external_id == "demo-portal-newcomer")
     )

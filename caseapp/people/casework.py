@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from caseapp.audit import services as audit
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import to_local, utcnow
 from caseapp.core.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -410,7 +410,7 @@ def timeline(case: Case, limit: int = 200) -> list[TimelineEvent]:
         events.append(
             TimelineEvent(
                 a.created_at
-                if a.created_at.date() == a.given_on
+                if to_local(a.created_at).date() == a.given_on
                 else datetime.combine(a.given_on, datetime.min.time(), tzinfo=a.created_at.tzinfo),
                 "aid",
                 a,

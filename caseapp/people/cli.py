@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 
 import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from caseapp.core.clock import local_today
 from caseapp.extensions import db
 
 people_cli = AppGroup("people", help="Persons: import from CSV, find duplicates.")
@@ -37,7 +37,7 @@ def import_command(path, office_name):
         raise click.ClickException("no such office" if office_name else "create an office first")
     with open(path, "rb") as fh:
         raw = fh.read()
-    report = import_people(None, raw, office_id=office.id, today=date.today())
+    report = import_people(None, raw, office_id=office.id, today=local_today())
     if not report.ok:
         db.session.rollback()
         click.echo(report.fatal, err=True)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import random
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from caseapp.auth.models import OfficeMembership, User, UserRole
+from caseapp.core.clock import OFFICE_TZ, local_today
 from caseapp.extensions import db
 from caseapp.offices.models import District, Office
 from caseapp.people import casework, services
 from caseapp.people.models import AidKind, Person
 from caseapp.people.validation import PersonData
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = OFFICE_TZ
 
 # origin -> (nationality, languages, male given names, female given names, family names, script)
 ORIGINS = {
@@ -112,7 +112,7 @@ def seed_people(count: int = 240, seed: int = 7) -> None:
     kinds = list(db.session.scalars(select(AidKind)))
     districts = [d.id for d in db.session.scalars(select(District))]
     offices = [o for o in db.session.scalars(select(Office)) if o.kind != "coordination_office"]
-    today = date.today()
+    today = local_today()
     made = 0
     while made < count:
         office = rng.choice(offices)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from caseapp.auth.roles import Role
-from caseapp.core.clock import local_today
+from caseapp.core.clock import OFFICE_TZ, local_now, local_today
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -34,7 +33,7 @@ from caseapp.web.access import access
 from caseapp.web.pagination import paginate_capped
 
 CASEWORK = (Role.CASEWORKER, Role.ADMIN)
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = OFFICE_TZ
 
 
 def today() -> date:
@@ -356,7 +355,7 @@ def consultation_new(person_id: int):
         owners.insert(0, (current_user.id, current_user.display_name))
     form = ConsultationForm(owner_choices=owners)
     if request.method == "GET":
-        form.at.data = datetime.now(BERLIN).replace(second=0, microsecond=0, tzinfo=None)
+        form.at.data = local_now().replace(second=0, microsecond=0, tzinfo=None)
         form.interpreter_language.data = person.interpreter_language or ""
         for row in form.steps:
             row.form.owner.data = current_user.id

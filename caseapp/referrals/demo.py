@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from caseapp.auth.models import User
+from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 from caseapp.offices.models import District, Office
 from caseapp.referrals import directory, services
@@ -189,7 +190,7 @@ def _referrals(offices, created) -> None:
                 categories=["contact", "languages"],
             ),
         )
-        sent_at = datetime.now(UTC) - timedelta(days=8 - 3 * step)
+        sent_at = utcnow() - timedelta(days=8 - 3 * step)
         services.send_referral(sender, referral, now=sent_at)
         if step >= 1:
             services.change_status(receiver, referral, "accepted")

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, or_, select
 
 from caseapp.audit import services as audit
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import DomainError, NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -353,7 +353,7 @@ def change_status(
         decision = propose(
             referral.person,
             referral.need,
-            today or utcnow().date(),
+            today or local_today(),
             exclude={referral.service_id},
         )
         referral.alternative_service_id = decision.service_id

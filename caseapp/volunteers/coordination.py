@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, literal, or_, select
 
 from caseapp.auth.models import User
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import OFFICE_TZ, local_today, utcnow
 from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
@@ -44,7 +43,7 @@ from caseapp.web import idempotency
 from caseapp.web.access import access
 from caseapp.web.pagination import paginate, sort_clause
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = OFFICE_TZ
 RENEWAL_WARNING = timedelta(days=90)
 
 
@@ -196,7 +195,7 @@ def index():
     if renewal_due:
         stmt = stmt.where(
             Volunteer.good_conduct_valid_until.is_not(None),
-            Volunteer.good_conduct_valid_until <= utcnow().date() + RENEWAL_WARNING,
+            Volunteer.good_conduct_valid_until <= local_today() + RENEWAL_WARNING,
         )
     page = paginate(stmt.order_by(order, Volunteer.id))
     waiting = db.session.scalar(
@@ -219,7 +218,7 @@ def index():
         districts=db.session.scalars(select(District).order_by(District.name)).all(),
         statuses=STATUS_LABELS,
         waiting=waiting,
-        today=utcnow().date(),
+        today=local_today(),
         renewal_warning=RENEWAL_WARNING,
     )
 
@@ -234,7 +233,7 @@ def _detail(volunteer: Volunteer, *, decision_form=None, conduct_form=None, stat
         .order_by(HoursEntry.day.desc(), HoursEntry.id.desc())
         .limit(20)
     ).all()
-    today = utcnow().date()
+    today = local_today()
     return render_template(
         "volunteers/detail.html",
         volunteer=volunteer,
@@ -323,7 +322,7 @@ def good_conduct(volunteer_id: int):
     if form.validate_on_submit():
         try:
             services.record_good_conduct(
-                current_user, volunteer, form.seen_on.data, form.valid_until.data, utcnow().date()
+                current_user, volunteer, form.seen_on.data, form.valid_until.data, local_today()
             )
         except ValidationFailed as error:
             db.session.rollback()

@@ -4,13 +4,13 @@ trainings with attendance, certificates and logged hours (idempotent)."""
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import delete, select
 
 from caseapp.auth.models import User
 from caseapp.auth.normalise import normalise_email
+from caseapp.core.clock import OFFICE_TZ, local_today, utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.offices.models import District
@@ -19,7 +19,7 @@ from caseapp.users.services import UserData, create_user
 from caseapp.volunteers import services, trainings
 from caseapp.volunteers.models import Programme, TrainingRegistration, Volunteer
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = OFFICE_TZ
 
 PROGRAMMES = [
     {
@@ -463,7 +463,7 @@ REACHED = {  # target status -> statuses passed on the way
 
 
 def _at(days: int, hour: int) -> datetime:
-    day = (datetime.now(UTC) + timedelta(days=days)).astimezone(BERLIN).date()
+    day = (utcnow() + timedelta(days=days)).astimezone(BERLIN).date()
     return datetime.combine(day, time(hour, 0), tzinfo=BERLIN)
 
 
@@ -479,7 +479,7 @@ def seed(coordinator: User | None) -> None:
             coordinator, services.ProgrammeData(**spec)
         )
     districts = {d.name: d.id for d in db.session.scalars(select(District))}
-    today = datetime.now(UTC).date()
+    today = local_today()
 
     # Trainings: two in the past (with attendance), three ahead.
     all_ids = [p.id for p in programmes.values()]
@@ -624,7 +624,7 @@ def seed(coordinator: User | None) -> None:
         # Approved volunteers register for the next basics course.
         if any(a.status == "approved" for a in volunteer.applications):
             with contextlib.suppress(ValidationFailed):  # a full course is fine here
-                trainings.register(volunteer.user, volunteer, future[0], datetime.now(UTC))
+                trainings.register(volunteer.user, volunteer, future[0], utcnow())
     # The demo's approvals and certificates would mail made-up addresses: drop those mails.
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.status == "queued"))
     db.session.flush()

@@ -17,7 +17,7 @@ from caseapp.auth.models import User, UserRole
 from caseapp.auth.normalise import normalise_email
 from caseapp.auth.passwords import hash_password, password_problems
 from caseapp.auth.roles import Role
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import DomainError, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import LANGUAGES, _
@@ -294,7 +294,7 @@ def signup(data: SignupData, *, secret: str, today: date | None = None) -> Volun
     address gets a notice (or, for an unconfirmed sign-up, the link again). The caller shows
     the same page either way, so the form does not reveal who has an account.
     """
-    today = today or utcnow().date()
+    today = today or local_today()
     errors = _validate_profile(data, today, known_languages=_language_codes())
     if data.language not in LANGUAGES:
         errors["language"] = [_("Choose one of the offered languages.")]
@@ -402,7 +402,7 @@ def update_profile(actor, volunteer: Volunteer, data: ProfileData, loaded_versio
         raise StaleVersion(volunteer)
     errors = _validate_profile(
         data,
-        utcnow().date(),
+        local_today(),
         known_languages=_language_codes(),
         already_applied={a.programme_id for a in volunteer.applications},
     )
@@ -419,7 +419,7 @@ def update_profile(actor, volunteer: Volunteer, data: ProfileData, loaded_versio
 
 def create_profile(actor: User, data: ProfileData) -> Volunteer:
     """A volunteer account made by an administrator gets its profile on first save."""
-    errors = _validate_profile(data, utcnow().date(), known_languages=_language_codes())
+    errors = _validate_profile(data, local_today(), known_languages=_language_codes())
     if errors:
         raise ValidationFailed(errors)
     volunteer = Volunteer(
@@ -471,7 +471,7 @@ def _change_status(actor, application: Application, status: Status, action: str,
 
 
 def approve(actor, application: Application, today: date | None = None) -> None:
-    today = today or utcnow().date()
+    today = today or local_today()
     volunteer = application.volunteer
     if application.status not in (Status.APPLIED, Status.DECLINED):
         raise ValidationFailed({"decision": _("This application has already been decided.")})

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from caseapp.auth.roles import Role
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
@@ -380,7 +380,7 @@ def hours():
     )
     status = 200
     if request.method == "GET":
-        form.day.data = utcnow().date()
+        form.day.data = local_today()
         form.minutes.data = 60
         form.match.data = request.args.get("match", type=int) or 0
     elif form.validate_on_submit():
@@ -395,7 +395,7 @@ def hours():
                 form.day.data,
                 form.minutes.data,
                 form.activity.data,
-                utcnow().date(),
+                local_today(),
                 match_id=form.match.data or None,
             )
         except ValidationFailed as error:

@@ -76,7 +76,9 @@ def enforce_access():
         return None
     if not current_user.is_authenticated:
         if request.method in ("GET", "HEAD"):
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            # A chosen language travels with the redirect (None is left out of the URL).
+            lang = request.args.get("lang")
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), lang=lang))
         abort(401)
     if not (current_user.role_set & rule.roles):
         abort(403)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from caseapp.auth.models import User
+from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 from caseapp.matches import services
 from caseapp.offices.models import District
@@ -29,7 +30,7 @@ def trained_volunteer(email: str, programme_id: int, district_id: int, languages
         capacity=kw.pop("capacity", 1),
         **kw,
     )
-    volunteer.email_confirmed_at = datetime.now(UTC)
+    volunteer.email_confirmed_at = utcnow()
     volunteer.applications[0].status = "trained"
     db.session.flush()
     return volunteer.id

@@ -6,7 +6,7 @@ The factory helpers here are used by the other appointment and portal tests as w
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from caseapp.appointments import services
 from caseapp.appointments.models import Appointment, AppointmentChange, Room
 from caseapp.appointments.slots import BERLIN
 from caseapp.auth.models import User
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.offices.services import OfficeData, create_office
@@ -24,7 +24,7 @@ ALL_DAY = {d: [(time(8, 0), time(18, 0))] for d in range(7)}
 
 
 def next_day_at(hour: int, minute: int = 0, days: int = 1) -> datetime:
-    day = datetime.now(BERLIN).date() + timedelta(days=days)
+    day = local_today() + timedelta(days=days)
     return datetime.combine(day, time(hour, minute), tzinfo=BERLIN)
 
 
@@ -68,7 +68,7 @@ def setup_office(app, make_user, *, name="Integrationszentrum Mitte", hours=None
             ),
             office_id=office_id,
             caseworker_id=worker.id,
-            today=date.today(),
+            today=local_today(),
         )
         db.session.commit()
         worker_ids = [db.session.scalar(select(User.id).where(User.email == e)) for e in workers]
@@ -92,7 +92,7 @@ def make_person(app, setup, given="Karim", family="Yilmaz", **kw):
             PersonData(given_name=given, family_name=family, birth_year=1985, **kw),
             office_id=setup["office"],
             caseworker_id=worker.id,
-            today=date.today(),
+            today=local_today(),
         )
         db.session.commit()
         return person.id

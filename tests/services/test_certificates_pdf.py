@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from caseapp.auth.models import User
+from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 from caseapp.volunteers import certificates, services, trainings
 from caseapp.volunteers.models import Certificate, TrainingRegistration
@@ -27,7 +28,7 @@ def _certificate(app, make_user, language: str, name: str) -> bytes:
         volunteer = make_profile(user, [programme_id])
         services.approve(None, volunteer.applications[0])
         training = add_training(
-            [programme_id], datetime.now(UTC) - timedelta(days=2), title="Grundkurs Begleitung"
+            [programme_id], utcnow() - timedelta(days=2), title="Grundkurs Begleitung"
         )
         training.registrations.append(
             TrainingRegistration(volunteer_id=volunteer.id, attended=True)
@@ -38,10 +39,10 @@ def _certificate(app, make_user, language: str, name: str) -> bytes:
             user,
             volunteer,
             programme_id,
-            datetime.now(UTC).date(),
+            utcnow().date(),
             150,
             "Begleitung",
-            datetime.now(UTC).date(),
+            utcnow().date(),
         )
         db.session.commit()
         certificate = db.session.scalar(select(Certificate))

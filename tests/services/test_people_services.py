@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import User
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.people import casework, merging, services
@@ -202,7 +203,7 @@ def test_consultation_with_next_steps_appears_as_due(cw_a, world):
         cw_a,
         case,
         casework.ConsultationData(
-            at=datetime.now(UTC) - timedelta(hours=1),
+            at=utcnow() - timedelta(hours=1),
             duration_minutes=30,
             mode="phone",
             need_areas=["work"],
@@ -221,7 +222,7 @@ def test_consultation_with_next_steps_appears_as_due(cw_a, world):
             cw_a,
             case,
             casework.ConsultationData(
-                at=datetime.now(UTC),
+                at=utcnow(),
                 duration_minutes=0,
                 mode="telepathy",
                 notes="x" * 10_000,
@@ -287,7 +288,7 @@ def test_merge_moves_everything_and_keeps_original_values(cw_a, world, ctx):
     casework.log_consultation(
         cw_a,
         b.case,
-        casework.ConsultationData(at=datetime.now(UTC), duration_minutes=20, mode="phone"),
+        casework.ConsultationData(at=utcnow(), duration_minutes=20, mode="phone"),
         office_id=b.office_id,
     )
     kind = AidKind(name_de="Fahrkarte", min_interval_days=0)

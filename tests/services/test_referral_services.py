@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import User
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.people import casework
@@ -125,13 +126,13 @@ def test_receiver_cannot_cancel_and_sender_cannot_accept(setup):
 def test_flag_overdue_once(setup):
     ids, worker, _b = setup
     referral = _draft(worker, ids)
-    services.send_referral(worker, referral, now=datetime.now(UTC) - timedelta(days=10))
+    services.send_referral(worker, referral, now=utcnow() - timedelta(days=10))
     later = _draft(worker, ids)
     services.send_referral(worker, later)
     assert referral.is_overdue() and not later.is_overdue()
     assert services.flag_overdue() == 1
     assert services.flag_overdue() == 0
-    assert services.counts_for(worker, datetime.now(UTC))["overdue"] == 0  # worker is the sender
+    assert services.counts_for(worker, utcnow())["overdue"] == 0  # worker is the sender
     count = db.session.scalar(
         select(func.count(Referral.id)).where(Referral.overdue_flagged_at.is_not(None))
     )

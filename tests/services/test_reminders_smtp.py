@@ -3,7 +3,7 @@ exactly once, retried with back-off; SMS through the pluggable gateway; the CLI 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from babel.dates import format_date
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from caseapp.appointments import reminders
 from caseapp.appointments.slots import BERLIN
 from caseapp.auth.models import User
+from caseapp.core.clock import local_today, utcnow
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
@@ -59,9 +60,9 @@ def _consent(app, setup, person_id):
             purpose="reminders",
             receiving_office_id=None,
             scope="",
-            given_on=date.today(),
+            given_on=local_today(),
             form="written",
-            today=date.today(),
+            today=local_today(),
         )
         db.session.commit()
 
@@ -172,7 +173,6 @@ def test_refused_delivery_is_retried_with_back_off_and_sent_once(app, setup, smt
 def test_cancellation_and_reschedule_send_a_notice(app, setup, smtp_server):
     from caseapp.appointments import services
     from caseapp.appointments.models import Appointment
-    from caseapp.core.clock import utcnow
     from tests.services.test_appointments_services import data_for
 
     _consent(app, setup, setup["person"])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import User
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
@@ -116,7 +117,7 @@ def test_bad_signup_input_is_refused_per_field(app, ctx, overrides, field):
 
 
 def test_public_attempts_are_throttled_per_address(app, ctx):
-    now = datetime.now(UTC)
+    now = utcnow()
     for _ in range(3):
         services.check_public_attempts("signup", "203.0.113.9", 3, now)
     with pytest.raises(services.Throttled):
@@ -174,7 +175,7 @@ def test_training_flow_issues_one_certificate_with_a_random_code(app, ctx, make_
     user, volunteer, application = _approved(app, make_user, required_trainings=2)
     services.approve(None, application, TODAY)
     programme_id = application.programme_id
-    now = datetime.now(UTC)
+    now = utcnow()
     first = add_training([programme_id], now + timedelta(days=1))
     second = add_training([programme_id], now + timedelta(days=2), title="Recht und Behörden")
     trainings.register(user, volunteer, first, now)
@@ -201,7 +202,7 @@ def test_codes_are_random_not_sequential():
 
 def test_registration_rules(app, ctx, make_user):
     user, volunteer, application = _approved(app, make_user)
-    now = datetime.now(UTC)
+    now = utcnow()
     training = add_training([application.programme_id], now + timedelta(days=1), capacity=1)
     # Not approved yet: no registration.
     assert "training" in _errors(lambda: trainings.register(user, volunteer, training, now))
@@ -221,7 +222,7 @@ def test_registration_rules(app, ctx, make_user):
 def test_reminders_are_queued_once_per_registration(app, ctx, make_user):
     _user, volunteer, application = _approved(app, make_user)
     services.approve(None, application, TODAY)
-    now = datetime.now(UTC)
+    now = utcnow()
     soon = add_training([application.programme_id], now + timedelta(hours=20))
     later = add_training([application.programme_id], now + timedelta(days=10))
     for training in (soon, later):
@@ -272,7 +273,7 @@ def test_reminder_cli_renders_in_the_volunteers_language_without_a_request(app, 
         programme_id = make_programme()
         volunteer = make_profile(user, [programme_id])
         services.approve(None, volunteer.applications[0], TODAY)
-        soon = add_training([programme_id], datetime.now(UTC) + timedelta(hours=5))
+        soon = add_training([programme_id], utcnow() + timedelta(hours=5))
         soon.registrations.append(TrainingRegistration(volunteer_id=volunteer.id))
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["volunteers", "remind-trainings", "--no-send"])
@@ -293,8 +294,8 @@ def test_unconfirmed_signups_are_purged_after_the_link_expired(app, ctx, make_us
     kept = services.signup(_signup(programme_id, email="kept@example.org"), secret=SECRET)
     services.confirm_email(services.confirmation_token(kept, SECRET), secret=SECRET)
     db.session.commit()
-    assert services.purge_unconfirmed(datetime.now(UTC)) == 0
-    assert services.purge_unconfirmed(datetime.now(UTC) + timedelta(days=4)) == 1
+    assert services.purge_unconfirmed(utcnow()) == 0
+    assert services.purge_unconfirmed(utcnow() + timedelta(days=4)) == 1
     db.session.commit()
     emails = set(db.session.scalars(select(User.email)))
     assert emails == {"kept@example.org"}
@@ -303,7 +304,7 @@ def test_unconfirmed_signups_are_purged_after_the_link_expired(app, ctx, make_us
 def test_coordinator_can_add_a_walk_in_to_a_past_training(app, ctx, make_user):
     user, volunteer, application = _approved(app, make_user)
     services.approve(None, application, TODAY)
-    now = datetime.now(UTC)
+    now = utcnow()
     past = add_training([application.programme_id], now - timedelta(hours=2))
     assert "training" in _errors(lambda: trainings.register(user, volunteer, past, now))
     trainings.register(None, volunteer, past, now, walk_in=True)

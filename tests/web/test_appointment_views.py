@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.appointments.models import Appointment
+from caseapp.core.clock import local_today
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from tests.services.test_appointments_services import book, make_person, next_day_at, setup_office
@@ -261,7 +262,6 @@ def test_access_code_and_slips(app, actions, setup):
 
 
 def test_booking_queues_a_notice_in_the_newcomers_language(app, actions, setup):
-    from datetime import date
 
     from caseapp.auth.models import User
     from caseapp.people import casework
@@ -276,9 +276,9 @@ def test_booking_queues_a_notice_in_the_newcomers_language(app, actions, setup):
             purpose="reminders",
             receiving_office_id=None,
             scope="",
-            given_on=date.today(),
+            given_on=local_today(),
             form="written",
-            today=date.today(),
+            today=local_today(),
         )
         db.session.commit()
     _signed_in(actions, setup)

@@ -173,7 +173,8 @@ def test_language_switch_is_saved_for_signed_in_users(app, world, actions):
     assert response.headers["Location"] == "/offices/?sort=city"
     page = actions.client.get("/home").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
-    # ?lang= still wins for a single page.
+    # ?lang= wins, and becomes the saved language (as the menu does).
     assert '<html lang="tr" dir="ltr">' in actions.client.get("/home?lang=tr").get_data(
         as_text=True
     )
+    assert '<html lang="tr" dir="ltr">' in actions.client.get("/home").get_data(as_text=True)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.auth.models import User
+from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.referrals.models import Referral, RoutingRule, Service
@@ -309,7 +310,7 @@ def test_overdue_flagged_in_lists_and_by_cli(app, world):
     rid = _referral_id(_send(a, ids))
     with app.app_context():
         referral = db.session.get(Referral, rid)
-        referral.respond_by = datetime.now(UTC) - timedelta(hours=1)
+        referral.respond_by = utcnow() - timedelta(hours=1)
         db.session.commit()
     b = _login(app, world["caseworker_b"])
     listing = b.client.get("/referrals/?box=incoming&status=overdue&lang=en")

@@ -4,11 +4,12 @@ certificate, public check and hours — and who may see what."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from caseapp.auth.models import User
+from caseapp.core.clock import local_today, utcnow
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.volunteers.models import (
@@ -81,7 +82,7 @@ def volunteer_records(app, email: str) -> dict:
         volunteer = make_profile(user, [programme_id])
         application = volunteer.applications[0]
         services.approve(None, application)
-        now = datetime.now(UTC)
+        now = utcnow()
         past = add_training([programme_id], now - timedelta(days=3))
         past.registrations.append(TrainingRegistration(volunteer_id=volunteer.id, attended=True))
         db.session.flush()
@@ -211,7 +212,7 @@ def test_public_signup_confirm_approve_train_certify_verify_and_log_hours(app, w
     page = response.get_data(as_text=True)
     assert "This record has already expired" in page and 'value="2023-01-10"' in page
 
-    today = date.today()
+    today = local_today()
     response = coordinator.post(
         f"/coordination/volunteers/{volunteer_id}/good-conduct",
         {
@@ -226,7 +227,7 @@ def test_public_signup_confirm_approve_train_certify_verify_and_log_hours(app, w
     assert approval.language == "tr" and "Hoş geldin elçileri" in approval.body_text
 
     # A training: scheduled, the volunteer registers, attends, and gets the certificate.
-    start = datetime.now(UTC) + timedelta(days=7)
+    start = utcnow() + timedelta(days=7)
     response = coordinator.post(
         "/coordination/trainings/new",
         {
@@ -257,8 +258,8 @@ def test_public_signup_confirm_approve_train_certify_verify_and_log_hours(app, w
     # The training has taken place (moved into the past), attendance is recorded.
     with app.app_context():
         training = db.session.get(Training, training_id)
-        training.starts_at = datetime.now(UTC) - timedelta(hours=4)
-        training.ends_at = datetime.now(UTC) - timedelta(hours=1)
+        training.starts_at = utcnow() - timedelta(hours=4)
+        training.ends_at = utcnow() - timedelta(hours=1)
         db.session.commit()
     response = coordinator.post(
         f"/coordination/trainings/{training_id}/attendance", {"attended": [str(volunteer_id)]}
@@ -507,7 +508,7 @@ def test_xss_in_every_text_field_renders_inert(app, world):
     assert actions.post("/volunteer/profile", form).status_code == 302
     hours = {
         "programme": str(ids["programme_id"]),
-        "day": date.today().isoformat(),
+        "day": local_today().isoformat(),
         "minutes": "30",
         "activity": XSS,
     }
