@@ -27,6 +27,7 @@ from caseapp.appointments.models import (
     Room,
 )
 from caseapp.audit import services as audit
+from caseapp.auth import scope
 from caseapp.auth.models import OfficeMembership, User
 from caseapp.core.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
@@ -70,12 +71,6 @@ class PersonBusy(DomainError):
     def __init__(self, others: list[Appointment]):
         super().__init__("")
         self.others = others
-
-
-def visible_office_ids(actor) -> frozenset[int] | None:
-    if actor is None or actor.is_admin:
-        return None
-    return actor.office_ids
 
 
 def hours_of(office: Office) -> list[slots.Hours]:
@@ -165,9 +160,8 @@ def _check(
 ) -> tuple[Office, datetime]:
     """Validate a booking or a move; raise ValidationFailed or PersonBusy. Returns the end."""
     errors: dict[str, list[str]] = {}
-    offices = visible_office_ids(actor)
     office = db.session.get(Office, data.office_id)
-    if office is None or not office.active or (offices is not None and office.id not in offices):
+    if office is None or not office.active or not scope.can_see(actor, office.id):
         raise ValidationFailed({"office": _("Choose one of your offices.")})
     if data.room_id is not None:
         room = db.session.get(Room, data.room_id)
@@ -351,8 +345,7 @@ def record_attendance(actor, appointment: Appointment, outcome: str, *, now: dat
 def get_appointment(actor, appointment_id: int, *, audit_read: bool = True) -> Appointment:
     """The appointment if it belongs to one of the actor's offices (admins: any)."""
     appointment = db.session.get(Appointment, appointment_id)
-    offices = visible_office_ids(actor)
-    if appointment is None or (offices is not None and appointment.office_id not in offices):
+    if appointment is None or not scope.can_see(actor, appointment.office_id):
         raise NotFound()
     if audit_read:
         _audit(actor, "view_appointment", appointment)
@@ -457,7 +450,7 @@ def todays_for(actor, day: date) -> list[Appointment]:
     return [
         a
         for a in in_range(start, end, caseworker_id=actor.id)
-        if a.office_id in actor.office_ids and a.status != CANCELLED
+        if a.office_id in scope.own_office_ids(actor) and a.status != CANCELLED
     ]
 
 
@@ -467,13 +460,12 @@ def recent_no_shows(actor, now: datetime, days: int = 14, limit: int = 10) -> li
         .where(
             Appointment.status == NO_SHOW,
             Appointment.caseworker_id == actor.id,
-            Appointment.office_id.in_(actor.office_ids or {0}),
             Appointment.starts_at >= now - timedelta(days=days),
         )
         .order_by(Appointment.starts_at.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(scope.own(stmt, Appointment.office_id, actor)))
 
 
 # --- rooms -------------------------------------------------------------------------------
@@ -558,7 +550,6 @@ def open_request(appointment: Appointment) -> RescheduleRequest | None:
 
 
 def open_requests_for(actor, limit: int = 20) -> list[RescheduleRequest]:
-    offices = visible_office_ids(actor)
     stmt = (
         select(RescheduleRequest)
         .join(Appointment, Appointment.id == RescheduleRequest.appointment_id)
@@ -566,9 +557,7 @@ def open_requests_for(actor, limit: int = 20) -> list[RescheduleRequest]:
         .order_by(RescheduleRequest.requested_at)
         .limit(limit)
     )
-    if offices is not None:
-        stmt = stmt.where(Appointment.office_id.in_(offices or {0}))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(scope.scoped(stmt, Appointment.office_id, actor)))
 
 
 def _close_requests(actor, appointment: Appointment, now: datetime) -> None:

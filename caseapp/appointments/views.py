@@ -30,6 +30,7 @@ from caseapp.appointments.forms import (
 )
 from caseapp.appointments.models import SCHEDULED, RescheduleRequest, Room
 from caseapp.appointments.slots import BERLIN, week_days
+from caseapp.auth import scope
 from caseapp.auth.roles import Role
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
@@ -64,7 +65,7 @@ def _appointment_or_404(appointment_id: int, *, audit_read: bool = False):
 
 
 def _offices() -> list[Office]:
-    offices = services.visible_office_ids(current_user)
+    offices = scope.visible_office_ids(current_user)
     stmt = select(Office).where(Office.active.is_(True)).order_by(Office.name)
     if offices is not None:
         stmt = stmt.where(Office.id.in_(offices or {0}))

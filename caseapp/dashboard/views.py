@@ -6,6 +6,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from caseapp.auth import scope
 from caseapp.auth.models import User
 from caseapp.auth.roles import Role
 from caseapp.dashboard.blueprint import bp
@@ -42,10 +43,10 @@ def home():
         today = berlin_today()
         due_steps = due_next_steps(current_user, today)
         recent_cases = db.session.scalars(
-            select(Case)
-            .where(
-                Case.caseworker_id == current_user.id,
-                Case.office_id.in_(current_user.office_ids or {0}),
+            scope.own(
+                select(Case).where(Case.caseworker_id == current_user.id),
+                Case.office_id,
+                current_user,
             )
             .order_by(Case.updated_at.desc())
             .limit(8)

@@ -11,6 +11,7 @@ from sqlalchemy import Select, delete, exists, func, select
 from sqlalchemy.orm import contains_eager, lazyload
 
 from caseapp.audit import services as audit
+from caseapp.auth import scope
 from caseapp.auth.models import User
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
@@ -32,19 +33,9 @@ CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CANDIDATE_MIN_SCORE = 0.55
 
 
-def visible_office_ids(actor) -> frozenset[int] | None:
-    """None means every office (administrators); otherwise the actor's own offices."""
-    if actor is None or actor.is_admin:
-        return None
-    return actor.office_ids
-
-
 def _scope(stmt: Select, actor) -> Select:
-    offices = visible_office_ids(actor)
     stmt = stmt.where(Person.merged_into_id.is_(None))
-    if offices is not None:
-        stmt = stmt.where(Person.office_id.in_(offices or {0}))
-    return stmt
+    return scope.scoped(stmt, Person.office_id, actor)
 
 
 def facts(person: Person) -> namematch.PersonFacts:
@@ -114,8 +105,7 @@ def register_person(
 ) -> Person:
     """Create the person and their case at the given office."""
     validate_person(data, today)
-    offices = visible_office_ids(actor)
-    if offices is not None and office_id not in offices:
+    if not scope.can_see(actor, office_id):
         raise ValidationFailed({"office": _("You can only register persons for your own offices.")})
     person = Person(office_id=office_id, given_name="", family_name="")
     _apply(person, data)
@@ -374,12 +364,11 @@ def case_list_query(
         ),
         actor,
     )
-    offices = visible_office_ids(actor)
-    if offices is not None and not sort.lstrip("-").startswith("name"):
+    if not sort.lstrip("-").startswith("name"):
         # The same rows as the person scope; naming the case's office lets the
         # (office, status, updated) index drive lists sorted by case columns. Name sorting is
         # better served by the persons' (office, family name) index, so it is left alone there.
-        stmt = stmt.where(Case.office_id.in_(offices or {0}))
+        stmt = scope.scoped(stmt, Case.office_id, actor)
     q = (q or "").strip()
     if q:
         stmt = stmt.where(_search_clause(q))

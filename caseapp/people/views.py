@@ -9,6 +9,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
+from caseapp.auth import scope
 from caseapp.auth.roles import Role
 from caseapp.core.clock import OFFICE_TZ, local_now, local_today
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
@@ -52,7 +53,7 @@ def _district_choices():
 
 
 def _office_choices():
-    offices = services.visible_office_ids(current_user)
+    offices = scope.visible_office_ids(current_user)
     stmt = select(Office).where(Office.active.is_(True)).order_by(Office.name)
     if offices is not None:
         stmt = stmt.where(Office.id.in_(offices or {0}))
@@ -117,7 +118,7 @@ def index():
     page = paginate_capped(services.case_list_query(current_user, q=q, sort=sort, **filters))
     items = services.rank_by_name(q, list(page.items)) if q and "sort" not in args else page.items
     offices = _office_choices()
-    caseworkers = services.caseworkers_of(services.visible_office_ids(current_user))
+    caseworkers = services.caseworkers_of(scope.visible_office_ids(current_user))
     return render_template(
         "people/index.html",
         page=page,

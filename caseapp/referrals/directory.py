@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Select, func, or_, select
 
 from caseapp.audit import services as audit
+from caseapp.auth import scope
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
@@ -46,15 +47,8 @@ class ServiceData:
     active: bool = True
 
 
-def manageable_office_ids(actor) -> frozenset[int] | None:
-    """None: every office (administrators); otherwise the actor's own offices."""
-    return None if actor is None or actor.is_admin else actor.office_ids
-
-
 def _check_office(actor, office_id: int) -> None:
-    offices = manageable_office_ids(actor)
-    if offices is not None and office_id not in offices:
-        raise NotFound()
+    scope.require_visible(actor, office_id)
 
 
 def get_service(actor, service_id: int, *, manage: bool = False) -> Service:
@@ -68,8 +62,7 @@ def get_service(actor, service_id: int, *, manage: bool = False) -> Service:
 
 def _validate_service(actor, data: ServiceData) -> None:
     errors: dict[str, str] = {}
-    offices = manageable_office_ids(actor)
-    if offices is not None and data.office_id not in offices:
+    if not scope.can_see(actor, data.office_id):
         errors["office"] = _("You can only offer services of your own offices.")
     elif db.session.get(Office, data.office_id) is None:
         errors["office"] = _("Choose one of the offered values.")
@@ -170,8 +163,7 @@ def service_list_query(
     stmt = select(Service).join(Office, Office.id == Service.office_id)
     if active_only:
         stmt = stmt.where(Service.active.is_(True), Office.active.is_(True))
-    if office_ids is not None:
-        stmt = stmt.where(Service.office_id.in_(office_ids or {0}))
+    stmt = scope.within(stmt, Service.office_id, office_ids)
     if need:
         stmt = stmt.where(Service.need_key.like(f"%,{need},%"))
     if language:

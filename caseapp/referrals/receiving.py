@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from caseapp.audit import services as audit
+from caseapp.auth import scope
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -65,7 +66,7 @@ def open_receiving_case(actor, referral: Referral, today: date) -> Person:
         residence_status=residence.get("status", ""),
         residence_valid_until=date.fromisoformat(valid_until) if valid_until else None,
     )
-    caseworker = actor.id if referral.to_office_id in (actor.office_ids or ()) else None
+    caseworker = actor.id if referral.to_office_id in scope.own_office_ids(actor) else None
     person = people.register_person(
         actor, data, office_id=referral.to_office_id, caseworker_id=caseworker, today=today
     )

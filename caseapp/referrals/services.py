@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, or_, select
 
 from caseapp.audit import services as audit
+from caseapp.auth import scope
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import DomainError, NotFound, ValidationFailed
 from caseapp.extensions import db
@@ -59,7 +60,7 @@ def side(actor, referral: Referral) -> str:
     """'sender', 'receiver' or '' (an administrator counts as the sender)."""
     if actor.is_admin:
         return "sender"
-    offices = actor.office_ids
+    offices = scope.own_office_ids(actor)
     if referral.from_office_id in offices:
         return "sender"
     if referral.to_office_id in offices and referral.status != "draft":
@@ -78,7 +79,7 @@ def get_referral(actor, referral_id: int, *, audit_read: bool = True) -> Referra
             "view",
             "referral",
             referral.id,
-            office_id=next(iter(sorted(actor.office_ids)), None),
+            office_id=scope.first_own_office(actor),
             purpose="referral",
             details={"person": [None, referral.person_id]},
         )
@@ -88,14 +89,9 @@ def get_referral(actor, referral_id: int, *, audit_read: bool = True) -> Referra
 def visible_query(actor, box: str) -> Select:
     """Referrals sent by ('outgoing') or addressed to ('incoming') the actor's offices."""
     stmt = select(Referral)
-    offices = None if actor.is_admin else (actor.office_ids or {0})
     if box == "incoming":
-        stmt = stmt.where(Referral.status != "draft")
-        if offices is not None:
-            stmt = stmt.where(Referral.to_office_id.in_(offices))
-    elif offices is not None:
-        stmt = stmt.where(Referral.from_office_id.in_(offices))
-    return stmt
+        return scope.scoped(stmt.where(Referral.status != "draft"), Referral.to_office_id, actor)
+    return scope.scoped(stmt, Referral.from_office_id, actor)
 
 
 def filter_query(stmt: Select, status: str, now: datetime) -> Select:
@@ -126,12 +122,10 @@ def counts_for(actor, now: datetime) -> dict[str, int]:
 
 def recent_updates(actor, limit: int = 8) -> list[ReferralEvent]:
     """Closed loop: the latest steps the receiving offices took on the actor's referrals."""
-    offices = actor.office_ids or {0}
     stmt = (
         select(ReferralEvent)
         .join(Referral, Referral.id == ReferralEvent.referral_id)
         .where(
-            Referral.from_office_id.in_(offices),
             ReferralEvent.to_status.in_(
                 ("accepted", "declined", "in_progress", "completed", "closed", "overdue")
             ),
@@ -139,7 +133,7 @@ def recent_updates(actor, limit: int = 8) -> list[ReferralEvent]:
         .order_by(ReferralEvent.at.desc(), ReferralEvent.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(scope.own(stmt, Referral.from_office_id, actor)))
 
 
 def referrals_of_person(person_id: int) -> list[Referral]:

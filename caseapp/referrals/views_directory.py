@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from caseapp.auth import scope
 from caseapp.auth.roles import Role
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
@@ -68,7 +69,7 @@ def service(service_id: int):
 
 
 def _office_choices():
-    offices = directory.manageable_office_ids(current_user)
+    offices = scope.visible_office_ids(current_user)
     stmt = select(Office).where(Office.active.is_(True)).order_by(Office.name)
     if offices is not None:
         stmt = stmt.where(Office.id.in_(offices or {0}))
@@ -101,7 +102,7 @@ def _data(form: ServiceForm) -> directory.ServiceData:
 def services():
     stmt = directory.service_list_query(
         q=request.args.get("q", ""),
-        office_ids=directory.manageable_office_ids(current_user),
+        office_ids=scope.visible_office_ids(current_user),
         active_only=False,
     )
     return render_template(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
+from caseapp.auth import scope
 from caseapp.auth.roles import Role
 
 
@@ -85,7 +86,7 @@ def enforce_access():
     if rule.office_arg:
         office_id = (request.view_args or {}).get(rule.office_arg)
         # Another office's records are not there for this user: 404, not 403.
-        if not current_user.is_admin and office_id not in current_user.office_ids:
+        if not scope.can_see(current_user, office_id):
             abort(404)
     return None
 

@@ -251,6 +251,8 @@ def test_public_signup_confirm_approve_train_certify_verify_and_log_hours(app, w
     )
     me = volunteer_client.client.get("/volunteer/me?lang=en").get_data(as_text=True)
     assert "Grundkurs Begleitung" in me and "approved" in me
+    # ?lang= is a saved choice: switch back to Turkish, the language the mails go out in.
+    volunteer_client.client.get("/volunteer/me?lang=tr")
     assert (
         volunteer_client.post(f"/volunteer/trainings/{training_id}/register", {}).status_code == 302
     )
