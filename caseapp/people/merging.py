@@ -6,25 +6,21 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from caseapp.appointments.models import Appointment
 from caseapp.audit import services as audit
 from caseapp.core.errors import ValidationFailed
+from caseapp.core.signals import declare_merge_handled, person_merged, unhandled_person_references
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.people import namematch
-from caseapp.people.models import (
-    AidEntry,
-    CaseNeed,
-    CaseStatusChange,
-    CaseVulnerability,
-    Consent,
-    Consultation,
-    HouseholdMember,
-    NextStep,
-    Person,
-    PersonMerge,
+from caseapp.people.models import Person, PersonMerge
+
+# The merge itself answers for these: it marks the removed record and keeps what it removed.
+declare_merge_handled(
+    "persons.merged_into_id",
+    "person_merges.survivor_id",
+    "person_merges.removed_id",
+    by=__name__,
 )
-from caseapp.people.services import _write_keys
 
 # Fields the administrator chooses between (survivor "a" or removed "b").
 MERGE_FIELDS = [
@@ -97,12 +93,18 @@ def duplicate_pairs(limit: int | None = None) -> list[tuple[int, int, namematch.
 
 
 def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, str]) -> Person:
-    """Move every consultation, aid entry, appointment, household link and consent of
-    `removed` to `survivor`; keep the removed record's original values."""
+    """Move everything of `removed` to `survivor` and keep the removed record's original values.
+
+    Every package moves its own rows in its `person_merged` receiver (caseapp.core.signals),
+    inside this transaction; what each moved is summed into the audit entry of the merge.
+    """
     if survivor.id == removed.id or removed.merged_into_id or survivor.merged_into_id:
         raise ValidationFailed({"b": _("Choose two different records that are not merged yet.")})
     if survivor.office_id != removed.office_id and not getattr(actor, "is_admin", False):
         raise ValidationFailed({"b": _("Both persons must belong to the same office.")})
+    unhandled = unhandled_person_references(db.metadata)
+    if unhandled:  # a receiver is not connected: refuse rather than leave rows behind
+        raise RuntimeError(f"no merge receiver for {', '.join(unhandled)}")
     original = snapshot(removed)
     chosen = {}
     for name in MERGE_FIELDS:
@@ -113,38 +115,19 @@ def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, st
             else:
                 setattr(survivor, name, value)
             chosen[name] = "b"
-    keep_case, drop_case = survivor.case, removed.case
-    if keep_case and drop_case:
-        for model in (Consultation, AidEntry, NextStep, CaseStatusChange):
-            db.session.execute(
-                update(model).where(model.case_id == drop_case.id).values(case_id=keep_case.id)
-            )
-        for need in drop_case.need_areas:
-            if need not in keep_case.need_areas:
-                keep_case.need_rows.append(CaseNeed(need=need))
-        for flag in drop_case.vulnerabilities:
-            if flag not in keep_case.vulnerabilities:
-                keep_case.vulnerability_rows.append(CaseVulnerability(flag=flag))
-        drop_case.status = "closed"
-        drop_case.closed_reason = "merged"
-    db.session.execute(
-        update(AidEntry).where(AidEntry.person_id == removed.id).values(person_id=survivor.id)
+    db.session.flush()
+    moved: dict[str, int] = {}
+    for _receiver, counts in person_merged.send(survivor, removed=removed, actor=actor):
+        for kind, count in (counts or {}).items():
+            if count:
+                moved[kind] = moved.get(kind, 0) + count
+    # Records merged into `removed` earlier now point at the survivor (one level, as the
+    # lookups through merged_into_id expect).
+    earlier = db.session.execute(
+        update(Person).where(Person.merged_into_id == removed.id).values(merged_into_id=survivor.id)
     )
-    db.session.execute(
-        update(Consent).where(Consent.person_id == removed.id).values(person_id=survivor.id)
-    )
-    db.session.execute(
-        update(Appointment).where(Appointment.person_id == removed.id).values(person_id=survivor.id)
-    )
-    if removed.membership is not None:
-        if survivor.membership is None:
-            db.session.execute(
-                update(HouseholdMember)
-                .where(HouseholdMember.person_id == removed.id)
-                .values(person_id=survivor.id)
-            )
-        else:
-            db.session.delete(removed.membership)
+    if earlier.rowcount:
+        moved["merged_records"] = earlier.rowcount
     if removed.external_id and not survivor.external_id:
         external_id, removed.external_id = removed.external_id, None
         db.session.flush()
@@ -152,7 +135,7 @@ def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, st
     removed.merged_into_id = survivor.id
     db.session.flush()
     db.session.expire(survivor)
-    _write_keys(survivor)
+    db.session.expire(removed)
     db.session.add(
         PersonMerge(
             survivor_id=survivor.id,
@@ -162,13 +145,14 @@ def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, st
             merged_by_id=getattr(actor, "id", None),
         )
     )
+    # Details read "field: old → new"; a count moved to the survivor reads "kind: None → n".
     audit.record(
         actor,
         "merge",
         "person",
         survivor.id,
         office_id=survivor.office_id,
-        details={"removed": [removed.id, None]},
+        details={"removed": [removed.id, None]} | {k: [None, n] for k, n in sorted(moved.items())},
     )
     audit.record(
         actor,

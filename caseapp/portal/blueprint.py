@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-from caseapp.portal import views  # noqa: E402,F401
+from caseapp.portal import merge, views  # noqa: E402,F401
