@@ -91,11 +91,18 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # sessions are bound server-side instead
 
     from caseapp.auth.services import load_session_user
+    from caseapp.web.errors import DATABASE_ERRORS, DatabaseUnavailable, database_unavailable
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        if database_unavailable():
+            return None  # the error page of this request must not ask the database again
         absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
-        return load_session_user(user_id, session.get("sid"), absolute)
+        try:
+            return load_session_user(user_id, session.get("sid"), absolute)
+        except DATABASE_ERRORS as error:
+            g.database_unavailable = True
+            raise DatabaseUnavailable() from error
 
     # Import models so metadata is complete for migrations and create_all in tests.
     import caseapp.models  # noqa: F401

@@ -50,7 +50,7 @@ def select_locale() -> str:
     chosen = normalise_language(request.args.get("lang"))
     if chosen:
         session["lang"] = chosen
-    if not chosen and current_user and current_user.is_authenticated:
+    if not chosen and not g.get("database_unavailable") and current_user.is_authenticated:
         chosen = normalise_language(getattr(current_user, "preferred_language", None))
     if not chosen:
         chosen = normalise_language(session.get("lang"))
@@ -73,7 +73,7 @@ def remember_language_choice():
         return None
     session["lang"] = chosen
     g.pop("_lotse_locale", None)
-    signed_in = current_user and current_user.is_authenticated
+    signed_in = current_user.is_authenticated
     if signed_in and getattr(current_user, "preferred_language", None) != chosen:
         from caseapp.auth.services import set_preferred_language
         from caseapp.extensions import db

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+import contextlib
+
+from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from caseapp.extensions import db
 from caseapp.i18n import _
+
+# The database cannot be reached (PostgreSQL down, network) or is busy (SQLite's write lock
+# held past the busy timeout, a full connection pool).
+DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
+
+
+class DatabaseUnavailable(Exception):
+    """Raised where the database failed outside a view (loading the signed-in user)."""
+
+
+def database_unavailable() -> bool:
+    """True once this request met an unreachable or busy database: pages must not query it."""
+    return bool(g.get("database_unavailable"))
+
+
+def _rollback_quietly() -> None:
+    # The connection may be gone; there is nothing to undo then.
+    with contextlib.suppress(Exception):
+        db.session.rollback()
 
 
 def _wants_json() -> bool:
@@ -58,6 +81,33 @@ def register_error_handlers(app) -> None:
         title, message = _messages()[409]
         return _page(409, title, message)
 
+    @app.errorhandler(DatabaseUnavailable)
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def unavailable(error):
+        """503 with Lotse's own translated page, signed in or not; never a bare 500."""
+        g.database_unavailable = True  # the signed-in user is not loaded again for this page
+        _rollback_quietly()
+        cause = error.__cause__ if isinstance(error, DatabaseUnavailable) else error
+        busy = "locked" in str(cause).lower() or isinstance(cause, PoolTimeout)
+        app.logger.warning("database %s: %s", "busy" if busy else "unavailable", cause)
+        if busy:
+            title = _("Lotse is busy")
+            message = _(
+                "Lotse is very busy at the moment. Nothing was saved. Please go back and send the form again in a moment; what you typed is still in the form."
+            )
+        else:
+            title = _("Lotse is not available")
+            message = _(
+                "Lotse cannot reach its database at the moment. Nothing was saved. Please try again in a few minutes."
+            )
+        if _wants_json():
+            response = jsonify(error=title)
+        else:
+            response = render_template("errors/unavailable.html", title=title, message=message)
+        return response, 503, {"Retry-After": "5" if busy else "30"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
@@ -67,7 +117,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        db.session.rollback()
+        _rollback_quietly()
         app.logger.exception("unhandled error")
         title, message = _messages()[500]
         return _page(500, title, message)

@@ -3,7 +3,6 @@
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 
-from caseapp import __version__
 from caseapp.extensions import db
 from caseapp.web.access import public
 
@@ -20,6 +19,5 @@ def healthz():
         db.session.rollback()
         database = "unreachable"
     status = 200 if database == "ok" else 503
-    return jsonify(
-        status="ok" if status == 200 else "error", database=database, version=__version__
-    ), status
+    # No version number here: it is shown to signed-in staff only (page footer).
+    return jsonify(status="ok" if status == 200 else "error", database=database), status
