@@ -363,8 +363,12 @@ def history(appointment: Appointment) -> list[AppointmentChange]:
 
 
 def person_ids(person_id: int):
-    """The person and the records merged into them (people.merging does not move
-    appointments, so they are found through merged_into_id)."""
+    """The person and the records merged into them.
+
+    A merge moves every appointment to the survivor (appointments/merge.py answers the
+    person_merged signal), so the merged records add nothing for merges made since; they
+    still find the appointments of records merged before merging moved appointments.
+    """
     return select(Person.id).where(or_(Person.id == person_id, Person.merged_into_id == person_id))
 
 
