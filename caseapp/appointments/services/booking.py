@@ -1,4 +1,4 @@
-"""Booking, moving, cancelling and closing appointments; rooms; reschedule requests.
+"""Booking, moving, cancelling and closing appointments.
 
 Double bookings are refused inside the transaction that writes the appointment: on SQLite
 every transaction is BEGIN IMMEDIATE (writers are serialised), on PostgreSQL the caseworker's
@@ -9,9 +9,9 @@ concurrent bookings of one slot cannot both pass the check.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from caseapp.appointments import slots
 from caseapp.appointments.models import (
@@ -22,21 +22,25 @@ from caseapp.appointments.models import (
     OCCUPYING,
     SCHEDULED,
     Appointment,
-    AppointmentChange,
-    RescheduleRequest,
     Room,
 )
-from caseapp.audit import services as audit
+from caseapp.appointments.services.calendar import for_person_clause
+from caseapp.appointments.services.common import (
+    MAX_TEXT,
+    add_history,
+    audit_appointment,
+    hours_of,
+)
+from caseapp.appointments.services.reschedule_requests import close_open_request
 from caseapp.auth import scope
 from caseapp.auth.models import OfficeMembership, User
-from caseapp.core.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from caseapp.core.errors import DomainError, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.offices.models import Office
-from caseapp.people.models import HouseholdMember, Person
+from caseapp.people.models import Person
 from caseapp.people.vocab import NEED_AREAS
 
-MAX_TEXT = 2000
 ATTENDANCE = (ATTENDED, NO_SHOW, CANCELLED_BY_NEWCOMER)
 
 
@@ -71,30 +75,6 @@ class PersonBusy(DomainError):
     def __init__(self, others: list[Appointment]):
         super().__init__("")
         self.others = others
-
-
-def hours_of(office: Office) -> list[slots.Hours]:
-    return [slots.Hours(h.weekday, h.opens, h.closes) for h in office.opening_hours]
-
-
-def _audit(actor, action: str, appointment: Appointment, details: dict | None = None) -> None:
-    audit.record(
-        actor,
-        action,
-        "person",
-        appointment.person_id,
-        office_id=appointment.office_id,
-        purpose="case_management",
-        details={"appointment": [None, appointment.id], **(details or {})},
-    )
-
-
-def _history(actor, appointment: Appointment, action: str, **kw) -> None:
-    db.session.add(
-        AppointmentChange(
-            appointment_id=appointment.id, by_id=getattr(actor, "id", None), action=action, **kw
-        )
-    )
 
 
 def _lock_resources(caseworker_id: int | None, room_id: int | None) -> None:
@@ -242,8 +222,8 @@ def book_appointment(
     )
     db.session.add(appointment)
     db.session.flush()
-    _history(actor, appointment, "booked", new_starts_at=data.starts_at)
-    _audit(actor, "book_appointment", appointment)
+    add_history(actor, appointment, "booked", new_starts_at=data.starts_at)
+    audit_appointment(actor, "book_appointment", appointment)
     from caseapp.appointments import reminders
 
     reminders.queue_notice(appointment, "booked")
@@ -282,7 +262,7 @@ def reschedule_appointment(
     appointment.scheduled_at = now
     if data.notes_for_newcomer:
         appointment.notes_for_newcomer = data.notes_for_newcomer
-    _history(
+    add_history(
         actor,
         appointment,
         "rescheduled",
@@ -290,10 +270,10 @@ def reschedule_appointment(
         new_starts_at=data.starts_at,
         reason=reason[:300],
     )
-    _close_requests(actor, appointment, now)
+    close_open_request(actor, appointment, now)
     db.session.flush()
     db.session.refresh(appointment)
-    _audit(actor, "reschedule_appointment", appointment)
+    audit_appointment(actor, "reschedule_appointment", appointment)
     from caseapp.appointments import reminders
 
     reminders.queue_notice(appointment, "rescheduled", old_starts_at=old_start)
@@ -311,10 +291,10 @@ def cancel_appointment(
         raise ValidationFailed({"reason": _("Please give a reason for the cancellation.")})
     appointment.status = CANCELLED
     appointment.cancel_reason = reason.strip()[:300]
-    _history(actor, appointment, "cancelled", old_starts_at=appointment.starts_at, reason=reason)
-    _close_requests(actor, appointment, now)
+    add_history(actor, appointment, "cancelled", old_starts_at=appointment.starts_at, reason=reason)
+    close_open_request(actor, appointment, now)
     db.session.flush()
-    _audit(actor, "cancel_appointment", appointment)
+    audit_appointment(actor, "cancel_appointment", appointment)
     from caseapp.appointments import reminders
 
     reminders.queue_notice(appointment, "cancelled")
@@ -335,244 +315,8 @@ def record_attendance(actor, appointment: Appointment, outcome: str, *, now: dat
         return appointment
     before = appointment.status
     appointment.status = outcome
-    _history(actor, appointment, outcome, old_starts_at=appointment.starts_at)
-    _close_requests(actor, appointment, now)
+    add_history(actor, appointment, outcome, old_starts_at=appointment.starts_at)
+    close_open_request(actor, appointment, now)
     db.session.flush()
-    _audit(actor, "record_attendance", appointment, {"status": [before, outcome]})
+    audit_appointment(actor, "record_attendance", appointment, {"status": [before, outcome]})
     return appointment
-
-
-def get_appointment(actor, appointment_id: int, *, audit_read: bool = True) -> Appointment:
-    """The appointment if it belongs to one of the actor's offices (admins: any)."""
-    appointment = db.session.get(Appointment, appointment_id)
-    if appointment is None or not scope.can_see(actor, appointment.office_id):
-        raise NotFound()
-    if audit_read:
-        _audit(actor, "view_appointment", appointment)
-    return appointment
-
-
-def history(appointment: Appointment) -> list[AppointmentChange]:
-    return list(
-        db.session.scalars(
-            select(AppointmentChange)
-            .where(AppointmentChange.appointment_id == appointment.id)
-            .order_by(AppointmentChange.at, AppointmentChange.id)
-        )
-    )
-
-
-def person_ids(person_id: int):
-    """The person and the records merged into them.
-
-    A merge moves every appointment to the survivor (appointments/merge.py answers the
-    person_merged signal), so the merged records add nothing for merges made since; they
-    still find the appointments of records merged before merging moved appointments.
-    """
-    return select(Person.id).where(or_(Person.id == person_id, Person.merged_into_id == person_id))
-
-
-def for_person_clause(person_id: int):
-    """The person's own appointments (merged records included) and their household's."""
-    household = (
-        select(HouseholdMember.household_id)
-        .where(HouseholdMember.person_id == person_id)
-        .scalar_subquery()
-    )
-    return or_(
-        Appointment.person_id.in_(person_ids(person_id)), Appointment.household_id == household
-    )
-
-
-def for_person(person_id: int, *, limit: int = 200) -> list[Appointment]:
-    return list(
-        db.session.scalars(
-            select(Appointment)
-            .where(for_person_clause(person_id))
-            .order_by(Appointment.starts_at.desc())
-            .limit(limit)
-        )
-    )
-
-
-def in_range(
-    start: datetime,
-    end: datetime,
-    *,
-    office_id: int | None = None,
-    caseworker_id: int | None = None,
-    room_id: int | None = None,
-    include_cancelled: bool = True,
-) -> list[Appointment]:
-    stmt = select(Appointment).where(Appointment.starts_at < end, Appointment.ends_at > start)
-    if office_id:
-        stmt = stmt.where(Appointment.office_id == office_id)
-    if caseworker_id:
-        stmt = stmt.where(Appointment.caseworker_id == caseworker_id)
-    if room_id:
-        stmt = stmt.where(Appointment.room_id == room_id)
-    if not include_cancelled:
-        stmt = stmt.where(Appointment.status.in_(OCCUPYING))
-    return list(db.session.scalars(stmt.order_by(Appointment.starts_at, Appointment.id)))
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, datetime.min.time(), tzinfo=slots.BERLIN)
-    return start, datetime.combine(
-        day + timedelta(days=1), datetime.min.time(), tzinfo=slots.BERLIN
-    )
-
-
-def free_slots_for(
-    office: Office,
-    day: date,
-    *,
-    duration_minutes: int,
-    caseworker_id: int | None,
-    room_id: int | None,
-    now: datetime,
-) -> list[slots.Interval]:
-    start, end = day_bounds(day)
-    busy = [
-        slots.Interval(a.starts_at, a.ends_at)
-        for a in in_range(start, end, include_cancelled=False)
-        if (caseworker_id and a.caseworker_id == caseworker_id)
-        or (room_id and a.room_id == room_id)
-    ]
-    return slots.free_slots(
-        day,
-        hours_of(office),
-        busy,
-        timedelta(minutes=duration_minutes),
-        step=timedelta(minutes=30) if duration_minutes > 30 else None,
-        not_before=now,
-    )
-
-
-def todays_for(actor, day: date) -> list[Appointment]:
-    start, end = day_bounds(day)
-    return [
-        a
-        for a in in_range(start, end, caseworker_id=actor.id)
-        if a.office_id in scope.own_office_ids(actor) and a.status != CANCELLED
-    ]
-
-
-def recent_no_shows(actor, now: datetime, days: int = 14, limit: int = 10) -> list[Appointment]:
-    stmt = (
-        select(Appointment)
-        .where(
-            Appointment.status == NO_SHOW,
-            Appointment.caseworker_id == actor.id,
-            Appointment.starts_at >= now - timedelta(days=days),
-        )
-        .order_by(Appointment.starts_at.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(scope.own(stmt, Appointment.office_id, actor)))
-
-
-# --- rooms -------------------------------------------------------------------------------
-
-
-def rooms_of(office_id: int, *, active_only: bool = False) -> list[Room]:
-    stmt = select(Room).where(Room.office_id == office_id)
-    if active_only:
-        stmt = stmt.where(Room.active.is_(True))
-    return list(db.session.scalars(stmt.order_by(Room.name)))
-
-
-def create_room(actor, office: Office, name: str, notes: str = "") -> Room:
-    name = name.strip()
-    if not name:
-        raise ValidationFailed({"name": _("This field is required.")})
-    if db.session.scalar(
-        select(Room.id).where(Room.office_id == office.id, func.lower(Room.name) == name.lower())
-    ):
-        raise ValidationFailed({"name": _("This office already has a room with this name.")})
-    room = Room(office_id=office.id, name=name, notes=notes.strip())
-    db.session.add(room)
-    db.session.flush()
-    audit.record(
-        actor, "create", "room", room.id, office_id=office.id, details={"name": [None, name]}
-    )
-    return room
-
-
-def set_room_active(actor, room: Room, active: bool) -> None:
-    if room.active != active:
-        room.active = active
-        audit.record(
-            actor,
-            "update",
-            "room",
-            room.id,
-            office_id=room.office_id,
-            details={"active": [not active, active]},
-        )
-
-
-# --- reschedule requests -----------------------------------------------------------------
-
-
-def request_reschedule(person: Person, appointment: Appointment, message: str, now: datetime):
-    """A newcomer asks for another time; refused for appointments no longer scheduled."""
-    if person.id not in (appointment.person_id, appointment.person.merged_into_id):
-        raise NotFound()
-    if appointment.status != SCHEDULED or appointment.starts_at <= now:
-        raise ValidationFailed(
-            {"message": _("This appointment can no longer be moved. Please call your office.")}
-        )
-    if len(message) > MAX_TEXT:
-        raise ValidationFailed({"message": _("Use at most %(n)d characters.", n=MAX_TEXT)})
-    if open_request(appointment) is not None:
-        raise ValidationFailed(
-            {"message": _("You have already asked for another time. Your office will contact you.")}
-        )
-    request = RescheduleRequest(appointment_id=appointment.id, message=message, requested_at=now)
-    db.session.add(request)
-    db.session.flush()
-    audit.record(
-        None,
-        "request_reschedule",
-        "person",
-        person.id,
-        office_id=appointment.office_id,
-        purpose="portal",
-        details={"appointment": [None, appointment.id]},
-    )
-    return request
-
-
-def open_request(appointment: Appointment) -> RescheduleRequest | None:
-    return db.session.scalar(
-        select(RescheduleRequest).where(
-            RescheduleRequest.appointment_id == appointment.id,
-            RescheduleRequest.handled_at.is_(None),
-        )
-    )
-
-
-def open_requests_for(actor, limit: int = 20) -> list[RescheduleRequest]:
-    stmt = (
-        select(RescheduleRequest)
-        .join(Appointment, Appointment.id == RescheduleRequest.appointment_id)
-        .where(RescheduleRequest.handled_at.is_(None))
-        .order_by(RescheduleRequest.requested_at)
-        .limit(limit)
-    )
-    return list(db.session.scalars(scope.scoped(stmt, Appointment.office_id, actor)))
-
-
-def _close_requests(actor, appointment: Appointment, now: datetime) -> None:
-    request = open_request(appointment)
-    if request is not None:
-        request.handled_at = now
-        request.handled_by_id = getattr(actor, "id", None)
-
-
-def handle_request(actor, request: RescheduleRequest, now: datetime) -> None:
-    if request.handled_at is None:
-        request.handled_at = now
-        request.handled_by_id = getattr(actor, "id", None)
-        _audit(actor, "handle_reschedule_request", request.appointment)

@@ -1,0 +1,153 @@
+"""Finding appointments: one by id, a person's and their household's, a time range, free
+slots, and the lists of the start page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+
+from caseapp.appointments import slots
+from caseapp.appointments.models import (
+    CANCELLED,
+    NO_SHOW,
+    OCCUPYING,
+    Appointment,
+    AppointmentChange,
+)
+from caseapp.appointments.services.common import audit_appointment, hours_of
+from caseapp.auth import scope
+from caseapp.core.errors import NotFound
+from caseapp.extensions import db
+from caseapp.offices.models import Office
+from caseapp.people.models import HouseholdMember, Person
+
+
+def get_appointment(actor, appointment_id: int, *, audit_read: bool = True) -> Appointment:
+    """The appointment if it belongs to one of the actor's offices (admins: any)."""
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None or not scope.can_see(actor, appointment.office_id):
+        raise NotFound()
+    if audit_read:
+        audit_appointment(actor, "view_appointment", appointment)
+    return appointment
+
+
+def history(appointment: Appointment) -> list[AppointmentChange]:
+    return list(
+        db.session.scalars(
+            select(AppointmentChange)
+            .where(AppointmentChange.appointment_id == appointment.id)
+            .order_by(AppointmentChange.at, AppointmentChange.id)
+        )
+    )
+
+
+def person_ids(person_id: int):
+    """The person and the records merged into them.
+
+    A merge moves every appointment to the survivor (appointments/merge.py answers the
+    person_merged signal), so the merged records add nothing for merges made since; they
+    still find the appointments of records merged before merging moved appointments.
+    """
+    return select(Person.id).where(or_(Person.id == person_id, Person.merged_into_id == person_id))
+
+
+def for_person_clause(person_id: int):
+    """The person's own appointments (merged records included) and their household's."""
+    household = (
+        select(HouseholdMember.household_id)
+        .where(HouseholdMember.person_id == person_id)
+        .scalar_subquery()
+    )
+    return or_(
+        Appointment.person_id.in_(person_ids(person_id)), Appointment.household_id == household
+    )
+
+
+def for_person(person_id: int, *, limit: int = 200) -> list[Appointment]:
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .where(for_person_clause(person_id))
+            .order_by(Appointment.starts_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def in_range(
+    start: datetime,
+    end: datetime,
+    *,
+    office_id: int | None = None,
+    caseworker_id: int | None = None,
+    room_id: int | None = None,
+    include_cancelled: bool = True,
+) -> list[Appointment]:
+    stmt = select(Appointment).where(Appointment.starts_at < end, Appointment.ends_at > start)
+    if office_id:
+        stmt = stmt.where(Appointment.office_id == office_id)
+    if caseworker_id:
+        stmt = stmt.where(Appointment.caseworker_id == caseworker_id)
+    if room_id:
+        stmt = stmt.where(Appointment.room_id == room_id)
+    if not include_cancelled:
+        stmt = stmt.where(Appointment.status.in_(OCCUPYING))
+    return list(db.session.scalars(stmt.order_by(Appointment.starts_at, Appointment.id)))
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, datetime.min.time(), tzinfo=slots.BERLIN)
+    return start, datetime.combine(
+        day + timedelta(days=1), datetime.min.time(), tzinfo=slots.BERLIN
+    )
+
+
+def free_slots_for(
+    office: Office,
+    day: date,
+    *,
+    duration_minutes: int,
+    caseworker_id: int | None,
+    room_id: int | None,
+    now: datetime,
+) -> list[slots.Interval]:
+    start, end = day_bounds(day)
+    busy = [
+        slots.Interval(a.starts_at, a.ends_at)
+        for a in in_range(start, end, include_cancelled=False)
+        if (caseworker_id and a.caseworker_id == caseworker_id)
+        or (room_id and a.room_id == room_id)
+    ]
+    return slots.free_slots(
+        day,
+        hours_of(office),
+        busy,
+        timedelta(minutes=duration_minutes),
+        step=timedelta(minutes=30) if duration_minutes > 30 else None,
+        not_before=now,
+    )
+
+
+def todays_for(actor, day: date) -> list[Appointment]:
+    start, end = day_bounds(day)
+    return [
+        a
+        for a in in_range(start, end, caseworker_id=actor.id)
+        if a.office_id in scope.own_office_ids(actor) and a.status != CANCELLED
+    ]
+
+
+def recent_no_shows(actor, now: datetime, days: int = 14, limit: int = 10) -> list[Appointment]:
+    stmt = (
+        select(Appointment)
+        .where(
+            Appointment.status == NO_SHOW,
+            Appointment.caseworker_id == actor.id,
+            Appointment.starts_at >= now - timedelta(days=days),
+        )
+        .order_by(Appointment.starts_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(scope.own(stmt, Appointment.office_id, actor)))
