@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 import ortools
 
-from caseapp.matching import engine, features, pruning
-from caseapp.matching.scoring import (
+from caseapp.matches.engine import features, pruning, solver
+from caseapp.matches.engine.scoring import (
     DAYPARTS,
     Districts,
     NewcomerProfile,
@@ -206,7 +206,7 @@ def cpu_medians(fns: dict, runs: int) -> dict[str, float]:
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def report_round(label: str, rounds: list[engine.RoundResult], volunteers) -> None:
+def report_round(label: str, rounds: list[solver.RoundResult], volunteers) -> None:
     result = rounds[-1]
     med = {k: statistics.median(r.timings[k] for r in rounds) for k in result.timings}
     core = med["candidates"] + med["score"] + med["solve"]
@@ -231,7 +231,7 @@ def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:
     data = features.encode(queue, vols, PROGRAMME, grid, TODAY, {}, set())
     if max_candidates is None:
         n, v = features.candidate_pairs(data)
-        gain = engine.to_gain(features.score_pairs(data, n, v, PROGRAMME))
+        gain = solver.to_gain(features.score_pairs(data, n, v, PROGRAMME))
         if n.size < 20_000_000:
             steps = cpu_medians(
                 {
@@ -239,7 +239,7 @@ def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:
                         features.encode(queue, vols, PROGRAMME, grid, TODAY, {}, set())
                     ),
                     "score": lambda: features.score_pairs(data, n, v, PROGRAMME),
-                    "solve": lambda: engine.solve_pairs(n, v, gain, data.v_free, len(queue)),
+                    "solve": lambda: solver.solve_pairs(n, v, gain, data.v_free, len(queue)),
                 },
                 runs,
             )
@@ -249,14 +249,14 @@ def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:
             )
     else:
         n, v, gain, _, _ = pruning.pruned_candidates(
-            data, PROGRAMME, max_candidates, engine.to_gain
+            data, PROGRAMME, max_candidates, solver.to_gain
         )
-    chosen = engine.solve_pairs(n, v, gain, data.v_free, len(queue))
-    net = engine.flow_network(n, v, gain, data.v_free, len(queue))
+    chosen = solver.solve_pairs(n, v, gain, data.v_free, len(queue))
+    net = solver.flow_network(n, v, gain, data.v_free, len(queue))
     cpu = cpu_medians(
         {
-            "ours": lambda: engine.solve_pairs(n, v, gain, data.v_free, len(queue)),
-            "bare": lambda: engine.solve_network(net),
+            "ours": lambda: solver.solve_pairs(n, v, gain, data.v_free, len(queue)),
+            "bare": lambda: solver.solve_network(net),
         },
         max(runs, 3) if n.size < 20_000_000 else 1,
     )
@@ -268,21 +268,21 @@ def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:
     if n.size > 20_000_000:
         print("  greedy baseline skipped (a Python loop over this many pairs)")
         return
-    g_time, greedy = timed(lambda: engine.greedy_arrays(n, v, gain, data.v_free, len(queue)), 1)
-    best, base = int(gain[chosen].sum()) / engine.SCALE, int(gain[greedy].sum()) / engine.SCALE
+    g_time, greedy = timed(lambda: solver.greedy_arrays(n, v, gain, data.v_free, len(queue)), 1)
+    best, base = int(gain[chosen].sum()) / solver.SCALE, int(gain[greedy].sum()) / solver.SCALE
     print(
         f"  total score {best:,.1f} ({int(chosen.sum()):,} matched) vs greedy {base:,.1f} "
         f"({int(greedy.sum()):,} matched, {g_time:.2f} s): greedy is "
         f"{100 * (best - base) / best:.2f} % below the optimum"
     )
     if n.size <= 5_000_000 and max_candidates is None:
-        score = gain / engine.SCALE
+        score = gain / solver.SCALE
         pairs = {
             (queue[i].id, vols[j].id): s
             for i, j, s in zip(n.tolist(), v.tolist(), score.tolist(), strict=True)
         }
         cap = {x.id: int(c) for x, c in zip(vols, data.v_free.tolist(), strict=True)}
-        t_assign, matched = timed(lambda: engine.assign(pairs, cap), 1)
+        t_assign, matched = timed(lambda: solver.assign(pairs, cap), 1)
         print(
             f"  assign() on a dict of {len(pairs):,} pairs (dict → arrays included): "
             f"{t_assign:.2f} s, {len(matched):,} matched"
@@ -307,7 +307,7 @@ def bench(n_new: int, n_vol: int, runs: int, seed: int, modes: list[int | None])
         for _ in range(runs):
             start = time.process_time()
             rounds.append(
-                engine.run_round(newcomers, volunteers, PROGRAMME, grid, TODAY, max_candidates=mode)
+                solver.run_round(newcomers, volunteers, PROGRAMME, grid, TODAY, max_candidates=mode)
             )
             cpu.append(time.process_time() - start)
         label = "exact round" if mode is None else f"round with max_candidates={mode}"

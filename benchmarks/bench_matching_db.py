@@ -186,7 +186,7 @@ def main() -> None:
     print(f"database: {url.split('://')[0]}")
     with app.app_context():
         from caseapp.matches import adapters, services
-        from caseapp.matching import engine, features
+        from caseapp.matches.engine import features, solver
         from caseapp.volunteers.models import Programme
 
         db.create_all()
@@ -226,12 +226,12 @@ def main() -> None:
         setup = adapters.engine_programme(programme)
         data = features.encode(queue, vols, setup, adapters.districts(), TODAY, {}, set())
         n, v = features.candidate_pairs(data)
-        gain = engine.to_gain(features.score_pairs(data, n, v, setup))
-        net = engine.flow_network(n, v, gain, data.v_free, len(queue))
+        gain = solver.to_gain(features.score_pairs(data, n, v, setup))
+        net = solver.flow_network(n, v, gain, data.v_free, len(queue))
         cpu = cpu_medians(
             {
-                "ours": lambda: engine.solve_pairs(n, v, gain, data.v_free, len(queue)),
-                "bare": lambda: engine.solve_network(net),
+                "ours": lambda: solver.solve_pairs(n, v, gain, data.v_free, len(queue)),
+                "bare": lambda: solver.solve_network(net),
             },
             max(args.runs, 3),
         )
@@ -239,10 +239,10 @@ def main() -> None:
             f"  solve {cpu['ours']:.2f} s CPU vs bare OR-Tools {cpu['bare']:.2f} s CPU "
             f"(ratio {cpu['ours'] / cpu['bare']:.2f}, {net.tails.size:,} arcs)"
         )
-        chosen = engine.solve_pairs(n, v, gain, data.v_free, len(queue))
-        greedy = engine.greedy_arrays(n, v, gain, data.v_free, len(queue))
-        best = int(gain[chosen].sum()) / engine.SCALE
-        base = int(gain[greedy].sum()) / engine.SCALE
+        chosen = solver.solve_pairs(n, v, gain, data.v_free, len(queue))
+        greedy = solver.greedy_arrays(n, v, gain, data.v_free, len(queue))
+        best = int(gain[chosen].sum()) / solver.SCALE
+        base = int(gain[greedy].sum()) / solver.SCALE
         print(
             f"  total score {best:,.1f} ({int(chosen.sum()):,} pairs) vs greedy {base:,.1f} "
             f"({int(greedy.sum()):,} pairs): greedy {100 * (best - base) / best:.2f} % below"

@@ -1,4 +1,4 @@
-"""Database rows → the pure engine's inputs (caseapp.matching), loaded with plain column queries.
+"""Database rows → the pure engine's inputs (caseapp.matches.engine), loaded with plain column queries.
 
 Newcomer profiles are keyed by the waiting request's id, volunteer profiles by the volunteer's
 id, and the engine's programme code is the programme's id as text.
@@ -13,9 +13,7 @@ from sqlalchemy import func, select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
-from caseapp.matches.models import Match, MatchingSettings, MatchProposal, MatchRequest
-from caseapp.matches.models import district_neighbours as neighbours_table
-from caseapp.matching.scoring import (
+from caseapp.matches.engine.scoring import (
     ALL_SLOTS,
     Districts,
     NewcomerProfile,
@@ -23,7 +21,9 @@ from caseapp.matching.scoring import (
     Weights,
     level_rank,
 )
-from caseapp.matching.scoring import Programme as EngineProgramme
+from caseapp.matches.engine.scoring import Programme as EngineProgramme
+from caseapp.matches.models import Match, MatchingSettings, MatchProposal, MatchRequest
+from caseapp.matches.models import district_neighbours as neighbours_table
 from caseapp.offices.models import District
 from caseapp.people.models import Case, CaseNeed, HouseholdMember, Person
 from caseapp.volunteers.labels import ENGAGED, Status

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.i18n import _l
-from caseapp.matching.scoring import LEVELS, Weights
+from caseapp.matches.engine.scoring import LEVELS, Weights
 from caseapp.volunteers.labels import GENDERS, SLOTS
 from caseapp.web.forms import BaseForm, VersionedForm, no_blank
 from caseapp.web.idempotency import SubmissionIdField

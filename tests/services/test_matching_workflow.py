@@ -379,7 +379,7 @@ def test_cli_run_dry_run_and_json(app, setup):
 
 def test_the_solver_runs_outside_a_database_transaction(app, setup, world, monkeypatch):
     """SQLite takes its write lock at BEGIN: a long solve must not hold it against others."""
-    from caseapp.matching import engine
+    from caseapp.matches import engine
     from tests.conftest import Actions
 
     seen = []

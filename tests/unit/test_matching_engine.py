@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from caseapp.matching.engine import SCALE, assign, greedy_assign
+from caseapp.matches.engine.solver import SCALE, assign, greedy_assign
 
 FORBIDDEN = 1e9
 
@@ -194,7 +194,7 @@ def test_greedy_baseline_is_feasible_and_never_better(seed):
 
 def test_engine_imports_neither_flask_nor_sqlalchemy():
     code = (
-        "import sys, caseapp.matching.engine, caseapp.matching.scoring;"
+        "import sys, caseapp.matches.engine.solver, caseapp.matches.engine.scoring;"
         "bad = [m for m in ('flask', 'sqlalchemy', 'flask_babel') if m in sys.modules];"
         "sys.exit(str(bad) if bad else 0)"
     )

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from caseapp.matching import features
-from caseapp.matching.engine import assign, run_round
-from caseapp.matching.scoring import (
+from caseapp.matches.engine import assign, features, run_round
+from caseapp.matches.engine.scoring import (
     ALL_SLOTS,
     BASE_SCORE,
     HARD_CONSTRAINTS,

@@ -14,8 +14,8 @@ from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.matches import adapters, notices
+from caseapp.matches.engine.scoring import hard_check
 from caseapp.matches.models import Match, MatchProposal
-from caseapp.matching.scoring import hard_check
 from caseapp.volunteers.models import Volunteer
 
 

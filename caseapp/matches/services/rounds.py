@@ -10,9 +10,8 @@ from sqlalchemy import insert, select, update
 
 from caseapp.audit import services as audit
 from caseapp.extensions import db
-from caseapp.matches import adapters
+from caseapp.matches import adapters, engine
 from caseapp.matches.models import MatchProposal, MatchRound, MatchUnmatched
-from caseapp.matching import engine
 from caseapp.volunteers.models import Programme
 
 

@@ -13,13 +13,13 @@ from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.matches import adapters
+from caseapp.matches.engine.scoring import LEVELS, Weights
 from caseapp.matches.models import (
     MatchingSettings,
     MatchProposal,
     MatchRequest,
     district_neighbours,
 )
-from caseapp.matching.scoring import LEVELS, Weights
 from caseapp.people.models import HouseholdMember, Person
 from caseapp.volunteers.models import Programme
 

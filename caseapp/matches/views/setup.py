@@ -13,10 +13,10 @@ from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.matches import adapters, services
 from caseapp.matches.blueprint import bp
+from caseapp.matches.engine.scoring import Weights
 from caseapp.matches.forms import WEIGHT_FIELDS, NeighboursForm, SettingsForm
 from caseapp.matches.models import district_neighbours
 from caseapp.matches.views.common import COORDINATION, _get
-from caseapp.matching.scoring import Weights
 from caseapp.offices.models import District
 from caseapp.volunteers.models import Programme
 from caseapp.web.access import access

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from caseapp.matching import features
-from caseapp.matching.scoring import (
+from caseapp.matches.engine import features
+from caseapp.matches.engine.scoring import (
     FIX_HINTS,
     HARD_CONSTRAINTS,
     VOLUNTEER_CONSTRAINTS,

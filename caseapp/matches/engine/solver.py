@@ -11,9 +11,9 @@ from datetime import date
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from caseapp.matching import features, pruning
-from caseapp.matching.explain import NearMiss, Unmatched, explain_unmatched
-from caseapp.matching.scoring import (
+from caseapp.matches.engine import features, pruning
+from caseapp.matches.engine.explain import NearMiss, Unmatched, explain_unmatched
+from caseapp.matches.engine.scoring import (
     Districts,
     NewcomerProfile,
     Programme,

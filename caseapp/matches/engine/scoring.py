@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from caseapp.matching.skills import covering_skill
+from caseapp.matches.engine.skills import covering_skill
 
 # CEFR levels ranked 1..7; 0 means "does not speak it" (or an unknown level word).
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")

@@ -8,8 +8,8 @@ from datetime import date
 
 import numpy as np
 
-from caseapp.matching.bits import PairTable, any_shared, mask_array, pair_table, popcount
-from caseapp.matching.scoring import (
+from caseapp.matches.engine.bits import PairTable, any_shared, mask_array, pair_table, popcount
+from caseapp.matches.engine.scoring import (
     AGE_SPAN_YEARS,
     BASE_SCORE,
     INTERESTS_FULL,
@@ -29,7 +29,7 @@ from caseapp.matching.scoring import (
     waiting_days,
     words,
 )
-from caseapp.matching.skills import NEED_SKILLS, covering_skill
+from caseapp.matches.engine.skills import NEED_SKILLS, covering_skill
 
 # Cells per newcomer × volunteer block; bounds the temporary arrays to a few tens of MB.
 BLOCK_CELLS = 1 << 22

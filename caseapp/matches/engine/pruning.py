@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from caseapp.matching import features
-from caseapp.matching.scoring import Programme
+from caseapp.matches.engine import features
+from caseapp.matches.engine.scoring import Programme
 
 
 def _kth_largest(dense: np.ndarray, k: int, axis: int) -> np.ndarray:

@@ -1,1 +1,0 @@
-"""Matching of newcomers and volunteers: pure engine here, adapters and views elsewhere."""
