@@ -317,3 +317,107 @@ def test_book_for_the_whole_household_from_the_form(app, actions, setup):
     assert response.status_code == 302
     spouse_page = actions.client.get(f"/people/{spouse_id}").get_data(as_text=True)
     assert "ganzer Haushalt" in spouse_page
+
+
+def _move_meanwhile(app, setup, appointment_id, start, reason):
+    """Someone else moves the appointment to Raum 2 while the form is open."""
+    from caseapp.appointments import services
+    from caseapp.auth.models import User
+    from caseapp.core.clock import utcnow
+
+    with app.test_request_context():
+        row = db.session.get(Appointment, appointment_id)
+        services.reschedule_appointment(
+            db.session.get(User, setup["worker_ids"][1]),
+            row,
+            services.BookingData(
+                office_id=setup["office"],
+                room_id=setup["rooms"][1],
+                caseworker_id=setup["worker_ids"][1],
+                starts_at=start,
+                duration_minutes=30,
+            ),
+            now=utcnow(),
+            loaded_version=row.version,
+            reason=reason,
+        )
+        db.session.commit()
+
+
+def test_a_stale_move_shows_both_versions_and_saves_nothing(app, actions, setup):
+    appointment_id = book(app, setup, next_day_at(9))
+    _signed_in(actions, setup)
+    page = actions.client.get(f"/appointments/{appointment_id}/reschedule").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    _move_meanwhile(app, setup, appointment_id, next_day_at(11), "Dolmetscherin kommt später")
+    stale = actions.post(
+        f"/appointments/{appointment_id}/reschedule?lang=en",
+        {
+            "version": version,
+            "room": setup["rooms"][0],
+            "caseworker": setup["worker_ids"][0],
+            "starts_at": _local(next_day_at(12)),
+            "duration_minutes": "45",
+            "reason": "Wunsch der Klientin",
+        },
+    )
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert "Saved meanwhile" in page and "Your input" in page
+    # What the other caseworker saved beside what was typed here.
+    assert _local(next_day_at(11)).replace("T", " ") in page and "Raum 2" in page
+    assert "Dolmetscherin kommt später" in page and "Caseworker 2" in page
+    assert _local(next_day_at(12)).replace("T", " ") in page and "Wunsch der Klientin" in page
+    assert f'href="/appointments/{appointment_id}/reschedule"' in page
+    with app.app_context():
+        row = db.session.get(Appointment, appointment_id)
+        assert row.starts_at == next_day_at(11) and row.room_id == setup["rooms"][1]
+
+
+def test_a_stale_cancellation_goes_to_the_conflict_page(app, actions, setup):
+    appointment_id = book(app, setup, next_day_at(9))
+    _signed_in(actions, setup)
+    page = actions.client.get(f"/appointments/{appointment_id}/cancel").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    _move_meanwhile(app, setup, appointment_id, next_day_at(11), "Raumtausch")
+    stale = actions.post(
+        f"/appointments/{appointment_id}/cancel?lang=en", {"version": version, "reason": "Krank"}
+    )
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert "Saved meanwhile" in page and "Krank" in page
+    assert f'href="/appointments/{appointment_id}/cancel"' in page
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).status == "scheduled"
+
+
+def test_attendance_written_at_the_same_moment_as_another_change(app, actions, setup, monkeypatch):
+    """The appointment changes between loading it and writing the attendance (a race)."""
+    from sqlalchemy import update
+
+    from caseapp.appointments import services
+
+    appointment_id = book(app, setup, next_day_at(9))
+    record = services.record_attendance
+
+    def racing(actor, appointment, outcome, *, now):
+        db.session.execute(
+            update(Appointment)
+            .where(Appointment.id == appointment.id)
+            .values(version=Appointment.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return record(actor, appointment, outcome, now=now)
+
+    monkeypatch.setattr(services, "record_attendance", racing)
+    _signed_in(actions, setup)
+    response = actions.post(
+        f"/appointments/{appointment_id}/attendance?lang=en",
+        {"outcome": "cancelled_by_newcomer"},
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Saved meanwhile" in page and "Cancelled by the newcomer" in page
+    assert f'href="/appointments/{appointment_id}"' in page
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).status == "scheduled"
