@@ -275,6 +275,20 @@ def record_aid(
     return entry
 
 
+def add_aid_kind(
+    actor, *, name_de: str, name_ar: str, name_tr: str, min_interval_days: int
+) -> AidKind:
+    """A new kind of aid (administrators); the German name is unique."""
+    if db.session.scalar(select(AidKind.id).where(AidKind.name_de == name_de)):
+        raise ValidationFailed({"name_de": _("This kind of aid already exists.")})
+    kind = AidKind(
+        name_de=name_de, name_ar=name_ar, name_tr=name_tr, min_interval_days=min_interval_days
+    )
+    db.session.add(kind)
+    db.session.flush()
+    return kind
+
+
 # --- consents ----------------------------------------------------------------------------
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,9 +14,9 @@ from sqlalchemy import select
 from caseapp.auth import scope
 from caseapp.auth.roles import Role
 from caseapp.core.clock import OFFICE_TZ, local_now, local_today
-from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
+from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import _
+from caseapp.i18n import _, current_language
 from caseapp.offices.models import District, Office
 from caseapp.people import casework, services
 from caseapp.people.blueprint import bp
@@ -27,10 +29,11 @@ from caseapp.people.forms import (
     PersonForm,
 )
 from caseapp.people.models import AidKind, Consent, NextStep, Person
-from caseapp.people.validation import PersonData, format_birth, parse_birth
+from caseapp.people.validation import PersonData, format_birth, parse_birth, validate_person
 from caseapp.people.vocab import CASE_STATUS, NEED_AREAS, VULNERABILITIES
-from caseapp.web import idempotency
+from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.forms import BaseForm
 from caseapp.web.pagination import paginate_capped
 
 CASEWORK = (Role.CASEWORKER, Role.ADMIN)
@@ -172,58 +175,64 @@ def create():
     form = PersonForm(district_choices=_district_choices(), office_choices=office_choices)
     if office_choices and (request.method == "GET" or not form.office.data):
         form.office.data = office_choices[0][0]  # most caseworkers belong to one office
-    found = []
-    if form.validate_on_submit():
-        earlier = idempotency.previous_result(form.submission_id.data)
-        if earlier:
-            return redirect(earlier)
-        try:
-            data = _person_data(form)
-            from caseapp.people.validation import validate_person
+    found: list = []
+    registered: list[Person] = []
 
-            validate_person(data, today())
-            found = services.duplicate_candidates(current_user, services.facts_from_data(data))
-            if found and not form.confirm_new.data:
-                flash(
-                    _(
-                        "Lotse found persons who may be the same. Open one of them, or confirm that this is a new person."
-                    ),
-                    "warning",
-                )
-            else:
-                caseworker_id = current_user.id if current_user.has_role(Role.CASEWORKER) else None
-                person = services.register_person(
-                    current_user,
-                    data,
-                    office_id=form.office.data,
-                    caseworker_id=caseworker_id,
-                    today=today(),
-                )
-                target = url_for("people.detail", person_id=person.id)
-                idempotency.remember(form.submission_id.data, current_user.id, target)
-                db.session.commit()
-                flash(
-                    _(
-                        "%(name)s has been registered with case number %(number)s.",
-                        name=person.full_name,
-                        number=person.case.case_number,
-                    ),
-                    "success",
-                )
-                return redirect(target)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
+    def register() -> Person:
+        data = _person_data(form)
+        validate_person(data, today())
+        found.extend(services.duplicate_candidates(current_user, services.facts_from_data(data)))
+        if found and not form.confirm_new.data:
+            raise _Unconfirmed()
+        caseworker_id = current_user.id if current_user.has_role(Role.CASEWORKER) else None
+        person = services.register_person(
+            current_user,
+            data,
+            office_id=form.office.data,
+            caseworker_id=caseworker_id,
+            today=today(),
+        )
+        registered.append(person)
+        return person
+
+    done = flow.submit(
+        form, register, to=lambda person: url_for("people.detail", person_id=person.id)
+    )
+    if done:
+        if registered:  # not on a repeated submission, which leads to the first result
+            person = registered[0]
+            flash(
+                _(
+                    "%(name)s has been registered with case number %(number)s.",
+                    name=person.full_name,
+                    number=person.case.case_number,
+                ),
+                "success",
+            )
+        return done
+    unconfirmed = bool(found) and not form.confirm_new.data
+    if unconfirmed:
+        flash(
+            _(
+                "Lotse found persons who may be the same. Open one of them, or confirm that this is a new person."
+            ),
+            "warning",
+        )
     if request.method == "POST" and form.errors and not form.csrf_token.errors:
         _add_domain_errors(form)
-    status = 400 if request.method == "POST" else 200
+    status = 400 if unconfirmed else flow.status(form)
     return render_template("people/form.html", form=form, person=None, candidates=found), status
+
+
+class _Unconfirmed(ValidationFailed):
+    """Possible duplicates were found and "a new person" is not ticked: nothing is saved."""
+
+    def __init__(self):
+        super().__init__({})
 
 
 def _add_domain_errors(form: PersonForm) -> None:
     """Show every problem at once, not only those the form fields found first."""
-    from caseapp.people.validation import validate_person
-
     try:
         validate_person(_person_data(form), today())
     except ValidationFailed as error:
@@ -274,26 +283,63 @@ def edit(person_id: int):
         db.session.commit()
         return render_template("people/form.html", form=form, person=person, candidates=[])
     form = PersonForm(district_choices=_district_choices(), office_choices=_office_choices())
-    if form.validate_on_submit():
-        try:
-            services.update_person(
-                current_user, person, _person_data(form), form.loaded_version(), today()
-            )
-        except StaleVersion:
-            db.session.rollback()
-            person = _person_or_404(person_id, audit_read=False)
-            return render_template("people/conflict.html", form=form, person=person), 409
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-            person = _person_or_404(person_id, audit_read=False)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("people.detail", person_id=person.id))
+    done = flow.submit(
+        form,
+        lambda: services.update_person(
+            current_user, person, _person_data(form), form.loaded_version(), today()
+        ),
+        to=url_for("people.detail", person_id=person_id),
+        message=_("Your changes have been saved."),
+        conflict=flow.Conflict(
+            edit_url=url_for("people.edit", person_id=person_id),
+            saved=lambda saved: shown_as_in(form, _person_values(saved)),
+        ),
+    )
+    if done:
+        return done
     if form.errors and not form.csrf_token.errors:
         _add_domain_errors(form)
-    return render_template("people/form.html", form=form, person=person, candidates=[]), 400
+    return render_template(
+        "people/form.html", form=form, person=person, candidates=[]
+    ), flow.status(form)
+
+
+def _person_values(person: Person) -> dict[str, Any]:
+    """The person as saved, by the edit form's field names (the conflict page's left column)."""
+    return {
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "original_name": person.original_name or "",
+        # As the edit form shows it, so an unchanged date does not look changed.
+        "birth_date": format_birth(person.birth_year, person.birth_month, person.birth_day),
+        "sex": person.sex or "",
+        "nationalities": person.nationalities or [],
+        "interpreter_language": person.interpreter_language or "",
+        "phone": person.phone or "",
+        "email": person.email or "",
+        "street": person.street or "",
+        "postcode": person.postcode or "",
+        "city": person.city or "",
+        "district": person.district_id or 0,
+        "residence_status": person.residence_status or "",
+        "residence_valid_until": person.residence_valid_until,
+        "arrived_germany_on": person.arrived_germany_on,
+        "arrived_municipality_on": person.arrived_municipality_on,
+    }
+
+
+def shown_as_in(form, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Saved values in the words the form shows: a choice's label rather than its code."""
+    shown = {}
+    for name, value in values.items():
+        choices = getattr(getattr(form, name, None), "choices", None)
+        if not choices:
+            shown[name] = value
+            continue
+        labels = {str(key): label for key, label in choices}
+        many = value if isinstance(value, list | tuple) else [value]
+        shown[name] = ", ".join(str(labels.get(str(v), v)) for v in many if v not in (None, ""))
+    return shown
 
 
 @bp.route("/<int:person_id>/case", methods=["GET", "POST"])
@@ -314,36 +360,55 @@ def case_edit(person_id: int):
         form.version.data = case.version
         return render_template("people/case_form.html", form=form, person=person, case=case)
     form = CaseForm(caseworker_choices=choices)
-    if form.validate_on_submit():
-        try:
-            casework.update_case(
-                current_user,
-                case,
-                status=form.status.data,
-                closed_reason=form.closed_reason.data or "",
-                caseworker_id=form.caseworker.data or None,
-                needs=form.needs.data or [],
-                vulnerabilities=form.vulnerabilities.data or [],
-                loaded_version=form.loaded_version(),
+    done = flow.submit(
+        form,
+        lambda: casework.update_case(
+            current_user,
+            case,
+            status=form.status.data,
+            closed_reason=form.closed_reason.data or "",
+            caseworker_id=form.caseworker.data or None,
+            needs=form.needs.data or [],
+            vulnerabilities=form.vulnerabilities.data or [],
+            loaded_version=form.loaded_version(),
+        ),
+        to=url_for("people.detail", person_id=person_id),
+        message=_("Your changes have been saved."),
+        conflict=flow.Conflict(
+            edit_url=url_for("people.case_edit", person_id=person_id),
+            saved=lambda saved: shown_as_in(
+                form,
+                {
+                    "status": saved.status,
+                    "closed_reason": saved.closed_reason,
+                    "caseworker": saved.caseworker_id or 0,
+                    "needs": saved.need_areas,
+                    "vulnerabilities": saved.vulnerabilities,
+                },
+            ),
+        ),
+    )
+    if done:
+        return done
+    return render_template(
+        "people/case_form.html", form=form, person=person, case=case
+    ), flow.status(form)
+
+
+def _steps(form: ConsultationForm) -> list[casework.StepData]:
+    """The next steps typed below a consultation; each one needs a due date."""
+    steps = []
+    for row in form.steps:
+        if not (row.form.description.data or "").strip():
+            continue
+        if not row.form.due_on.data:
+            raise ValidationFailed({"steps": _("Each next step needs a due date.")})
+        steps.append(
+            casework.StepData(
+                row.form.description.data.strip(), row.form.due_on.data, row.form.owner.data or None
             )
-        except StaleVersion:
-            db.session.rollback()
-            return render_template(
-                "errors/error.html",
-                code=409,
-                title=_("Changed meanwhile"),
-                message=_(
-                    "Someone else changed this case while you were editing it. Nothing was saved. Please open it again."
-                ),
-            ), 409
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("people.detail", person_id=person_id))
-    return render_template("people/case_form.html", form=form, person=person, case=case), 400
+        )
+    return steps
 
 
 @bp.route("/<int:person_id>/consultations/new", methods=["GET", "POST"])
@@ -360,52 +425,30 @@ def consultation_new(person_id: int):
         form.interpreter_language.data = person.interpreter_language or ""
         for row in form.steps:
             row.form.owner.data = current_user.id
-    if form.validate_on_submit():
-        earlier = idempotency.previous_result(form.submission_id.data)
-        if earlier:
-            return redirect(earlier)
-        steps, errors = [], {}
-        for row in form.steps:
-            if (row.form.description.data or "").strip():
-                if not row.form.due_on.data:
-                    errors["steps"] = [_("Each next step needs a due date.")]
-                else:
-                    steps.append(
-                        casework.StepData(
-                            row.form.description.data.strip(),
-                            row.form.due_on.data,
-                            row.form.owner.data or None,
-                        )
-                    )
-        try:
-            if errors:
-                raise ValidationFailed(errors)
-            at = form.at.data.replace(tzinfo=BERLIN)
-            casework.log_consultation(
-                current_user,
-                case,
-                casework.ConsultationData(
-                    at=at,
-                    duration_minutes=form.duration_minutes.data,
-                    mode=form.mode.data,
-                    interpreter_language=form.interpreter_language.data or "",
-                    need_areas=form.need_areas.data or [],
-                    notes=form.notes.data or "",
-                    steps=steps,
-                ),
-                office_id=case.office_id,
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            target = url_for("people.detail", person_id=person_id)
-            idempotency.remember(form.submission_id.data, current_user.id, target)
-            db.session.commit()
-            flash(_("The consultation has been logged."), "success")
-            return redirect(target)
-    status = 400 if request.method == "POST" else 200
-    return render_template("people/consultation_form.html", form=form, person=person), status
+    done = flow.submit(
+        form,
+        lambda: casework.log_consultation(
+            current_user,
+            case,
+            casework.ConsultationData(
+                at=form.at.data.replace(tzinfo=BERLIN),
+                duration_minutes=form.duration_minutes.data,
+                mode=form.mode.data,
+                interpreter_language=form.interpreter_language.data or "",
+                need_areas=form.need_areas.data or [],
+                notes=form.notes.data or "",
+                steps=_steps(form),
+            ),
+            office_id=case.office_id,
+        ),
+        to=url_for("people.detail", person_id=person_id),
+        message=_("The consultation has been logged."),
+    )
+    if done:
+        return done
+    return render_template("people/consultation_form.html", form=form, person=person), flow.status(
+        form
+    )
 
 
 @bp.route("/<int:person_id>/aid/new", methods=["GET", "POST"])
@@ -417,18 +460,14 @@ def aid_new(person_id: int):
     kinds = db.session.scalars(
         select(AidKind).where(AidKind.active.is_(True)).order_by(AidKind.name_de)
     ).all()
-    from caseapp.i18n import current_language
-
     form.kind.choices = [(k.id, k.name(current_language())) for k in kinds]
     if request.method == "GET":
         form.given_on.data = today()
-    earlier = []
-    if form.validate_on_submit():
-        prior = idempotency.previous_result(form.submission_id.data)
-        if prior:
-            return redirect(prior)
+    earlier: list = []
+
+    def record():
         try:
-            casework.record_aid(
+            return casework.record_aid(
                 current_user,
                 case,
                 kind_id=form.kind.data,
@@ -440,21 +479,21 @@ def aid_new(person_id: int):
                 today=today(),
             )
         except casework.RepeatedAid as warning:
-            db.session.rollback()
-            earlier = warning.earlier
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            target = url_for("people.detail", person_id=person_id)
-            idempotency.remember(form.submission_id.data, current_user.id, target)
-            db.session.commit()
-            flash(_("The aid has been recorded."), "success")
-            return redirect(target)
-    status = 400 if request.method == "POST" else 200
+            # Nothing is saved; the page lists the earlier aid and asks for a reason.
+            earlier.extend(warning.earlier)
+            raise ValidationFailed({}) from None
+
+    done = flow.submit(
+        form,
+        record,
+        to=url_for("people.detail", person_id=person_id),
+        message=_("The aid has been recorded."),
+    )
+    if done:
+        return done
     return render_template(
         "people/aid_form.html", form=form, person=person, earlier=earlier, no_kinds=not kinds
-    ), status
+    ), 400 if earlier else flow.status(form)
 
 
 @bp.route("/<int:person_id>/consents/new", methods=["GET", "POST"])
@@ -470,40 +509,52 @@ def consent_new(person_id: int):
     form = ConsentForm(office_choices=offices)
     if request.method == "GET":
         form.given_on.data = today()
-    if form.validate_on_submit():
-        try:
-            casework.record_consent(
-                current_user,
-                person.case,
-                purpose=form.purpose.data,
-                receiving_office_id=form.receiving_office.data or None,
-                scope=form.scope.data or "",
-                given_on=form.given_on.data,
-                form=form.form.data,
-                today=today(),
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The consent has been recorded."), "success")
-            return redirect(url_for("people.detail", person_id=person_id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("people/consent_form.html", form=form, person=person), status
+    done = flow.submit(
+        form,
+        lambda: casework.record_consent(
+            current_user,
+            person.case,
+            purpose=form.purpose.data,
+            receiving_office_id=form.receiving_office.data or None,
+            scope=form.scope.data or "",
+            given_on=form.given_on.data,
+            form=form.form.data,
+            today=today(),
+        ),
+        to=url_for("people.detail", person_id=person_id),
+        message=_("The consent has been recorded."),
+    )
+    if done:
+        return done
+    return render_template("people/consent_form.html", form=form, person=person), flow.status(form)
+
+
+def _button(action: Callable[[], Any], *, to: str, message: str):
+    """A one-button form (CSRF token only): the flow's one commit, then back to `to`."""
+    form = BaseForm()
+    done = flow.submit(form, action, to=to, message=message)
+    for messages in form.errors.values():
+        for text in messages:
+            flash(text, "danger")
+    return done or redirect(to)
 
 
 @bp.post("/<int:person_id>/consents/<int:consent_id>/withdraw")
 @access(*CASEWORK)
 def consent_withdraw(person_id: int, consent_id: int):
-    person = _person_or_404(person_id, audit_read=False)  # CSRF is checked for every POST
-    try:
-        casework.withdraw_consent(current_user, person.case, consent_id, today())
-    except NotFound:
-        abort(404)
-    db.session.commit()
-    flash(_("The consent has been marked as withdrawn."), "success")
-    return redirect(url_for("people.detail", person_id=person_id))
+    person = _person_or_404(person_id, audit_read=False)
+
+    def withdraw() -> None:
+        try:
+            casework.withdraw_consent(current_user, person.case, consent_id, today())
+        except NotFound:
+            abort(404)
+
+    return _button(
+        withdraw,
+        to=url_for("people.detail", person_id=person_id),
+        message=_("The consent has been marked as withdrawn."),
+    )
 
 
 @bp.route("/<int:person_id>/household", methods=["GET", "POST"])
@@ -511,37 +562,40 @@ def consent_withdraw(person_id: int, consent_id: int):
 def household(person_id: int):
     person = _person_or_404(person_id, audit_read=False)
     form = HouseholdForm()
-    if form.validate_on_submit():
+
+    def link():
         try:
             other = services.get_person(current_user, int(form.other.data), audit_read=False)
         except (NotFound, ValueError):
             abort(404)
-        try:
-            casework.link_household(
-                current_user, person, other, role=form.role.data, other_role=form.other_role.data
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            for messages in error.errors.values():
-                for message in messages:
-                    flash(message, "danger")
-        else:
-            db.session.commit()
-            flash(_("The household has been updated."), "success")
-            return redirect(url_for("people.detail", person_id=person_id))
+        return casework.link_household(
+            current_user, person, other, role=form.role.data, other_role=form.other_role.data
+        )
+
+    done = flow.submit(
+        form,
+        link,
+        to=url_for("people.detail", person_id=person_id),
+        message=_("The household has been updated."),
+    )
+    if done:
+        return done
     q = (request.args.get("q") or "").strip()
     found = [p for p, _s in services.name_search(current_user, q) if p.id != person.id] if q else []
-    return render_template("people/household.html", person=person, form=form, q=q, found=found)
+    return render_template(
+        "people/household.html", person=person, form=form, q=q, found=found
+    ), flow.status(form)
 
 
 @bp.post("/<int:person_id>/household/leave")
 @access(*CASEWORK)
 def household_leave(person_id: int):
     person = _person_or_404(person_id, audit_read=False)
-    casework.leave_household(current_user, person)
-    db.session.commit()
-    flash(_("The household has been updated."), "success")
-    return redirect(url_for("people.detail", person_id=person_id))
+    return _button(
+        lambda: casework.leave_household(current_user, person),
+        to=url_for("people.detail", person_id=person_id),
+        message=_("The household has been updated."),
+    )
 
 
 @bp.post("/steps/<int:step_id>/done")
@@ -551,11 +605,13 @@ def step_done(step_id: int):
     if step is None:
         abort(404)
     _person_or_404(step.case.person_id, audit_read=False)  # office check
-    casework.complete_next_step(current_user, step)
-    db.session.commit()
-    flash(_("The next step is marked as done."), "success")
-    return redirect(
+    back = (
         request.referrer
         if request.referrer and request.referrer.startswith(request.host_url)
         else url_for("people.detail", person_id=step.case.person_id)
+    )
+    return _button(
+        lambda: casework.complete_next_step(current_user, step),
+        to=back,
+        message=_("The next step is marked as done."),
     )

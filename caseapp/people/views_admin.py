@@ -10,12 +10,14 @@ from caseapp.auth.roles import Role
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.people import importing, merging, services
+from caseapp.people import casework, importing, merging, services
 from caseapp.people.blueprint import bp
 from caseapp.people.forms import AidKindForm, ImportForm
 from caseapp.people.models import AidKind, Person, PersonMerge
 from caseapp.people.views import _office_choices, today
+from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.forms import BaseForm
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -45,23 +47,26 @@ def merge():
         survivor, removed = (b, a) if request.form.get("survivor") == "b" else (a, b)
         if survivor is b:  # choices are relative to the surviving record
             choices = {k: ("a" if v == "b" else "b") for k, v in choices.items()}
-        try:
-            merging.merge_people(current_user, survivor, removed, choices)
-        except ValidationFailed as error:
-            db.session.rollback()
-            for messages in error.errors.values():
-                for message in messages:
-                    flash(message, "danger")
-            return redirect(url_for("people.duplicates"))
-        db.session.commit()
-        flash(
-            _(
-                "The records have been merged. Everything now belongs to %(name)s.",
-                name=survivor.full_name,
-            ),
-            "success",
+        form = BaseForm()
+        done = flow.submit(
+            form,
+            lambda: merging.merge_people(current_user, survivor, removed, choices),
+            to=url_for("people.detail", person_id=survivor.id),
         )
-        return redirect(url_for("people.detail", person_id=survivor.id))
+        if done:
+            # Said after the merge: the name may now come from the other record.
+            flash(
+                _(
+                    "The records have been merged. Everything now belongs to %(name)s.",
+                    name=survivor.full_name,
+                ),
+                "success",
+            )
+            return done
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "danger")
+        return redirect(url_for("people.duplicates"))
     db.session.commit()  # audit rows of both reads
     return render_template(
         "people/merge.html",
@@ -79,19 +84,23 @@ def import_csv():
     form = ImportForm()
     form.office.choices = _office_choices()
     report = None
-    if form.validate_on_submit():
+
+    def run() -> importing.ImportReport:
+        nonlocal report
         raw = form.file.data.read(MAX_UPLOAD + 1)
         if len(raw) > MAX_UPLOAD:
-            form.file.errors = [_("The file is larger than 20 MB.")]
-        else:
-            report = importing.import_people(
-                current_user, raw, office_id=form.office.data, today=today()
-            )
-            if report.ok:
-                db.session.commit()
-            else:
-                db.session.rollback()
-    status = 400 if request.method == "POST" and (report is None or not report.ok) else 200
+            raise ValidationFailed({"file": _("The file is larger than 20 MB.")})
+        report = importing.import_people(
+            current_user, raw, office_id=form.office.data, today=today()
+        )
+        if not report.ok:
+            raise ValidationFailed({})  # nothing is imported; the report says why
+        return report
+
+    done = flow.submit(form, run, to=url_for("people.import_csv"))
+    # The report is the answer and is shown right here rather than after the redirect: its
+    # list of rejected rows is too long to carry over in a flash message.
+    status = 200 if done or request.method != "POST" else 400
     return render_template(
         "people/import.html", form=form, report=report, columns=importing.COLUMNS
     ), status
@@ -101,25 +110,19 @@ def import_csv():
 @access(Role.ADMIN)
 def aid_kinds():
     form = AidKindForm()
-    status = 200
-    if form.validate_on_submit():
-        exists = db.session.scalar(select(AidKind.id).where(AidKind.name_de == form.name_de.data))
-        if exists:
-            form.name_de.errors = [_("This kind of aid already exists.")]
-            status = 400
-        else:
-            db.session.add(
-                AidKind(
-                    name_de=form.name_de.data,
-                    name_ar=form.name_ar.data or "",
-                    name_tr=form.name_tr.data or "",
-                    min_interval_days=form.min_interval_days.data or 0,
-                )
-            )
-            db.session.commit()
-            flash(_("The kind of aid has been added."), "success")
-            return redirect(url_for("people.aid_kinds"))
-    elif request.method == "POST":
-        status = 400
+    done = flow.submit(
+        form,
+        lambda: casework.add_aid_kind(
+            current_user,
+            name_de=form.name_de.data,
+            name_ar=form.name_ar.data or "",
+            name_tr=form.name_tr.data or "",
+            min_interval_days=form.min_interval_days.data or 0,
+        ),
+        to=url_for("people.aid_kinds"),
+        message=_("The kind of aid has been added."),
+    )
+    if done:
+        return done
     kinds = db.session.scalars(select(AidKind).order_by(AidKind.name_de)).all()
-    return render_template("people/aid_kinds.html", form=form, kinds=kinds), status
+    return render_template("people/aid_kinds.html", form=form, kinds=kinds), flow.status(form)

@@ -209,6 +209,16 @@ def test_household_link_shows_on_case_file(app, registered):
     assert "Fatima" in page and "Head of household" in page
 
 
+def test_refused_household_link_says_why(app, registered):
+    actions, person_id = registered
+    response = actions.post(
+        f"/people/{person_id}/household?lang=en",
+        {"other": str(person_id), "role": "spouse", "other_role": "head"},
+    )
+    assert response.status_code == 400
+    assert "Choose another person." in response.get_data(as_text=True)
+
+
 def test_caseworker_of_other_office_gets_404_everywhere(app, world, registered):
     _actions, person_id = registered
     other = Actions(app.test_client())
@@ -270,6 +280,44 @@ def test_stale_person_edit_is_refused(app, registered):
     assert actions.post(f"/people/{person_id}/edit", dict(base, phone="0171 1")).status_code == 302
     clash = actions.post(f"/people/{person_id}/edit", dict(base, phone="0171 2"))
     assert clash.status_code == 409
+
+
+def test_stale_person_edit_shows_both_versions_on_the_shared_conflict_page(app, registered):
+    actions, person_id = registered
+    with app.app_context():
+        version = db.session.get(Person, person_id).version
+    base = {
+        "given_name": "Mohammed",
+        "family_name": "Al-Hassan",
+        "birth_date": "1988-03-14",
+        "sex": "m",
+        "version": str(version),
+    }
+    actions.post(f"/people/{person_id}/edit", dict(base, phone="0171 111"))
+    clash = actions.post(f"/people/{person_id}/edit?lang=en", dict(base, phone="0171 222"))
+    assert clash.status_code == 409
+    page = clash.get_data(as_text=True)
+    assert "0171 111" in page and "0171 222" in page  # saved meanwhile beside what was typed
+    assert "<bdi>1988-03-14</bdi>" in page and "<bdi>male</bdi>" in page  # as the form shows them
+    assert f'href="/people/{person_id}/edit"' in page
+    with app.app_context():
+        assert db.session.get(Person, person_id).phone == "0171 111"
+
+
+def test_stale_case_edit_shows_the_shared_conflict_page(app, registered):
+    actions, person_id = registered
+    with app.app_context():
+        version = db.session.get(Person, person_id).case.version
+    form = {"status": "active", "caseworker": "0", "version": str(version)}
+    assert actions.post(f"/people/{person_id}/case", form).status_code == 302
+    clash = actions.post(
+        f"/people/{person_id}/case?lang=en", dict(form, status="closed", closed_reason="moved_away")
+    )
+    assert clash.status_code == 409
+    page = clash.get_data(as_text=True)
+    assert "<bdi>active</bdi>" in page and "<bdi>closed</bdi>" in page
+    assert "<bdi>Moved away</bdi>" in page
+    assert f'href="/people/{person_id}/case"' in page
 
 
 def test_xss_in_notes_renders_inert(registered):
