@@ -1,4 +1,7 @@
-"""The service directory and routing rules: managing them, searching them, routing with them."""
+"""The service directory and routing rules: managing them and searching the directory.
+
+Routing reads them as facts through adapters.py; its decisions are put into words in wording.py.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,9 @@ from caseapp.auth import scope
 from caseapp.core.clock import local_today, utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import _, language_name
+from caseapp.i18n import _
 from caseapp.offices.models import District, Office
 from caseapp.people.vocab import NEED_AREAS, RESIDENCE_STATUS
-from caseapp.referrals import routing
 from caseapp.referrals.models import RoutingRule, Service
 from caseapp.referrals.vocab import AGE_GROUPS, CAPACITY
 
@@ -272,118 +274,3 @@ def save_rule(actor, rule: RoutingRule | None, data: RuleData, loaded_version=No
     db.session.flush()
     audit.record(actor, action, "routing_rule", rule.id, details={"need": [None, data.need]})
     return rule
-
-
-# --- adapters and wording ----------------------------------------------------------------
-
-
-def service_facts(service: Service) -> routing.ServiceFacts:
-    return routing.ServiceFacts(
-        id=service.id,
-        office_id=service.office_id,
-        name=service.name_de,
-        needs=frozenset(service.need_areas),
-        district_ids=frozenset(d.id for d in service.districts),
-        languages=frozenset(service.languages),
-        capacity=service.capacity,
-        active=service.active and service.office.active,
-    )
-
-
-def rule_facts(rule: RoutingRule | RuleData, rule_id: int = 0) -> routing.RuleFacts:
-    return routing.RuleFacts(
-        id=getattr(rule, "id", rule_id) or rule_id,
-        need=rule.need,
-        service_id=rule.service_id,
-        priority=rule.priority,
-        district_id=rule.district_id,
-        language=rule.language,
-        age_group=rule.age_group,
-        residence_status=rule.residence_status,
-    )
-
-
-def all_service_facts(need: str | None = None) -> list[routing.ServiceFacts]:
-    stmt = select(Service).where(Service.active.is_(True))
-    if need:
-        stmt = stmt.where(Service.need_key.like(f"%,{need},%"))
-    return [service_facts(s) for s in db.session.scalars(stmt)]
-
-
-def active_rule_facts(need: str | None = None) -> list[routing.RuleFacts]:
-    stmt = select(RoutingRule).where(RoutingRule.active.is_(True))
-    if need:
-        stmt = stmt.where(RoutingRule.need == need)
-    return [rule_facts(r) for r in db.session.scalars(stmt)]
-
-
-def person_facts(person, today: date) -> routing.PersonFacts:
-    age = None
-    if person.birth_year:
-        age = today.year - person.birth_year
-        if (
-            person.birth_month
-            and person.birth_day
-            and (today.month, today.day)
-            < (
-                person.birth_month,
-                person.birth_day,
-            )
-        ):
-            age -= 1
-    return routing.PersonFacts(
-        district_id=person.district_id,
-        languages=frozenset(entry.get("code") for entry in person.languages or []),
-        age=age,
-        residence_status=person.residence_status or "",
-    )
-
-
-def explain(decision: routing.Decision) -> str:
-    """The decision in words: "Wohnungsamt West: serves district Weststadt; speaks Arabic"."""
-    if decision.service_id is None:
-        return _("No service in the directory covers this need.")
-    service = db.session.get(Service, decision.service_id)
-    parts = [reason_text(r) for r in decision.reasons]
-    return _(
-        "%(service)s (%(office)s): %(reasons)s",
-        service=service.name_de,
-        office=service.office.name,
-        reasons="; ".join(p for p in parts if p),
-    )
-
-
-def reason_text(reason: routing.Reason) -> str:
-    code, value = reason.code, reason.value
-    if code == "serves_district":
-        district = db.session.get(District, value)
-        return _("serves district %(district)s", district=district.name if district else "?")
-    if code == "serves_city":
-        return _("serves the whole city")
-    if code == "offers_need":
-        return _("offers help with %(need)s", need=NEED_AREAS.get(value, value))
-    if code == "speaks":
-        return _("speaks %(language)s", language=language_name(value))
-    if code == "waiting_list":
-        return _("has a waiting list")
-    if code == "rule":
-        return _("routing rule no. %(id)s", id=value)
-    if code == "rule_fallback":
-        return _("city-wide fallback rule no. %(id)s", id=value)
-    if code == "age_group":
-        return _("for %(group)s", group=AGE_GROUPS.get(value, value))
-    if code == "residence_status":
-        return _("for %(status)s", status=RESIDENCE_STATUS.get(value, value))
-    if code == "directory":
-        return _("found in the directory (no routing rule)")
-    if code == "no_service":
-        return _("no service covers %(need)s", need=NEED_AREAS.get(value, value))
-    return code
-
-
-def skipped_text(code: str) -> str:
-    return {
-        "not_accepting": _("not accepting referrals"),
-        "service_inactive": _("not active"),
-        "need_not_offered": _("does not offer this need area"),
-    }.get(code, code)

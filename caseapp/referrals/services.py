@@ -21,7 +21,7 @@ from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.people.models import Consent, Consultation, Person
 from caseapp.people.vocab import NEED_AREAS
-from caseapp.referrals import directory, routing
+from caseapp.referrals import adapters, routing
 from caseapp.referrals.models import Referral, ReferralEvent, Service
 from caseapp.referrals.notifications import notify_office, notify_sender
 from caseapp.referrals.sharing import build_snapshot, shared_data, valid_consent
@@ -150,16 +150,16 @@ def referrals_of_person(person_id: int) -> list[Referral]:
 def propose(person: Person, need: str, today: date, exclude=frozenset()) -> routing.Decision:
     return routing.route(
         need,
-        directory.person_facts(person, today),
-        directory.active_rule_facts(need),
-        directory.all_service_facts(need),
+        adapters.person_facts(person, today),
+        adapters.active_rule_facts(need),
+        adapters.all_service_facts(need),
         exclude=frozenset(exclude),
     )
 
 
 def choosable_services(person: Person, need: str, today: date) -> list[Service]:
     facts = routing.candidates(
-        need, directory.person_facts(person, today), directory.all_service_facts(need)
+        need, adapters.person_facts(person, today), adapters.all_service_facts(need)
     )
     return [db.session.get(Service, f.id) for f in facts]
 

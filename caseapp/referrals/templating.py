@@ -44,7 +44,7 @@ def init_app(app) -> None:
             "age_groups": vocab.AGE_GROUPS,
         }
 
-    from caseapp.referrals.directory import skipped_text
+    from caseapp.referrals.wording import skipped_text
 
     app.jinja_env.globals.update(
         referral_status_label=referral_status_label,

@@ -15,11 +15,11 @@ from caseapp.i18n import _
 from caseapp.people import services as people
 from caseapp.people.models import Consultation
 from caseapp.people.vocab import NEED_AREAS
-from caseapp.referrals import directory, receiving, services
+from caseapp.referrals import receiving, services, wording
 from caseapp.referrals.blueprint import bp
 from caseapp.referrals.directory import today
 from caseapp.referrals.forms import ReferralForm, StatusForm
-from caseapp.referrals.models import Referral
+from caseapp.referrals.models import Referral, Service
 from caseapp.referrals.vocab import FILTERS
 from caseapp.web import idempotency
 from caseapp.web.access import access
@@ -144,8 +144,8 @@ def new(person_id: int):
         form=form,
         person=person,
         decision=decision,
-        explanation=directory.explain(decision),
-        skipped=[(db.session.get(directory.Service, sid), code) for sid, code in decision.skipped],
+        explanation=wording.explain(decision),
+        skipped=[(db.session.get(Service, sid), code) for sid, code in decision.skipped],
         consent_missing=consent_missing,
         need=need,
     ), status

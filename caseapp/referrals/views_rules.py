@@ -11,7 +11,7 @@ from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.offices.models import District
-from caseapp.referrals import directory, routing
+from caseapp.referrals import adapters, directory, routing, wording
 from caseapp.referrals.blueprint import bp
 from caseapp.referrals.forms import RuleForm
 from caseapp.referrals.models import RoutingRule, Service
@@ -48,17 +48,17 @@ def _test(form: RuleForm, rule: RoutingRule | None):
     """Route the sample person with the rule set as it would be after saving."""
     data = _data(form)
     directory.validate_rule(data)
-    rules = [r for r in directory.active_rule_facts(data.need) if not rule or r.id != rule.id]
+    rules = [r for r in adapters.active_rule_facts(data.need) if not rule or r.id != rule.id]
     if data.active:
-        rules.append(directory.rule_facts(data, rule_id=rule.id if rule else 0))
+        rules.append(adapters.rule_facts(data, rule_id=rule.id if rule else 0))
     person = routing.PersonFacts(
         district_id=form.sample_district.data or None,
         languages=frozenset({form.sample_language.data} - {""}),
         age=form.sample_age.data,
         residence_status=form.sample_residence.data or "",
     )
-    decision = routing.route(data.need, person, rules, directory.all_service_facts(data.need))
-    return decision, directory.explain(decision)
+    decision = routing.route(data.need, person, rules, adapters.all_service_facts(data.need))
+    return decision, wording.explain(decision)
 
 
 def _form_page(form: RuleForm, rule: RoutingRule | None):
