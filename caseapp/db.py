@@ -51,3 +51,25 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class TrilingualNameMixin:
+    """For models named in German, Arabic and Turkish (`name_de`, `name_ar`, `name_tr`).
+
+    German is the column that is always filled; the others may be empty.
+    """
+
+    def name(self, language: str) -> str:
+        """The name in that language, German when no translation was entered."""
+        return self.in_language("name", language)
+
+    def in_language(self, field: str, language: str) -> str:
+        """`<field>_<language>`, or `<field>_de` when that is empty or does not exist."""
+        return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_de")
+
+
+class TrilingualTextMixin(TrilingualNameMixin):
+    """Name and description in German, Arabic and Turkish (`description_de`, ...)."""
+
+    def description(self, language: str) -> str:
+        return self.in_language("description", language)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.clock import utcnow
-from caseapp.db import TimestampMixin
+from caseapp.db import TimestampMixin, TrilingualNameMixin
 from caseapp.extensions import db
 
 
@@ -267,7 +267,7 @@ class NextStep(db.Model):
         return f"<NextStep {self.id} due {self.due_on}>"
 
 
-class AidKind(db.Model):
+class AidKind(TrilingualNameMixin, db.Model):
     __tablename__ = "aid_kinds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -280,9 +280,6 @@ class AidKind(db.Model):
 
     def __repr__(self) -> str:
         return f"<AidKind {self.name_de}>"
-
-    def name(self, language: str) -> str:
-        return getattr(self, f"name_{language}", "") or self.name_de
 
 
 class AidEntry(db.Model):

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.clock import utcnow
-from caseapp.db import TimestampMixin
+from caseapp.db import TimestampMixin, TrilingualTextMixin
 from caseapp.extensions import db
 
 service_districts = Table(
@@ -33,7 +33,7 @@ def _join(values) -> str:
     return f",{','.join(values)}," if values else ""
 
 
-class Service(TimestampMixin, db.Model):
+class Service(TrilingualTextMixin, TimestampMixin, db.Model):
     """One service an office offers (HSDS service), in three languages."""
 
     __tablename__ = "services"
@@ -83,12 +83,6 @@ class Service(TimestampMixin, db.Model):
     @languages.setter
     def languages(self, values) -> None:
         self.language_key = _join(values)
-
-    def name(self, language: str) -> str:
-        return getattr(self, f"name_{language}", "") or self.name_de
-
-    def description(self, language: str) -> str:
-        return getattr(self, f"description_{language}", "") or self.description_de
 
 
 class RoutingRule(TimestampMixin, db.Model):

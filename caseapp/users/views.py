@@ -10,7 +10,7 @@ from caseapp.auth.models import OfficeMembership, User, UserRole
 from caseapp.auth.roles import Role
 from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import _
+from caseapp.i18n import DEFAULT_LANGUAGE, _
 from caseapp.offices.models import Office
 from caseapp.users import services
 from caseapp.users.blueprint import bp
@@ -84,7 +84,7 @@ def index():
 def create():
     form = NewUserForm(office_choices=_office_choices())
     if request.method == "GET":
-        form.preferred_language.data = "de"
+        form.preferred_language.data = DEFAULT_LANGUAGE
     if form.validate_on_submit():
         earlier = idempotency.previous_result(form.submission_id.data)
         if earlier:
@@ -118,7 +118,7 @@ def edit(user_id: int):
         form.version.data = user.version
         form.roles.data = sorted(user.role_set)
         form.offices.data = sorted(user.office_ids)
-        form.preferred_language.data = user.preferred_language or "de"
+        form.preferred_language.data = user.preferred_language or DEFAULT_LANGUAGE
         return render_template(
             "users/form.html",
             form=form,

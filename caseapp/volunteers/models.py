@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.auth.models import User
 from caseapp.core.clock import utcnow
-from caseapp.db import TimestampMixin
+from caseapp.db import TimestampMixin, TrilingualTextMixin
 from caseapp.extensions import db
 from caseapp.offices.models import District
 
@@ -32,7 +32,7 @@ training_programmes = Table(
 )
 
 
-class Programme(TimestampMixin, db.Model):
+class Programme(TrilingualTextMixin, TimestampMixin, db.Model):
     """A volunteer programme; name and description in German, Arabic and Turkish."""
 
     __tablename__ = "volunteer_programmes"
@@ -57,13 +57,6 @@ class Programme(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Programme {self.id} {self.kind}>"
-
-    def name(self, language: str) -> str:
-        """The name in that language, German when no translation was entered."""
-        return getattr(self, f"name_{language}", "") or self.name_de
-
-    def description(self, language: str) -> str:
-        return getattr(self, f"description_{language}", "") or self.description_de
 
 
 class Volunteer(TimestampMixin, db.Model):

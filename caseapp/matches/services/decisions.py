@@ -35,9 +35,9 @@ class ProposalNoLongerValid(ValidationFailed):
 
 def current_failures(proposal: MatchProposal, today: date) -> list[str]:
     """Hard constraints the proposed pair fails today (fresh data, not the round's)."""
-    request = proposal.request
-    programme = request.programme
-    newcomer = next(iter(adapters.load_newcomers(programme, today, {request.id})), None)
+    match_request = proposal.request
+    programme = match_request.programme
+    newcomer = next(iter(adapters.load_newcomers(programme, today, {match_request.id})), None)
     volunteers = adapters.load_volunteers(programme, today, {proposal.volunteer_id})
     if newcomer is None:
         return ["not_waiting"]
@@ -76,14 +76,14 @@ def accept(actor, proposal: MatchProposal, today: date, agreed_contact: str = ""
     failed = current_failures(proposal, today)
     if failed:
         raise ProposalNoLongerValid(failed)
-    request = proposal.request
-    programme = request.programme
+    match_request = proposal.request
+    programme = match_request.programme
     match = Match(
-        request_id=request.id,
+        request_id=match_request.id,
         proposal_id=proposal.id,
         programme_id=programme.id,
-        person_id=request.person_id,
-        household_id=request.household_id,
+        person_id=match_request.person_id,
+        household_id=match_request.household_id,
         volunteer_id=proposal.volunteer_id,
         started_on=today,
         planned_end_on=add_months(today, max(programme.min_commitment_months, 1)),
@@ -95,7 +95,7 @@ def accept(actor, proposal: MatchProposal, today: date, agreed_contact: str = ""
     proposal.status = "accepted"
     proposal.decided_at = utcnow()
     proposal.decided_by_id = getattr(actor, "id", None)
-    request.status = "matched"
+    match_request.status = "matched"
     db.session.flush()
     audit.record(actor, "match.create", "match", match.id, purpose="matching")
     notices.match_started(match)

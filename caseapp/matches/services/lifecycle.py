@@ -55,14 +55,16 @@ def end(actor, match: Match, reason: str, today: date, *, do_not_rematch=False, 
     match.end_note = (note or "").strip()
     match.do_not_rematch = bool(do_not_rematch)
     match.ended_on = today
-    request = match.request
+    match_request = match.request
     if reason == "completed":
-        request.status = "done"
-        request.closed_at = utcnow()
+        match_request.status = "done"
+        match_request.closed_at = utcnow()
     else:
         lasted = max((today - match.started_on).days, 0)
-        request.waiting_since = min(request.waiting_since + timedelta(days=lasted), today)
-        request.status = "waiting"
+        match_request.waiting_since = min(
+            match_request.waiting_since + timedelta(days=lasted), today
+        )
+        match_request.status = "waiting"
     audit.record(
         actor,
         "match.end",

@@ -73,7 +73,7 @@ def create_request(actor, person: Person, data: RequestData, today: date) -> Mat
             raise ValidationFailed(
                 {"programme": [_("The household is already waiting or matched in this programme.")]}
             )
-    request = MatchRequest(
+    match_request = MatchRequest(
         programme_id=programme.id,
         person_id=person.id,
         household_id=household_id,
@@ -85,23 +85,27 @@ def create_request(actor, person: Person, data: RequestData, today: date) -> Mat
         notes=(data.notes or "").strip(),
         created_by_id=getattr(actor, "id", None),
     )
-    db.session.add(request)
+    db.session.add(match_request)
     db.session.flush()
-    audit.record(actor, "match_request.create", "match_request", request.id, purpose="matching")
-    return request
+    audit.record(
+        actor, "match_request.create", "match_request", match_request.id, purpose="matching"
+    )
+    return match_request
 
 
-def withdraw_request(actor, request: MatchRequest) -> None:
-    if request.status != "waiting":
+def withdraw_request(actor, match_request: MatchRequest) -> None:
+    if match_request.status != "waiting":
         raise ValidationFailed({"status": _("This change is not possible in the current status.")})
-    request.status = "withdrawn"
-    request.closed_at = utcnow()
+    match_request.status = "withdrawn"
+    match_request.closed_at = utcnow()
     db.session.execute(
         update(MatchProposal)
-        .where(MatchProposal.request_id == request.id, MatchProposal.status == "proposed")
+        .where(MatchProposal.request_id == match_request.id, MatchProposal.status == "proposed")
         .values(status="superseded")
     )
-    audit.record(actor, "match_request.withdraw", "match_request", request.id, purpose="matching")
+    audit.record(
+        actor, "match_request.withdraw", "match_request", match_request.id, purpose="matching"
+    )
 
 
 # --- settings ------------------------------------------------------------------------------
