@@ -77,6 +77,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from caseapp import db_limits
+    from caseapp.web.urls import BoundedIntConverter
+
+    # Ids in URLs above the database's integer range are 404, not a database error.
+    app.url_map.converters["int"] = BoundedIntConverter
+    db_limits.install()
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -6,7 +6,7 @@ import contextlib
 
 from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -107,6 +107,15 @@ def register_error_handlers(app) -> None:
         else:
             response = render_template("errors/unavailable.html", title=title, message=message)
         return response, 503, {"Retry-After": "5" if busy else "30"}
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error):
+        """A value the database or the calendar cannot hold (an id of 10^20, year 10000)."""
+        _rollback_quietly()
+        app.logger.warning("value out of range: %s", error)
+        title, message = _messages()[400]
+        return _page(400, title, message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
+from datetime import date, datetime
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField
@@ -11,11 +15,52 @@ from wtforms.validators import ValidationError
 from caseapp.core.errors import ValidationFailed
 from caseapp.i18n import _
 
+# C0/C1 control characters other than tab, line feed and carriage return (NUL included): they
+# are invisible, PostgreSQL refuses NUL, and SQLite would store them silently.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# Dates people type: anything outside is a typing error (year 0001, 9999-12-31 23:45 + a
+# duration overflows); birth dates of the very old still fit.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2099, 12, 31)
+
 
 def _nfc(value):
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
+        value = unicodedata.normalize("NFC", value).strip()
+        if _CONTROL.search(value):
+            # A filter's ValueError becomes this field's error; the input is shown again.
+            raise ValueError(_("Remove the invisible control characters from this field."))
     return value
+
+
+def _sanity_error(field) -> str | None:
+    """A reason to refuse a value that parsed but no person means (NaN, year 0001)."""
+    data = field.data
+    if isinstance(data, float | Decimal) and not math.isfinite(data):
+        return _("Enter a number.")
+    day = data.date() if isinstance(data, datetime) else data
+    if isinstance(day, date) and not (EARLIEST <= day <= LATEST):
+        return _(
+            "Enter a date between %(start)s and %(end)s.",
+            start=EARLIEST.strftime("%d.%m.%Y"),
+            end=LATEST.strftime("%d.%m.%Y"),
+        )
+    return None
+
+
+def _fields(form):
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                if isinstance(entry, FormField):
+                    yield from _fields(entry.form)
+                else:
+                    yield entry
+        elif isinstance(field, FormField):
+            yield from _fields(field.form)
+        else:
+            yield field
 
 
 class BaseForm(FlaskForm):
@@ -29,6 +74,16 @@ class BaseForm(FlaskForm):
             if _nfc not in filters:
                 unbound_field.kwargs["filters"] = [_nfc, *filters]
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The field validators, then values no one means: NaN/Infinity, dates out of range."""
+        valid = super().validate(extra_validators)
+        for field in _fields(self):
+            reason = None if field.errors else _sanity_error(field)
+            if reason:
+                field.errors = [*list(field.errors or []), reason]
+                valid = False
+        return valid
 
     def apply_errors(self, error: ValidationFailed) -> None:
         """Put a service's per-field reasons onto the form (unknown fields go to the top)."""
