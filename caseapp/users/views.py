@@ -8,14 +8,13 @@ from sqlalchemy import or_, select
 
 from caseapp.auth.models import OfficeMembership, User, UserRole
 from caseapp.auth.roles import Role
-from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import DEFAULT_LANGUAGE, _
 from caseapp.offices.models import Office
 from caseapp.users import services
 from caseapp.users.blueprint import bp
 from caseapp.users.forms import ConfirmForm, NewUserForm, PasswordResetForm, UserForm
-from caseapp.web import idempotency
+from caseapp.web import flow
 from caseapp.web.access import access
 from caseapp.web.pagination import paginate, sort_clause
 
@@ -85,28 +84,37 @@ def create():
     form = NewUserForm(office_choices=_office_choices())
     if request.method == "GET":
         form.preferred_language.data = DEFAULT_LANGUAGE
-    if form.validate_on_submit():
-        earlier = idempotency.previous_result(form.submission_id.data)
-        if earlier:
-            return redirect(earlier)
-        try:
-            data = _data(form)
-            data.active = True  # the new-account form has no "active" box: new accounts can sign in
-            user = services.create_user(current_user, data, form.password.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            target = url_for("users.edit", user_id=user.id)
-            idempotency.remember(form.submission_id.data, current_user.id, target)
-            db.session.commit()
-            flash(
-                _("The account for %(name)s has been created.", name=user.display_name), "success"
-            )
-            return redirect(target)
+
+    def create_user():
+        data = _data(form)
+        data.active = True  # the new-account form has no "active" box: new accounts can sign in
+        return services.create_user(current_user, data, form.password.data)
+
+    done = flow.submit(
+        form,
+        create_user,
+        to=lambda user: url_for("users.edit", user_id=user.id),
+        message=_("The account for %(name)s has been created.", name=form.display_name.data),
+    )
+    if done:
+        return done
     form.password.data = ""
-    status = 400 if request.method == "POST" else 200
-    return render_template("users/form.html", form=form, user=None), status
+    return render_template("users/form.html", form=form, user=None), flow.status(form)
+
+
+def _saved(form: UserForm, user: User) -> dict:
+    """The account as saved now, in the words the form shows (labels, not codes)."""
+    roles = dict(form.roles.choices)
+    offices = dict(form.offices.choices)
+    languages = dict(form.preferred_language.choices)
+    return {
+        "display_name": user.display_name,
+        "email": user.email,
+        "roles": [roles.get(r, r) for r in sorted(user.role_set)],
+        "offices": [offices.get(o, o) for o in sorted(user.office_ids)],
+        "preferred_language": languages.get(user.preferred_language or "", ""),
+        "active": user.active,
+    }
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -127,28 +135,25 @@ def edit(user_id: int):
             confirm_form=ConfirmForm(),
         )
     form = UserForm(office_choices=_office_choices())
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, _data(form), form.loaded_version())
-        except StaleVersion:
-            db.session.rollback()
-            user = _get_user(user_id)
-            return render_template("users/conflict.html", form=form, user=user), 409
-        except ValidationFailed as error:
-            db.session.rollback()
-            user = _get_user(user_id)
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("users.edit", user_id=user.id))
+    done = flow.submit(
+        form,
+        lambda: services.update_user(current_user, user, _data(form), form.loaded_version()),
+        to=url_for("users.edit", user_id=user_id),
+        message=_("Your changes have been saved."),
+        conflict=flow.Conflict(
+            edit_url=url_for("users.edit", user_id=user_id),
+            saved=lambda saved: _saved(form, saved),
+        ),
+    )
+    if done:
+        return done
     return render_template(
         "users/form.html",
         form=form,
         user=user,
         reset_form=PasswordResetForm(),
         confirm_form=ConfirmForm(),
-    ), 400
+    ), flow.status(form)
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -157,30 +162,33 @@ def deactivate(user_id: int):
     """GET shows a confirmation page; POST deactivates and ends the user's sessions."""
     user = _get_user(user_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.set_active(current_user, user, False)
-        except ValidationFailed as error:
-            db.session.rollback()
-            for messages in error.errors.values():
-                for message in messages:
-                    flash(message, "danger")
-            return redirect(url_for("users.edit", user_id=user_id))
-        db.session.commit()
-        flash(_("%(name)s can no longer sign in.", name=user.display_name), "success")
-        return redirect(url_for("users.index"))
-    return render_template("users/deactivate.html", user=user, form=form)
+    done = flow.submit(
+        form,
+        lambda: services.set_active(current_user, user, False),
+        to=url_for("users.index"),
+        message=_("%(name)s can no longer sign in.", name=user.display_name),
+    )
+    if done:
+        return done
+    if form.form_errors:  # refused, e.g. one's own account: said on the account's page
+        for message in form.form_errors:
+            flash(message, "danger")
+        return redirect(url_for("users.edit", user_id=user_id))
+    return render_template("users/deactivate.html", user=user, form=form), flow.status(form)
 
 
 @bp.post("/<int:user_id>/activate")
 @access(Role.ADMIN)
 def activate(user_id: int):
     user = _get_user(user_id)
-    if ConfirmForm().validate_on_submit():
-        services.set_active(current_user, user, True)
-        db.session.commit()
-        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
-    return redirect(url_for("users.edit", user_id=user_id))
+    back = url_for("users.edit", user_id=user_id)
+    done = flow.submit(
+        ConfirmForm(),
+        lambda: services.set_active(current_user, user, True),
+        to=back,
+        message=_("%(name)s can sign in again.", name=user.display_name),
+    )
+    return done or redirect(back)
 
 
 @bp.post("/<int:user_id>/password")
@@ -188,20 +196,18 @@ def activate(user_id: int):
 def reset_password(user_id: int):
     user = _get_user(user_id)
     reset_form = PasswordResetForm()
-    if reset_form.validate_on_submit():
-        try:
-            services.reset_password(current_user, user, reset_form.password.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            reset_form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The password has been set. The user's other sessions have ended."), "success")
-            return redirect(url_for("users.edit", user_id=user_id))
+    done = flow.submit(
+        reset_form,
+        lambda: services.reset_password(current_user, user, reset_form.password.data),
+        to=url_for("users.edit", user_id=user_id),
+        message=_("The password has been set. The user's other sessions have ended."),
+    )
+    if done:
+        return done
     form = UserForm(obj=user, office_choices=_office_choices())
     form.version.data = user.version
     form.roles.data = sorted(user.role_set)
     form.offices.data = sorted(user.office_ids)
     return render_template(
         "users/form.html", form=form, user=user, reset_form=reset_form, confirm_form=ConfirmForm()
-    ), 400
+    ), flow.status(reset_form)

@@ -90,7 +90,12 @@ def test_stale_account_edit_is_refused(app, world, actions):
         "version": version,
     }
     assert actions.post(f"/admin/users/{user_id}", form).status_code == 302
-    assert actions.post(f"/admin/users/{user_id}", dict(form, display_name="B")).status_code == 409
+    stale = actions.post(f"/admin/users/{user_id}", dict(form, display_name="B"))
+    assert stale.status_code == 409
+    # Both versions side by side, in the form's words, and a way back to the current version.
+    page = stale.get_data(as_text=True)
+    assert "<bdi>A</bdi>" in page and "<bdi>B</bdi>" in page and "العربية" in page
+    assert f"/admin/users/{user_id}" in page
 
 
 def test_admin_resets_password(app, world, actions):
