@@ -15,7 +15,7 @@ from caseapp.i18n import _
 from caseapp.people import services as people
 from caseapp.people.models import Consultation
 from caseapp.people.vocab import NEED_AREAS
-from caseapp.referrals import receiving, services, wording
+from caseapp.referrals import services, wording
 from caseapp.referrals.blueprint import bp
 from caseapp.referrals.directory import today
 from caseapp.referrals.forms import ReferralForm, StatusForm
@@ -222,7 +222,7 @@ def open_case(referral_id: int):
     """The receiving office opens its own case for the person from the shared data."""
     referral = _referral_or_404(referral_id)
     try:
-        person = receiving.open_receiving_case(current_user, referral, today())
+        person = services.open_receiving_case(current_user, referral, today())
     except NotFound:
         db.session.rollback()
         abort(404)

@@ -11,20 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import select
 
 from caseapp.audit import services as audit
-from caseapp.auth import scope
 from caseapp.core.clock import local_today, utcnow
-from caseapp.core.errors import DomainError, NotFound, ValidationFailed
+from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.people.models import Consent, Consultation, Person
+from caseapp.people.models import Consultation, Person
 from caseapp.people.vocab import NEED_AREAS
-from caseapp.referrals import adapters, routing
 from caseapp.referrals.models import Referral, ReferralEvent, Service
 from caseapp.referrals.notifications import notify_office, notify_sender
-from caseapp.referrals.sharing import build_snapshot, shared_data, valid_consent
+from caseapp.referrals.services.proposals import propose
+from caseapp.referrals.services.visibility import side
+from caseapp.referrals.sharing import build_snapshot, valid_consent
 from caseapp.referrals.vocab import CATEGORIES, STATUS, URGENCY
 
 # status -> statuses it may move to
@@ -39,8 +39,12 @@ RECEIVER_STEPS = {"accepted", "declined", "in_progress", "completed", "closed"}
 OPEN_STATUSES = ("sent", "accepted", "in_progress")
 
 
-class StatusRefused(DomainError):
-    """A status change out of order; `message` says why, translated."""
+class StatusRefused(ValidationFailed):
+    """A status change out of order; `message` says why, translated (also the reason given
+    for the chosen step, so a form shows it like any other refusal)."""
+
+    def __init__(self, message: str):
+        super().__init__({"step": message}, message)
 
 
 @dataclass
@@ -51,120 +55,6 @@ class ReferralData:
     message: str = ""
     categories: list[str] = field(default_factory=list)
     consultation_ids: list[int] = field(default_factory=list)
-
-
-# --- who may see what ----------------------------------------------------------------------
-
-
-def side(actor, referral: Referral) -> str:
-    """'sender', 'receiver' or '' (an administrator counts as the sender)."""
-    if actor.is_admin:
-        return "sender"
-    offices = scope.own_office_ids(actor)
-    if referral.from_office_id in offices:
-        return "sender"
-    if referral.to_office_id in offices and referral.status != "draft":
-        return "receiver"
-    return ""
-
-
-def get_referral(actor, referral_id: int, *, audit_read: bool = True) -> Referral:
-    """The referral if the actor's office sent or received it; anyone else gets NotFound."""
-    referral = db.session.get(Referral, referral_id)
-    if referral is None or not side(actor, referral):
-        raise NotFound()
-    if audit_read:
-        audit.record(
-            actor,
-            "view",
-            "referral",
-            referral.id,
-            office_id=scope.first_own_office(actor),
-            purpose="referral",
-            details={"person": [None, referral.person_id]},
-        )
-    return referral
-
-
-def visible_query(actor, box: str) -> Select:
-    """Referrals sent by ('outgoing') or addressed to ('incoming') the actor's offices."""
-    stmt = select(Referral)
-    if box == "incoming":
-        return scope.scoped(stmt.where(Referral.status != "draft"), Referral.to_office_id, actor)
-    return scope.scoped(stmt, Referral.from_office_id, actor)
-
-
-def filter_query(stmt: Select, status: str, now: datetime) -> Select:
-    if status == "new":
-        return stmt.where(
-            Referral.status == "sent",
-            or_(Referral.respond_by.is_(None), Referral.respond_by >= now),
-        )
-    if status == "overdue":
-        return stmt.where(Referral.status == "sent", Referral.respond_by < now)
-    if status == "in_progress":
-        return stmt.where(Referral.status.in_(("accepted", "in_progress")))
-    if status == "done":
-        return stmt.where(Referral.status.in_(("completed", "closed", "declined", "cancelled")))
-    return stmt
-
-
-def counts_for(actor, now: datetime) -> dict[str, int]:
-    from sqlalchemy import func
-
-    base = visible_query(actor, "incoming")
-    result = {}
-    for key in ("new", "overdue", "in_progress"):
-        sub = filter_query(base, key, now).with_only_columns(func.count(Referral.id))
-        result[key] = db.session.scalar(sub) or 0
-    return result
-
-
-def recent_updates(actor, limit: int = 8) -> list[ReferralEvent]:
-    """Closed loop: the latest steps the receiving offices took on the actor's referrals."""
-    stmt = (
-        select(ReferralEvent)
-        .join(Referral, Referral.id == ReferralEvent.referral_id)
-        .where(
-            ReferralEvent.to_status.in_(
-                ("accepted", "declined", "in_progress", "completed", "closed", "overdue")
-            ),
-        )
-        .order_by(ReferralEvent.at.desc(), ReferralEvent.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(scope.own(stmt, Referral.from_office_id, actor)))
-
-
-def referrals_of_person(person_id: int) -> list[Referral]:
-    return list(
-        db.session.scalars(
-            select(Referral).where(Referral.person_id == person_id).order_by(Referral.id.desc())
-        )
-    )
-
-
-# --- routing proposal -------------------------------------------------------------------
-
-
-def propose(person: Person, need: str, today: date, exclude=frozenset()) -> routing.Decision:
-    return routing.route(
-        need,
-        adapters.person_facts(person, today),
-        adapters.active_rule_facts(need),
-        adapters.all_service_facts(need),
-        exclude=frozenset(exclude),
-    )
-
-
-def choosable_services(person: Person, need: str, today: date) -> list[Service]:
-    facts = routing.candidates(
-        need, adapters.person_facts(person, today), adapters.all_service_facts(need)
-    )
-    return [db.session.get(Service, f.id) for f in facts]
-
-
-# --- lifecycle ---------------------------------------------------------------------------
 
 
 def _validate(actor, person: Person, data: ReferralData) -> Service:
@@ -209,7 +99,7 @@ def _validate(actor, person: Person, data: ReferralData) -> Service:
     return service
 
 
-def _event(actor, referral: Referral, to_status: str, note: str = "", office_id=None) -> None:
+def add_event(actor, referral: Referral, to_status: str, note: str = "", office_id=None) -> None:
     referral.events.append(
         ReferralEvent(
             by_id=getattr(actor, "id", None),
@@ -239,7 +129,7 @@ def create_referral(actor, person: Person, data: ReferralData) -> Referral:
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(referral)
-    _event(actor, referral, "draft", office_id=person.office_id)
+    add_event(actor, referral, "draft", office_id=person.office_id)
     referral.events[-1].from_status = ""
     db.session.flush()
     audit.record(
@@ -304,7 +194,7 @@ def send_referral(actor, referral: Referral, now: datetime | None = None) -> Ref
         )
     referral.consent_id = consent.id
     referral.shared = build_snapshot(referral)
-    _event(actor, referral, "sent", office_id=referral.from_office_id)
+    add_event(actor, referral, "sent", office_id=referral.from_office_id)
     referral.status = "sent"
     referral.sent_at = now
     referral.respond_by = now + timedelta(days=referral.service.response_days)
@@ -340,7 +230,7 @@ def change_status(
     if len(note) > 4000:
         raise ValidationFailed({"note": _("Use at most %(n)d characters.", n=4000)})
     office_id = referral.from_office_id if to_status in SENDER_STEPS else referral.to_office_id
-    _event(actor, referral, to_status, note, office_id=office_id)
+    add_event(actor, referral, to_status, note, office_id=office_id)
     referral.status = to_status
     if to_status == "declined":
         referral.decline_reason = note
@@ -369,29 +259,3 @@ def change_status(
     if to_status in RECEIVER_STEPS:
         notify_sender(referral, to_status, note)
     return referral
-
-
-def flag_overdue(now: datetime | None = None) -> int:
-    """Mark sent referrals past their response time once and tell both offices."""
-    now = now or utcnow()
-    rows = db.session.scalars(
-        select(Referral).where(
-            Referral.status == "sent",
-            Referral.respond_by < now,
-            Referral.overdue_flagged_at.is_(None),
-        )
-    ).all()
-    for referral in rows:
-        referral.overdue_flagged_at = now
-        _event(None, referral, "overdue")
-        notify_sender(referral, "overdue", "")
-        notify_office(referral, overdue=True)
-    # Consents withdrawn since: erase the copies the receiving offices held.
-    for referral in db.session.scalars(
-        select(Referral)
-        .join(Consent, Consent.id == Referral.consent_id)
-        .where(Consent.withdrawn_on.is_not(None))
-    ):
-        shared_data(referral)
-    db.session.flush()
-    return len(rows)

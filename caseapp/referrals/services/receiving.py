@@ -14,7 +14,7 @@ from caseapp.i18n import _
 from caseapp.offices.models import District
 from caseapp.people.models import Person
 from caseapp.referrals.models import Referral
-from caseapp.referrals.services import side
+from caseapp.referrals.services.visibility import side
 from caseapp.referrals.sharing import shared_data
 
 OPENABLE = ("accepted", "in_progress", "completed")
