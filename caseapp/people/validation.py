@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from babel import Locale
 
+from caseapp.core.csvsafe import starts_like_formula
 from caseapp.core.errors import ValidationFailed
 from caseapp.i18n import _
 from caseapp.people.vocab import LANGUAGE_LEVELS, RESIDENCE_STATUS, SEX
@@ -92,13 +93,19 @@ def format_birth(year, month, day) -> str:
 
 
 def validate_person(data: PersonData, today: date) -> None:
+    """Per-field reasons (ValidationFailed) why `data` cannot be saved as a person."""
     errors: dict[str, list[str]] = {}
 
     def add(name, message):
         errors.setdefault(name, []).append(message)
 
+    for name in ("given_name", "family_name", "original_name"):
+        if starts_like_formula(getattr(data, name)):
+            add(name, _("A name cannot start with =, +, - or @."))
     for name in ("given_name", "family_name"):
         value = getattr(data, name)
+        if name in errors:
+            continue
         if not value.strip():
             add(name, _("Please enter a name; spaces alone are not a name."))
         elif not is_latin(value):
