@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("matches", __name__, url_prefix="/matching")
 
-from caseapp.matches import merge, views  # noqa: E402,F401
+from caseapp.matches import merge, sections, views  # noqa: E402,F401

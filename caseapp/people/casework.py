@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from caseapp.audit import services as audit
-from caseapp.core.clock import to_local, utcnow
+from caseapp.core.clock import utcnow
 from caseapp.core.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -394,82 +394,3 @@ def leave_household(actor, person: Person) -> None:
             office_id=person.office_id,
             details={"household": [household_id, None]},
         )
-
-
-# --- timeline ----------------------------------------------------------------------------
-
-
-@dataclass
-class TimelineEvent:
-    at: datetime
-    kind: str  # consultation, aid, status, referral
-    item: object
-
-
-def timeline(case: Case, limit: int = 200) -> list[TimelineEvent]:
-    events = []
-    for c in db.session.scalars(
-        select(Consultation)
-        .where(Consultation.case_id == case.id)
-        .order_by(Consultation.at.desc())
-        .limit(limit)
-    ):
-        events.append(TimelineEvent(c.at, "consultation", c))
-    for a in db.session.scalars(
-        select(AidEntry)
-        .where(AidEntry.case_id == case.id)
-        .order_by(AidEntry.given_on.desc())
-        .limit(limit)
-    ):
-        events.append(
-            TimelineEvent(
-                a.created_at
-                if to_local(a.created_at).date() == a.given_on
-                else datetime.combine(a.given_on, datetime.min.time(), tzinfo=a.created_at.tzinfo),
-                "aid",
-                a,
-            )
-        )
-    for s in db.session.scalars(
-        select(CaseStatusChange)
-        .where(CaseStatusChange.case_id == case.id)
-        .order_by(CaseStatusChange.at.desc())
-        .limit(limit)
-    ):
-        events.append(TimelineEvent(s.at, "status", s))
-    from caseapp.referrals.models import Referral, ReferralEvent
-
-    for r in db.session.scalars(
-        select(ReferralEvent)
-        .join(Referral, Referral.id == ReferralEvent.referral_id)
-        .where(Referral.case_id == case.id)
-        .order_by(ReferralEvent.at.desc())
-        .limit(limit)
-    ):
-        events.append(TimelineEvent(r.at, "referral", r))
-    from caseapp.appointments.models import Appointment
-    from caseapp.appointments.services import for_person_clause
-
-    # Appointments that have begun (attended, no-show, cancelled ...); upcoming ones are listed
-    # in the case file's appointments section instead.
-    for ap in db.session.scalars(
-        select(Appointment)
-        .where(for_person_clause(case.person_id), Appointment.starts_at <= utcnow())
-        .order_by(Appointment.starts_at.desc())
-        .limit(limit)
-    ):
-        events.append(TimelineEvent(ap.starts_at, "appointment", ap))
-    from caseapp.matches.models import Match
-
-    # Volunteer matches: when one began and, if it has, when it ended.
-    for m in db.session.scalars(
-        select(Match)
-        .where(Match.person_id == case.person_id)
-        .order_by(Match.created_at.desc())
-        .limit(limit)
-    ):
-        events.append(TimelineEvent(m.created_at, "match", m))
-        if m.status == "ended":
-            events.append(TimelineEvent(m.status_changed_at, "match_end", m))
-    events.sort(key=lambda e: e.at, reverse=True)
-    return events[:limit]

@@ -18,7 +18,7 @@ from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
 from caseapp.offices.models import District, Office
-from caseapp.people import casework, services
+from caseapp.people import casework, sections, services
 from caseapp.people.blueprint import bp
 from caseapp.people.forms import (
     AidForm,
@@ -250,19 +250,16 @@ def detail(person_id: int):
     consents = db.session.scalars(
         select(Consent).where(Consent.person_id == person.id).order_by(Consent.given_on.desc())
     ).all()
-    steps = db.session.scalars(
-        select(NextStep)
-        .where(NextStep.case_id == case.id, NextStep.done_at.is_(None))
-        .order_by(NextStep.due_on)
-    ).all()
+    loaded = sections.load_sections(current_user, person)
+    events = sections.timeline(current_user, case)
     db.session.commit()  # the audit row of this read
     return render_template(
         "people/detail.html",
         person=person,
         case=case,
         consents=consents,
-        steps=steps,
-        events=casework.timeline(case),
+        sections=loaded,
+        events=events,
         today=today(),
     )
 

@@ -374,3 +374,33 @@ def test_people_cli_import_and_duplicates_json(app, world, tmp_path):
 
     pairs = json.loads(result.output)
     assert {pairs[0]["a"]["external_id"], pairs[0]["b"]["external_id"]} == {"K1", "K2"}
+
+
+def test_case_file_shows_the_sections_other_packages_register(registered, monkeypatch):
+    from caseapp.people import sections
+
+    actions, person_id = registered
+    # appointments, referrals and matches register from their own sections modules
+    assert [s.name for s in sections.registered_sections()] == [
+        "appointments",
+        "next_steps",
+        "referrals",
+        "matches",
+    ]
+    assert [t.name for t in sections.registered_timelines()] == [
+        "casework",
+        "referrals",
+        "appointments",
+        "matches",
+    ]
+    page = actions.client.get(f"/people/{person_id}?lang=en").get_data(as_text=True)
+    for heading in ("h-appointments", "h-steps", "h-referrals", "h-matching"):
+        assert f'id="{heading}"' in page, heading
+    # The status change of the registration comes through the people's own timeline source.
+    assert "Status</strong>" in page
+    # The page shows what is registered, nothing else.
+    monkeypatch.setattr(
+        sections, "_sections", {k: v for k, v in sections._sections.items() if k != "appointments"}
+    )
+    page = actions.client.get(f"/people/{person_id}?lang=en").get_data(as_text=True)
+    assert 'id="h-appointments"' not in page and 'id="h-matching"' in page
