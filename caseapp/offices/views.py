@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from caseapp.auth.models import OfficeMembership, User
 from caseapp.auth.roles import Role
-from caseapp.core.errors import StaleVersion, ValidationFailed
+from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.offices import services
@@ -16,7 +16,7 @@ from caseapp.offices.blueprint import bp
 from caseapp.offices.forms import DistrictForm, OfficeForm
 from caseapp.offices.hours import format_ranges, parse_ranges
 from caseapp.offices.models import District, Office
-from caseapp.web import idempotency
+from caseapp.web import flow
 from caseapp.web.access import access
 from caseapp.web.pagination import paginate, sort_clause
 
@@ -106,23 +106,36 @@ def team(office_id: int):
 @access(Role.ADMIN)
 def create():
     form = OfficeForm(district_choices=_district_choices())
-    if form.validate_on_submit():
-        earlier = idempotency.previous_result(form.submission_id.data)
-        if earlier:
-            return redirect(earlier)
-        try:
-            office = services.create_office(current_user, _form_to_data(form))
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            target = url_for("offices.detail", office_id=office.id)
-            idempotency.remember(form.submission_id.data, current_user.id, target)
-            db.session.commit()
-            flash(_("The office %(name)s has been created.", name=office.name), "success")
-            return redirect(target)
-    status = 400 if request.method == "POST" else 200
-    return render_template("offices/form.html", form=form, office=None), status
+    done = flow.submit(
+        form,
+        lambda: services.create_office(current_user, _form_to_data(form)),
+        to=lambda office: url_for("offices.detail", office_id=office.id),
+        message=_("The office %(name)s has been created.", name=form.name.data),
+    )
+    if done:
+        return done
+    return render_template("offices/form.html", form=form, office=None), flow.status(form)
+
+
+def _saved(form: OfficeForm, office: Office) -> dict:
+    """The office as saved now, in the words the form shows (labels, not codes); the opening
+    hours are left out: their fields have no labels of their own."""
+    kinds = dict(form.kind.choices)
+    languages = dict(form.languages.choices)
+    return {
+        "name": office.name,
+        "kind": kinds.get(office.kind, office.kind),
+        "street": office.street,
+        "postcode": office.postcode,
+        "city": office.city,
+        "phone": office.phone,
+        "email": office.email,
+        "website": office.website,
+        "languages": [languages.get(code, code) for code in office.languages or []],
+        "districts": [d.name for d in office.districts],
+        "notes": office.notes,
+        "active": office.active,
+    }
 
 
 @bp.route("/<int:office_id>/edit", methods=["GET", "POST"])
@@ -139,40 +152,34 @@ def edit(office_id: int):
             )
         return render_template("offices/form.html", form=form, office=office)
     form = OfficeForm(district_choices=_district_choices())
-    if form.validate_on_submit():
-        try:
-            services.update_office(current_user, office, _form_to_data(form), form.loaded_version())
-        except StaleVersion:
-            db.session.rollback()
-            office = _get_office(office_id)
-            return render_template("offices/conflict.html", form=form, office=office), 409
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("offices.detail", office_id=office.id))
-    return render_template("offices/form.html", form=form, office=office), 400
+    done = flow.submit(
+        form,
+        lambda: services.update_office(
+            current_user, office, _form_to_data(form), form.loaded_version()
+        ),
+        to=url_for("offices.detail", office_id=office_id),
+        message=_("Your changes have been saved."),
+        conflict=flow.Conflict(
+            edit_url=url_for("offices.edit", office_id=office_id),
+            saved=lambda saved: _saved(form, saved),
+        ),
+    )
+    if done:
+        return done
+    return render_template("offices/form.html", form=form, office=office), flow.status(form)
 
 
 @bp.route("/districts", methods=["GET", "POST"])
 @access(Role.ADMIN)
 def districts():
     form = DistrictForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.create_district(current_user, form.name.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The district has been added."), "success")
-            return redirect(url_for("offices.districts"))
-    elif request.method == "POST":
-        status = 400
+    done = flow.submit(
+        form,
+        lambda: services.create_district(current_user, form.name.data),
+        to=url_for("offices.districts"),
+        message=_("The district has been added."),
+    )
+    if done:
+        return done
     rows = db.session.scalars(select(District).order_by(District.name)).all()
-    return render_template("offices/districts.html", form=form, districts=rows), status
+    return render_template("offices/districts.html", form=form, districts=rows), flow.status(form)

@@ -103,6 +103,7 @@ def test_concurrent_edit_shows_changed_meanwhile(app, world):
     assert clash.status_code == 409
     page = clash.get_data(as_text=True)
     assert "Integrationszentrum Mitte" in page and "Integrationszentrum Süd" in page
+    assert f"/offices/{office}/edit" in page  # edit the current version again
     with app.app_context():
         assert db.session.get(Office, office).name == "Integrationszentrum Mitte"
 
