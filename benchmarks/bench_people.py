@@ -23,9 +23,9 @@ if "DATABASE_URL" not in os.environ:
 from sqlalchemy import insert, select, text
 
 from caseapp.app import create_app
+from caseapp.demo.people import ORIGINS
 from caseapp.extensions import db
 from caseapp.people import namematch
-from caseapp.people.demo import ORIGINS
 from caseapp.people.models import (
     Case,
     CaseNeed,

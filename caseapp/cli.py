@@ -61,7 +61,8 @@ def create_user_command(email, roles, offices, password, name):
 @with_appcontext
 def seed_demo_command():
     """Create realistic demo data (idempotent) and print the demo logins."""
-    from caseapp.demo import DEMO_PASSWORD, seed
+    from caseapp.demo import DEMO_PASSWORD
+    from caseapp.demo import seed_demo as seed
 
     logins = seed()
     db.session.commit()
@@ -71,7 +72,7 @@ def seed_demo_command():
     click.echo(f"  {'E-MAIL'.ljust(width)}  {'ROLE':<12}  OFFICE")
     for email, role, office in logins:
         click.echo(f"  {email.ljust(width)}  {role:<12}  {office}")
-    from caseapp.appointments.demo import portal_demo_login
+    from caseapp.demo import portal_demo_login
 
     portal = portal_demo_login()
     db.session.commit()

@@ -102,7 +102,7 @@ NOTES = [
 def seed_people(count: int = 240, seed: int = 7) -> None:
     if db.session.scalar(select(func.count(Person.id))):
         return
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible
     for name_de, name_ar, name_tr, days in AID_KINDS:
         if not db.session.scalar(select(AidKind.id).where(AidKind.name_de == name_de)):
             db.session.add(

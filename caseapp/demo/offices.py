@@ -1,4 +1,4 @@
-"""Realistic demo data: districts, offices of different kinds, staff accounts (idempotent)."""
+"""Demo districts, offices of different kinds and staff accounts (idempotent)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ STAFF = [
 ]
 
 
-def seed() -> list[tuple[str, str, str]]:
+def seed_offices() -> list[tuple[str, str, str]]:
     """Create what is missing and return (e-mail, role, office) rows for the login table."""
     for name in DISTRICTS:
         if not db.session.scalar(select(District).where(District.name == name)):
@@ -145,22 +145,4 @@ def seed() -> list[tuple[str, str, str]]:
                 DEMO_PASSWORD,
             )
         rows.append((email, ", ".join(roles), ", ".join(offices)))
-    from caseapp.volunteers.demo import seed as seed_volunteers
-
-    db.session.flush()
-    seed_volunteers(
-        db.session.scalar(select(User).where(User.email == "koordination@lotse.example"))
-    )
-    from caseapp.people.demo import seed_people
-
-    seed_people()
-    from caseapp.referrals.demo import seed as seed_referrals
-
-    seed_referrals()
-    from caseapp.appointments.demo import seed as seed_appointments
-
-    seed_appointments()
-    from caseapp.matches.demo import seed as seed_matching
-
-    seed_matching(db.session.scalar(select(User).where(User.email == "koordination@lotse.example")))
     return rows
