@@ -20,7 +20,7 @@ from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
 from caseapp.offices.models import District
-from caseapp.volunteers import services, trainings
+from caseapp.volunteers import public_limits, services, trainings
 from caseapp.volunteers.blueprint import bp
 from caseapp.volunteers.certificates import find_by_code, record_download, render_pdf
 from caseapp.volunteers.forms import ConfirmForm, HoursForm, ProfileForm, SignupForm
@@ -60,10 +60,6 @@ def profile_data(form: ProfileForm, cls=services.ProfileData, **extra):
     )
 
 
-def _client_ip() -> str:
-    return request.remote_addr or ""
-
-
 # --- public -----------------------------------------------------------------------------------
 
 
@@ -86,13 +82,8 @@ def signup():
         if idempotency.previous_result(form.submission_id.data):  # a double click
             return redirect(url_for("volunteers.signup_sent"))
         try:
-            services.check_public_attempts(
-                "signup",
-                _client_ip(),
-                current_app.config["VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR"],
-                utcnow(),
-            )
-        except services.Throttled as error:
+            public_limits.count_signup()
+        except public_limits.Throttled as error:
             db.session.commit()
             form.form_errors.append(error.message)
             status = 429
@@ -165,13 +156,8 @@ def verify_certificate():
     status = 200
     if checked:
         try:
-            services.check_public_attempts(
-                "verify",
-                _client_ip(),
-                current_app.config["CERTIFICATE_CHECKS_PER_IP_PER_HOUR"],
-                utcnow(),
-            )
-        except services.Throttled as error:
+            public_limits.count_certificate_check()
+        except public_limits.Throttled as error:
             db.session.commit()
             return render_template(
                 "volunteers/verify.html", code=code, checked=False, throttled=error.message

@@ -13,7 +13,7 @@ from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
-from caseapp.volunteers import certificates, services, trainings
+from caseapp.volunteers import certificates, public_limits, services, trainings
 from caseapp.volunteers.models import Certificate, TrainingRegistration, Volunteer
 from tests.web.test_volunteers_views import add_training, make_profile, make_programme
 
@@ -119,11 +119,11 @@ def test_bad_signup_input_is_refused_per_field(app, ctx, overrides, field):
 def test_public_attempts_are_throttled_per_address(app, ctx):
     now = utcnow()
     for _ in range(3):
-        services.check_public_attempts("signup", "203.0.113.9", 3, now)
-    with pytest.raises(services.Throttled):
-        services.check_public_attempts("signup", "203.0.113.9", 3, now)
-    services.check_public_attempts("signup", "203.0.113.10", 3, now)  # another address
-    services.check_public_attempts("signup", "203.0.113.9", 3, now + timedelta(hours=2))
+        public_limits.check_public_attempts("signup", "203.0.113.9", 3, now)
+    with pytest.raises(public_limits.Throttled):
+        public_limits.check_public_attempts("signup", "203.0.113.9", 3, now)
+    public_limits.check_public_attempts("signup", "203.0.113.10", 3, now)  # another address
+    public_limits.check_public_attempts("signup", "203.0.113.9", 3, now + timedelta(hours=2))
 
 
 def _approved(app, make_user, **programme):
