@@ -15,15 +15,19 @@ from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
+from caseapp.web import throttle
 from caseapp.web.access import access, public
 
 
-def _policy() -> services.ThrottlePolicy:
+def _policy() -> throttle.Policy:
     cfg = current_app.config
-    return services.ThrottlePolicy(
-        max_per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        max_per_ip=cfg["LOGIN_MAX_FAILURES_PER_IP"],
-        window=timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"]),
+    window = timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    return throttle.Policy(
+        per_pair=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        per_address=cfg["LOGIN_MAX_FAILURES_PER_IP"],
+        address_window=window,
+        per_key_per_day=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY"],
+        longest_wait=window,
     )
 
 
@@ -45,36 +49,43 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
-    status = 200
     if getattr(g, "session_expired", False) and request.method == "GET":
         flash(_("You were signed out because you were inactive for a while."), "info")
+    # Not flow.submit(): a failed sign-in must be committed (it counts towards the throttle),
+    # where flow rolls a refused form back.
+    headers = {}
+    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or "", _policy()
+                form.email.data, form.password.data, request.remote_addr, _policy(), utcnow()
             )
         except services.LoginThrottled as error:
-            db.session.commit()
+            db.session.rollback()  # nothing was checked, nothing to keep
             form.form_errors.append(error.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         except services.LoginFailed as error:
             db.session.commit()  # keep the failed attempt for throttling
             form.form_errors.append(error.message)
-            status = 200
         else:
             token = services.start_session(user, request.remote_addr)
             db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a new session on sign-in: no fixation
-            session.permanent = True
-            if lang:
-                session["lang"] = lang
-            session["sid"] = token
-            session["seen"] = utcnow().timestamp()
-            login_user(user)
+            begin_browser_session(user, token)
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     form.password.data = ""
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
+
+
+def begin_browser_session(user, token: str) -> None:
+    """The cookie side of signing in (staff and portal): a new session, no fixation."""
+    lang = session.get("lang")
+    session.clear()
+    session.permanent = True
+    if lang:
+        session["lang"] = lang
+    session["sid"] = token
+    session["seen"] = utcnow().timestamp()
+    login_user(user)
 
 
 @bp.post("/logout")

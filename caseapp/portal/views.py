@@ -15,13 +15,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from caseapp.appointments import ical
 from caseapp.appointments import services as appointments
 from caseapp.appointments.models import SCHEDULED, Appointment, AppointmentChange
 from caseapp.auth import services as auth
 from caseapp.auth.roles import Role
+from caseapp.auth.views import begin_browser_session
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
@@ -29,15 +30,19 @@ from caseapp.i18n import _
 from caseapp.portal import services
 from caseapp.portal.blueprint import bp
 from caseapp.portal.forms import ContactForm, PortalLoginForm, RescheduleRequestForm
+from caseapp.web import throttle
 from caseapp.web.access import access, public
 
 
-def _policy() -> services.PortalPolicy:
+def _policy() -> throttle.Policy:
     cfg = current_app.config
-    return services.PortalPolicy(
-        max_per_case=cfg["PORTAL_MAX_FAILURES_PER_CASE"],
-        max_per_ip=cfg["PORTAL_MAX_FAILURES_PER_IP"],
-        window=timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"]),
+    window = timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    return throttle.Policy(
+        per_pair=cfg["PORTAL_MAX_FAILURES_PER_CASE"],
+        per_address=cfg["PORTAL_MAX_FAILURES_PER_IP"],
+        address_window=window,
+        per_key_per_day=cfg["PORTAL_MAX_FAILURES_PER_CASE_PER_DAY"],
+        longest_wait=window,
     )
 
 
@@ -49,40 +54,35 @@ def login():
     form = PortalLoginForm()
     if request.method == "GET" and request.args.get("case_number"):
         form.case_number.data = services.normalise_case_number(request.args["case_number"])
-    status = 200
+    # Not flow.submit(): a failed sign-in must be committed (it counts towards the throttle),
+    # where flow rolls a refused form back.
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = services.authenticate(
                 form.case_number.data,
                 form.access_code.data,
-                request.remote_addr or "",
+                request.remote_addr,
                 _policy(),
                 utcnow(),
             )
         except services.PortalThrottled as error:
-            db.session.commit()
+            db.session.rollback()  # nothing was checked, nothing to keep
             form.form_errors.append(error.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         except (services.PortalLoginFailed, services.PortalCodeExpired) as error:
             db.session.commit()  # keep the failed attempt for throttling
             form.form_errors.append(error.message)
-            status = 200
         else:
             lang = session.get("lang")
             if lang:  # the language chosen on the sign-in page becomes the newcomer's own
                 auth.set_preferred_language(user, lang)
             token = auth.start_session(user, request.remote_addr)
             db.session.commit()
-            session.clear()  # a new session on sign-in: no fixation
-            session.permanent = True
-            if lang:
-                session["lang"] = lang
-            session["sid"] = token
-            session["seen"] = utcnow().timestamp()
-            login_user(user)
+            begin_browser_session(user, token)
             return redirect(url_for("portal.home"))
     form.access_code.data = ""
-    return render_template("portal/login.html", form=form), status
+    return render_template("portal/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
