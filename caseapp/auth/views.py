@@ -6,16 +6,16 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from caseapp.auth import services
 from caseapp.auth.blueprint import bp
 from caseapp.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.web import throttle
+from caseapp.web import flow, throttle
 from caseapp.web.access import access, public
 
 
@@ -116,43 +116,44 @@ def account():
 @access(signed_in=True)
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user,
-                form.current_password.data,
-                form.new_password.data,
-                keep_token=session.get("sid"),
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(
-                _("Your password has been changed. Other devices have been signed out."), "success"
-            )
-            return redirect(url_for("auth.account"))
+    done = flow.submit(
+        form,
+        lambda: services.change_password(
+            current_user,
+            form.current_password.data,
+            form.new_password.data,
+            keep_token=session.get("sid"),
+        ),
+        to=url_for("auth.account"),
+        message=_("Your password has been changed. Other devices have been signed out."),
+    )
+    if done:
+        return done
     language_form = LanguageForm(language=current_user.preferred_language or "de")
     return render_template(
         "auth/account.html", password_form=form, language_form=language_form
-    ), 400
+    ), flow.status(form)
+
+
+def _switch_language(code: str) -> None:
+    services.set_preferred_language(current_user, code)
+    session["lang"] = code
+    g.pop("_lotse_locale", None)
+    refresh()  # the message below is already in the new language
 
 
 @bp.post("/account/language")
 @access(signed_in=True)
 def change_language():
     form = LanguageForm()
-    if form.validate_on_submit():
-        services.set_preferred_language(current_user, form.language.data)
-        db.session.commit()
-        session["lang"] = form.language.data
-        g.pop("_lotse_locale", None)
-        from flask_babel import refresh
-
-        refresh()
+    done = flow.submit(
+        form,
+        lambda: _switch_language(form.language.data),
+        to=_safe_next(request.args.get("next")) or url_for("auth.account"),
+    )
+    if done:
         flash(_("Your language has been saved."), "success")
-        return redirect(_safe_next(request.args.get("next")) or url_for("auth.account"))
+        return done
     return render_template(
         "auth/account.html", password_form=ChangePasswordForm(), language_form=form
-    ), 400
+    ), flow.status(form)

@@ -24,13 +24,12 @@ from caseapp.auth import services as auth
 from caseapp.auth.roles import Role
 from caseapp.auth.views import begin_browser_session
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.portal import services
 from caseapp.portal.blueprint import bp
 from caseapp.portal.forms import ContactForm, PortalLoginForm, RescheduleRequestForm
-from caseapp.web import throttle
+from caseapp.web import flow, throttle
 from caseapp.web.access import access, public
 
 
@@ -213,23 +212,19 @@ def calendar_ics():
 def request_reschedule(appointment_id: int):
     appointment = _own_or_404(appointment_id)
     form = RescheduleRequestForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            appointments.request_reschedule(
-                appointment.person, appointment, form.message.data or "", utcnow()
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Your request has been sent. Your office will contact you."), "success")
-            return redirect(url_for("portal.home"))
-    elif request.method == "POST":
-        status = 400
-    return render_template("portal/reschedule.html", form=form, appointment=appointment), status
+    done = flow.submit(
+        form,
+        lambda: appointments.request_reschedule(
+            appointment.person, appointment, form.message.data or "", utcnow()
+        ),
+        to=url_for("portal.home"),
+        message=_("Your request has been sent. Your office will contact you."),
+    )
+    if done:
+        return done
+    return render_template(
+        "portal/reschedule.html", form=form, appointment=appointment
+    ), flow.status(form)
 
 
 @bp.route("/contact", methods=["GET", "POST"])
@@ -243,24 +238,18 @@ def contact():
         form.email.data = access_row.reminder_email
         form.phone.data = access_row.reminder_phone
         form.consent.data = access_row.reminder_consent_at is not None
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.save_contact(
-                current_user,
-                email=(form.email.data or "").lower(),
-                phone=form.phone.data or "",
-                consent=bool(form.consent.data),
-                now=utcnow(),
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("portal.home"))
-    elif request.method == "POST":
-        status = 400
-    return render_template("portal/contact.html", form=form), status
+    done = flow.submit(
+        form,
+        lambda: services.save_contact(
+            current_user,
+            email=(form.email.data or "").lower(),
+            phone=form.phone.data or "",
+            consent=bool(form.consent.data),
+            now=utcnow(),
+        ),
+        to=url_for("portal.home"),
+        message=_("Your changes have been saved."),
+    )
+    if done:
+        return done
+    return render_template("portal/contact.html", form=form), flow.status(form)
