@@ -15,33 +15,29 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from caseapp.appointments import ical
 from caseapp.appointments import services as appointments
 from caseapp.appointments.models import SCHEDULED, Appointment, AppointmentChange
 from caseapp.auth import services as auth
 from caseapp.auth.roles import Role
-from caseapp.auth.views import begin_browser_session
 from caseapp.core.clock import utcnow
+from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.portal import services
 from caseapp.portal.blueprint import bp
 from caseapp.portal.forms import ContactForm, PortalLoginForm, RescheduleRequestForm
-from caseapp.web import flow, throttle
 from caseapp.web.access import access, public
 
 
-def _policy() -> throttle.Policy:
+def _policy() -> services.PortalPolicy:
     cfg = current_app.config
-    window = timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"])
-    return throttle.Policy(
-        per_pair=cfg["PORTAL_MAX_FAILURES_PER_CASE"],
-        per_address=cfg["PORTAL_MAX_FAILURES_PER_IP"],
-        address_window=window,
-        per_key_per_day=cfg["PORTAL_MAX_FAILURES_PER_CASE_PER_DAY"],
-        longest_wait=window,
+    return services.PortalPolicy(
+        max_per_case=cfg["PORTAL_MAX_FAILURES_PER_CASE"],
+        max_per_ip=cfg["PORTAL_MAX_FAILURES_PER_IP"],
+        window=timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"]),
     )
 
 
@@ -53,35 +49,40 @@ def login():
     form = PortalLoginForm()
     if request.method == "GET" and request.args.get("case_number"):
         form.case_number.data = services.normalise_case_number(request.args["case_number"])
-    # Not flow.submit(): a failed sign-in must be committed (it counts towards the throttle),
-    # where flow rolls a refused form back.
-    status, headers = 200, {}
+    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(
                 form.case_number.data,
                 form.access_code.data,
-                request.remote_addr,
+                request.remote_addr or "",
                 _policy(),
                 utcnow(),
             )
         except services.PortalThrottled as error:
-            db.session.rollback()  # nothing was checked, nothing to keep
+            db.session.commit()
             form.form_errors.append(error.message)
-            status, headers = 429, {"Retry-After": str(error.retry_after)}
+            status = 429
         except (services.PortalLoginFailed, services.PortalCodeExpired) as error:
             db.session.commit()  # keep the failed attempt for throttling
             form.form_errors.append(error.message)
+            status = 200
         else:
             lang = session.get("lang")
             if lang:  # the language chosen on the sign-in page becomes the newcomer's own
                 auth.set_preferred_language(user, lang)
             token = auth.start_session(user, request.remote_addr)
             db.session.commit()
-            begin_browser_session(user, token)
+            session.clear()  # a new session on sign-in: no fixation
+            session.permanent = True
+            if lang:
+                session["lang"] = lang
+            session["sid"] = token
+            session["seen"] = utcnow().timestamp()
+            login_user(user)
             return redirect(url_for("portal.home"))
     form.access_code.data = ""
-    return render_template("portal/login.html", form=form), status, headers
+    return render_template("portal/login.html", form=form), status
 
 
 @bp.post("/logout")
@@ -212,19 +213,23 @@ def calendar_ics():
 def request_reschedule(appointment_id: int):
     appointment = _own_or_404(appointment_id)
     form = RescheduleRequestForm()
-    done = flow.submit(
-        form,
-        lambda: appointments.request_reschedule(
-            appointment.person, appointment, form.message.data or "", utcnow()
-        ),
-        to=url_for("portal.home"),
-        message=_("Your request has been sent. Your office will contact you."),
-    )
-    if done:
-        return done
-    return render_template(
-        "portal/reschedule.html", form=form, appointment=appointment
-    ), flow.status(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            appointments.request_reschedule(
+                appointment.person, appointment, form.message.data or "", utcnow()
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Your request has been sent. Your office will contact you."), "success")
+            return redirect(url_for("portal.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/reschedule.html", form=form, appointment=appointment), status
 
 
 @bp.route("/contact", methods=["GET", "POST"])
@@ -238,18 +243,24 @@ def contact():
         form.email.data = access_row.reminder_email
         form.phone.data = access_row.reminder_phone
         form.consent.data = access_row.reminder_consent_at is not None
-    done = flow.submit(
-        form,
-        lambda: services.save_contact(
-            current_user,
-            email=(form.email.data or "").lower(),
-            phone=form.phone.data or "",
-            consent=bool(form.consent.data),
-            now=utcnow(),
-        ),
-        to=url_for("portal.home"),
-        message=_("Your changes have been saved."),
-    )
-    if done:
-        return done
-    return render_template("portal/contact.html", form=form), flow.status(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_contact(
+                current_user,
+                email=(form.email.data or "").lower(),
+                phone=form.phone.data or "",
+                consent=bool(form.consent.data),
+                now=utcnow(),
+            )
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.apply_errors(error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("portal.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("portal/contact.html", form=form), status

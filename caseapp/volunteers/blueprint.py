@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("volunteers", __name__)
 
-from caseapp.volunteers import coordination, views  # noqa: E402,F401
+from caseapp.volunteers import views  # noqa: E402,F401

@@ -594,11 +594,15 @@ def test_coordinator_manages_programmes_and_trainings_through_the_ui(app, world)
         {**form, "required_trainings": "1", "version": str(version)},
     )
     assert response.status_code == 302
-    # A stale version is not saved over the newer one.
+    # A stale version is not saved over the newer one: both versions side by side.
     response = coordinator.post(
-        f"/coordination/programmes/{programme_id}/edit",
+        f"/coordination/programmes/{programme_id}/edit?lang=en",
         {**form, "required_trainings": "5", "version": str(version)},
     )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "<bdi>1</bdi></td><td><bdi>5</bdi>" in page
+    assert f'href="/coordination/programmes/{programme_id}/edit"' in page
     with app.app_context():
         assert db.session.get(Programme, programme_id).required_trainings == 1
 
@@ -616,6 +620,35 @@ def test_coordinator_manages_programmes_and_trainings_through_the_ui(app, world)
     assert bad.status_code == 400
     assert "The training must end after it starts." in bad.get_data(as_text=True)
     assert _count(app, Training) == 0
+
+
+def test_stale_training_edit_shows_both_versions_and_saves_nothing(app, world):
+    programme_id = _programme(app)
+    with app.test_request_context():
+        training = add_training([programme_id], utcnow() + timedelta(days=10), title="Grundkurs")
+        db.session.commit()
+        training_id, version = training.id, training.version
+    coordinator = Actions(app.test_client())
+    coordinator.login(world["coordinator"])
+    url = f"/coordination/trainings/{training_id}/edit"
+    form = {
+        "title": "Grundkurs Ankommen",
+        "day": (local_today() + timedelta(days=10)).isoformat(),
+        "starts": "17:00",
+        "ends": "20:00",
+        "place": "Kirchstraße 7",
+        "capacity": "12",
+        "programmes": [str(programme_id)],
+        "version": str(version),
+    }
+    assert coordinator.post(url, form).status_code == 302
+    response = coordinator.post(f"{url}?lang=en", {**form, "title": "Grundkurs Begleitung"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "<bdi>Grundkurs Ankommen</bdi></td><td><bdi>Grundkurs Begleitung</bdi>" in page
+    assert f'href="{url}"' in page
+    with app.app_context():
+        assert db.session.get(Training, training_id).title == "Grundkurs Ankommen"
 
 
 def test_double_click_on_signup_creates_one_account_and_one_mail(app):
@@ -641,9 +674,14 @@ def test_volunteer_sees_and_saves_own_profile(app, world):
     for key in ("email", "password", "confirm", "consent", "website", "programmes"):
         form.pop(key)
     assert actions.post("/volunteer/profile", form).status_code == 302
-    # Sent again with the old version: refused, nothing overwritten.
+    # Sent again with the old version: refused with both versions side by side, nothing
+    # overwritten.
     form["capacity"] = "7"
-    assert actions.post("/volunteer/profile", form).status_code == 302
+    response = actions.post("/volunteer/profile?lang=en", form)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "<bdi>5</bdi></td><td><bdi>7</bdi>" in page
+    assert 'href="/volunteer/profile"' in page
     with app.app_context():
         assert db.session.get(Volunteer, ids["volunteer_profile_id"]).capacity == 5
 

@@ -1,1 +1,0 @@
-"""Reports and monitoring: indicators, dashboards, the yearly integration report."""
