@@ -546,10 +546,13 @@ def test_coordinator_filters_sorts_and_pages_the_list(app, world, make_user):
     )
     assert page.index("Zeynep 2") < page.index("Zeynep 0")
     assert f'/coordination/volunteers/{ids["volunteer_profile_id"]}"' not in page
-    page = coordinator.client.get(
+    response = coordinator.client.get(
         f"/coordination/volunteers?status=trained&programme={ids['programme_id']}"
-    ).get_data(as_text=True)
+    )
+    assert response.status_code == 200  # both filters on one application
+    page = response.get_data(as_text=True)
     assert "Zeynep" not in page
+    assert f'/coordination/volunteers/{ids["volunteer_profile_id"]}"' in page
     page = coordinator.client.get("/coordination/volunteers?renewal=1").get_data(as_text=True)
     assert "No volunteer matches these filters." in page or "Zeynep" not in page
     app.config["ITEMS_PER_PAGE"] = 2

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 
 from caseapp.auth.models import User
 from caseapp.core.clock import local_today, utcnow
@@ -62,7 +62,7 @@ def index():
             condition.append(Application.programme_id == programme_id)
         if status in set(Status):
             condition.append(Application.status == status)
-        stmt = stmt.where(Volunteer.applications.any(*condition))
+        stmt = stmt.where(Volunteer.applications.any(and_(*condition)))
     if district_id:
         stmt = stmt.where(Volunteer.district_id == district_id)
     if len(language) in (2, 3) and language.isalpha():
