@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.auth.models import User
+from caseapp.core.errors import StaleVersion
 from caseapp.extensions import db
 from caseapp.matches import services
 from caseapp.matches.models import Match, MatchProposal, MatchRequest, MatchRound, MatchUnmatched
@@ -199,10 +200,10 @@ def test_ending_puts_the_newcomer_back_keeping_waiting_time_and_honours_do_not_r
         later = TODAY + timedelta(days=30)
         services.end(None, match, "conflict", later, do_not_rematch=True)
         db.session.commit()
-        request = db.session.get(MatchRequest, ids["requests"]["amal"])
-        assert request.status == "waiting"
+        match_request = db.session.get(MatchRequest, ids["requests"]["amal"])
+        assert match_request.status == "waiting"
         # 41 days waited before; the 30 matched days do not count as waiting.
-        assert (later - request.waiting_since).days == 41
+        assert (later - match_request.waiting_since).days == 41
         ended = db.session.scalar(
             select(OutboxMessage).where(
                 OutboxMessage.dedupe_key == f"match-{match.id}-ended-volunteer"
@@ -232,6 +233,25 @@ def test_completed_match_closes_the_request_and_other_needs_a_note(app, setup):
         services.end(None, match, "completed", TODAY)
         db.session.commit()
         assert db.session.get(MatchRequest, ids["requests"]["emre"]).status == "done"
+
+
+def test_a_stale_change_of_a_match_is_refused_and_changes_nothing(app, setup):
+    ids = setup
+    with app.test_request_context():
+        _run(ids)
+        match = services.accept(None, _proposal(ids, "amal"), TODAY)
+        db.session.commit()
+        loaded = match.version
+        services.update_contact(None, match, "über das Büro", loaded_version=loaded)
+        db.session.commit()
+        with pytest.raises(StaleVersion) as caught:
+            services.update_contact(None, match, "0170 999", loaded_version=loaded)
+        assert caught.value.current is match
+        with pytest.raises(StaleVersion):
+            services.end(None, match, "completed", TODAY, loaded_version=loaded)
+        db.session.rollback()
+        match = db.session.get(Match, match.id)
+        assert match.agreed_contact == "über das Büro" and match.status == "active"
 
 
 def test_round_without_trained_volunteers_or_weights_still_completes(app, setup):
@@ -310,14 +330,14 @@ def test_kuemmerer_requests_cover_the_household(app, world, make_user):
         services.withdraw_request(None, db.session.get(MatchRequest, ids["requests"]["selam"]))
         services.withdraw_request(None, db.session.get(MatchRequest, ids["requests"]["amal"]))
         casework.link_household(worker, amal, selam, role="spouse", other_role="head")
-        request = services.create_request(
+        match_request = services.create_request(
             None,
             selam,
             services.RequestData(programme_id=ids["programme_id"], waiting_since=TODAY),
             TODAY,
         )
         db.session.commit()
-        assert request.household_id is not None
+        assert match_request.household_id is not None
         with pytest.raises(services.ValidationFailed) as twice:  # the spouse: same household
             services.create_request(
                 None,
@@ -329,11 +349,11 @@ def test_kuemmerer_requests_cover_the_household(app, world, make_user):
         profile = next(
             n
             for n in adapters.load_newcomers(db.session.get(Programme, ids["programme_id"]), TODAY)
-            if n.id == request.id
+            if n.id == match_request.id
         )
         assert profile.household_size == 2 and set(profile.languages) == {"ar", "ti"}
         outcome = _run(ids)
-        assert (request.id, ids["v1"]) in {
+        assert (match_request.id, ids["v1"]) in {
             (p.newcomer_id, p.volunteer_id) for p in outcome.result.proposals
         }
 

@@ -125,8 +125,19 @@ def test_end_match_form_confirms_and_validates(app, world, make_user, actions):
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "0170 999 stale" in page and "weggezogen" in page
+    assert f"/matching/matches/{match_id}" in page  # back to the match as it is now
     with app.app_context():
         assert db.session.get(Match, match_id).agreed_contact == ""
+    # Ending it again from a stale form: the reason saved meanwhile beside the one chosen.
+    response = actions.post(
+        f"/matching/matches/{match_id}/end",
+        {"reason": "no_contact", "note": "", "version": version},
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "weggezogen" in page and "kein Kontakt" in page
+    with app.app_context():
+        assert db.session.get(Match, match_id).end_reason == "moved_away"
 
 
 def test_waiting_list_filters_and_explains(app, world, make_user, actions):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.audit import services as audit
 from caseapp.core.clock import local_today, utcnow
-from caseapp.core.errors import ValidationFailed
+from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.matches import adapters, notices, wording
@@ -22,6 +23,20 @@ def _stamp(actor, match: Match, status: str) -> None:
     match.status = status
     match.status_changed_at = utcnow()
     match.status_changed_by_id = getattr(actor, "id", None)
+
+
+def _check_version(match: Match, loaded_version: int | None) -> None:
+    """The form was loaded with an older version: someone else changed the match meanwhile."""
+    if loaded_version is not None and loaded_version != match.version:
+        raise StaleVersion(match)
+
+
+def _write(match: Match) -> None:
+    """Write at once, so that a change by someone else in the same moment is a StaleVersion."""
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise StaleVersion(match) from error
 
 
 def pause(actor, match: Match) -> None:
@@ -38,12 +53,23 @@ def resume(actor, match: Match) -> None:
     audit.record(actor, "match.resume", "match", match.id, purpose="matching")
 
 
-def end(actor, match: Match, reason: str, today: date, *, do_not_rematch=False, note="") -> None:
+def end(
+    actor,
+    match: Match,
+    reason: str,
+    today: date,
+    *,
+    do_not_rematch=False,
+    note="",
+    loaded_version: int | None = None,
+) -> None:
     """End a match; unless it was completed, the newcomer waits again with their waiting time.
 
     The waiting time already earned is kept: the request's waiting_since moves forward by the
-    days the match lasted, so the time matched does not count as waiting.
+    days the match lasted, so the time matched does not count as waiting. `loaded_version`
+    (from the form) refuses a stale change with StaleVersion.
     """
+    _check_version(match, loaded_version)
     if match.status not in OPEN_MATCH:
         raise ValidationFailed({"status": _("This change is not possible in the current status.")})
     if reason not in END_REASONS:
@@ -65,6 +91,7 @@ def end(actor, match: Match, reason: str, today: date, *, do_not_rematch=False, 
             match_request.waiting_since + timedelta(days=lasted), today
         )
         match_request.status = "waiting"
+    _write(match)
     audit.record(
         actor,
         "match.end",
@@ -95,6 +122,8 @@ def follow_volunteer(actor, volunteer_id: int, programme_id: int, status: str) -
     return len(rows)
 
 
-def update_contact(actor, match: Match, contact: str) -> None:
+def update_contact(actor, match: Match, contact: str, *, loaded_version: int | None = None) -> None:
+    _check_version(match, loaded_version)
     match.agreed_contact = (contact or "").strip()[:200]
+    _write(match)
     audit.record(actor, "match.contact", "match", match.id, purpose="matching")

@@ -1,10 +1,10 @@
-"""Shared by the matching views: who may use them, lookups, template helpers."""
+"""Shared by the matching views: who may use them, lookups, button forms, template helpers."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import abort, has_request_context
+from flask import abort, flash, has_request_context
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,12 +12,34 @@ from caseapp.auth.roles import Role
 from caseapp.extensions import db
 from caseapp.matches import services, wording
 from caseapp.matches.blueprint import bp
+from caseapp.matches.forms import AcceptForm
 from caseapp.matches.models import Match, MatchRequest
 from caseapp.volunteers.labels import GENDERS
 from caseapp.volunteers.models import Programme
+from caseapp.web.forms import BaseForm
+from caseapp.web.idempotency import SubmissionIdField
 
 COORDINATION = (Role.COORDINATOR, Role.ADMIN)
 CASEWORK = (Role.CASEWORKER, Role.ADMIN)
+
+
+class OnceForm(BaseForm):
+    """A button that must act once (run a round, accept a page): the CSRF token and the one-time
+    submission id the template renders with new_submission_id(); a double click leads to the
+    first result."""
+
+    submission_id = SubmissionIdField()
+
+
+class AcceptOnceForm(AcceptForm, OnceForm):
+    """Accepting one proposal: the agreed contact, once."""
+
+
+def flash_refusal(form) -> None:
+    """A button form the service refused: its reasons as a warning on the page it returns to."""
+    reasons = [str(message) for messages in form.errors.values() for message in messages]
+    if reasons:
+        flash(" ".join(reasons), "warning")
 
 
 def _get(model, record_id: int):

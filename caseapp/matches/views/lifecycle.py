@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.core.clock import local_today
-from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.matches import services, wording
 from caseapp.matches.blueprint import bp
 from caseapp.matches.forms import ContactForm, EndForm
 from caseapp.matches.models import Match
-from caseapp.matches.views.common import COORDINATION, _get, _programmes
+from caseapp.matches.views.common import COORDINATION, _get, _programmes, flash_refusal
 from caseapp.people.models import Person
 from caseapp.volunteers.models import HoursEntry
+from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.forms import BaseForm
 from caseapp.web.pagination import paginate, sort_clause
 
 
@@ -74,31 +74,42 @@ def match_detail(match_id: int):
     )
 
 
-def _conflict(match: Match, yours: dict):
-    """409: the match changed since the form was loaded; both versions side by side."""
-    db.session.rollback()
-    return render_template("matches/conflict.html", match=match, yours=yours), 409
+def _conflict(match: Match) -> flow.Conflict:
+    """A stale change of a match: the shared 409 page, both versions side by side. Its heading
+    says the match's status now (ended meanwhile, say), which no field of the form shows."""
+    status = str(wording.MATCH_STATUS.get(match.status, match.status))
+    if match.end_reason:
+        status += " · " + str(wording.END_REASONS.get(match.end_reason, match.end_reason))
+    return flow.Conflict(
+        edit_url=url_for("matches.match_detail", match_id=match.id),
+        saved=lambda saved: {
+            "agreed_contact": saved.agreed_contact,
+            "reason": wording.END_REASONS.get(saved.end_reason, ""),
+            "note": saved.end_note,
+        },
+        title=_("Changed meanwhile. Status of the match now: %(status)s", status=status),
+    )
 
 
 @bp.post("/matches/<int:match_id>/status")
 @access(*COORDINATION)
 def match_status(match_id: int):
     match = _get(Match, match_id)
-    action = request.form.get("action")
-    try:
-        if action == "pause":
-            services.pause(current_user, match)
-        elif action == "resume":
-            services.resume(current_user, match)
-        else:
-            abort(400)
-    except ValidationFailed:
-        db.session.rollback()
-        flash(_("This change is not possible in the current status."), "warning")
-    else:
-        db.session.commit()
-        flash(_("Your changes have been saved."), "success")
-    return redirect(url_for("matches.match_detail", match_id=match.id))
+    change = {"pause": services.pause, "resume": services.resume}.get(request.form.get("action"))
+    if change is None:
+        abort(400)
+    form = BaseForm()
+    back = url_for("matches.match_detail", match_id=match.id)
+    done = flow.submit(
+        form,
+        lambda: change(current_user, match),
+        to=back,
+        message=_("Your changes have been saved."),
+    )
+    if done:
+        return done
+    flash_refusal(form)
+    return redirect(back)
 
 
 @bp.post("/matches/<int:match_id>/contact")
@@ -106,16 +117,20 @@ def match_status(match_id: int):
 def match_contact(match_id: int):
     match = _get(Match, match_id)
     form = ContactForm()
-    if form.validate_on_submit():
-        if form.loaded_version() != match.version:
-            return _conflict(match, {"contact": form.agreed_contact.data or ""})
-        try:
-            services.update_contact(current_user, match, form.agreed_contact.data or "")
-            db.session.commit()
-        except StaleDataError:  # changed between our check and the write
-            return _conflict(match, {"contact": form.agreed_contact.data or ""})
-        flash(_("Your changes have been saved."), "success")
-    return redirect(url_for("matches.match_detail", match_id=match.id))
+    back = url_for("matches.match_detail", match_id=match.id)
+    done = flow.submit(
+        form,
+        lambda: services.update_contact(
+            current_user,
+            match,
+            form.agreed_contact.data or "",
+            loaded_version=form.loaded_version(),
+        ),
+        to=back,
+        message=_("Your changes have been saved."),
+        conflict=_conflict(match),
+    )
+    return done or redirect(back)
 
 
 @bp.route("/matches/<int:match_id>/end", methods=["GET", "POST"])
@@ -126,27 +141,21 @@ def match_end(match_id: int):
     form.reason.choices = [("", _("Choose …")), *list(wording.END_REASONS.items())]
     if request.method == "GET":
         form.version.data = match.version
-    elif form.validate_on_submit():
-        if form.loaded_version() != match.version:
-            return _conflict(match, {"end_reason": form.reason.data, "note": form.note.data or ""})
-        try:
-            services.end(
-                current_user,
-                match,
-                form.reason.data,
-                local_today(),
-                do_not_rematch=bool(form.do_not_rematch.data),
-                note=form.note.data or "",
-            )
-            db.session.flush()
-        except StaleDataError:  # changed between our check and the write
-            return _conflict(match, {"end_reason": form.reason.data, "note": form.note.data or ""})
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("The match has ended; both sides are being told."), "success")
-            return redirect(url_for("matches.match_detail", match_id=match.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("matches/end.html", form=form, match=match), status
+    done = flow.submit(
+        form,
+        lambda: services.end(
+            current_user,
+            match,
+            form.reason.data,
+            local_today(),
+            do_not_rematch=bool(form.do_not_rematch.data),
+            note=form.note.data or "",
+            loaded_version=form.loaded_version(),
+        ),
+        to=url_for("matches.match_detail", match_id=match.id),
+        message=_("The match has ended; both sides are being told."),
+        conflict=_conflict(match),
+    )
+    if done:
+        return done
+    return render_template("matches/end.html", form=form, match=match), flow.status(form)

@@ -14,10 +14,18 @@ from caseapp.matches import services, wording
 from caseapp.matches.blueprint import bp
 from caseapp.matches.forms import AcceptForm, RejectForm
 from caseapp.matches.models import Match, MatchProposal, MatchRequest, MatchRound, MatchUnmatched
-from caseapp.matches.views.common import COORDINATION, _get, _programmes
+from caseapp.matches.views.common import (
+    COORDINATION,
+    AcceptOnceForm,
+    OnceForm,
+    _get,
+    _programmes,
+    flash_refusal,
+)
 from caseapp.volunteers.models import Programme, Volunteer
-from caseapp.web import idempotency
+from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.forms import BaseForm
 from caseapp.web.pagination import paginate
 
 
@@ -58,26 +66,29 @@ def index():
 @access(*COORDINATION)
 def run(programme_id: int):
     programme = _get(Programme, programme_id)
-    token = request.form.get("submission_id")
-    earlier = idempotency.previous_result(token)
-    if earlier:  # a double click runs one round, not two
-        return redirect(earlier)
-    inputs = services.load_round(programme, local_today())
-    db.session.commit()  # no database lock held while the solver runs
-    outcome = services.propose(current_user, inputs, local_today())
-    target = url_for("matches.round_detail", round_id=outcome.round.id)
-    idempotency.remember(token, current_user.id, target)
-    db.session.commit()
-    stats = outcome.result.stats
-    flash(
-        _(
-            "Round finished: %(matched)d proposals, %(unmatched)d without a match.",
-            matched=stats.get("matched", 0),
-            unmatched=len(outcome.result.unmatched),
-        ),
-        "success",
+    outcomes: list[services.RoundOutcome] = []
+
+    def run_round():
+        inputs = services.load_round(programme, local_today())
+        db.session.commit()  # ends the read transaction: no database lock while the solver runs
+        outcomes.append(services.propose(current_user, inputs, local_today()))
+        return outcomes[0]
+
+    done = flow.submit(
+        OnceForm(),
+        run_round,
+        to=lambda outcome: url_for("matches.round_detail", round_id=outcome.round.id),
     )
-    return redirect(target)
+    if outcomes:  # not for a double click, which only leads to the first round
+        flash(
+            _(
+                "Round finished: %(matched)d proposals, %(unmatched)d without a match.",
+                matched=outcomes[0].result.stats.get("matched", 0),
+                unmatched=len(outcomes[0].result.unmatched),
+            ),
+            "success",
+        )
+    return done or redirect(url_for("matches.index"))
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -141,36 +152,38 @@ def accept_page(round_id: int):
         return render_template(
             "matches/accept_page.html", round=matching_round, proposals=page.items, page=page
         )
-    token = request.form.get("submission_id")
-    earlier = idempotency.previous_result(token)
-    if earlier:
-        return redirect(earlier)
     ids = [int(i) for i in request.form.getlist("proposal") if i.isdigit()][:100]
-    accepted, refused = 0, []
-    for proposal_id in ids:
-        proposal = db.session.get(MatchProposal, proposal_id)
-        if proposal is None or proposal.round_id != round_id or proposal.status != "proposed":
-            continue
-        try:
-            with db.session.begin_nested():  # one refused pair does not undo the others
-                services.accept(current_user, proposal, local_today())
-            accepted += 1
-        except ValidationFailed as error:
-            failed = getattr(error, "failed", None) or []
-            refused.append(
-                f"{proposal.request.person.given_name} ↔ {proposal.volunteer.name}: "
-                + wording.list_sep().join(wording.constraint_text(c) for c in failed)
-            )
+    results: list[tuple[int, list[str]]] = []
+
+    def accept_all():
+        accepted, refused = 0, []
+        for proposal_id in ids:
+            proposal = db.session.get(MatchProposal, proposal_id)
+            if proposal is None or proposal.round_id != round_id or proposal.status != "proposed":
+                continue
+            try:
+                with db.session.begin_nested():  # one refused pair does not undo the others
+                    services.accept(current_user, proposal, local_today())
+                accepted += 1
+            except ValidationFailed as error:
+                failed = getattr(error, "failed", None) or []
+                refused.append(
+                    f"{proposal.request.person.given_name} ↔ {proposal.volunteer.name}: "
+                    + wording.list_sep().join(wording.constraint_text(c) for c in failed)
+                )
+        results.append((accepted, refused))
+
     target = url_for("matches.round_detail", round_id=round_id)
-    idempotency.remember(token, current_user.id, target)
-    db.session.commit()
-    flash(
-        ngettext("%(num)d match has been made.", "%(num)d matches have been made.", accepted),
-        "success",
-    )
-    if refused:
-        flash(_("No longer valid, not accepted:") + " " + "; ".join(refused), "warning")
-    return redirect(target)
+    done = flow.submit(OnceForm(), accept_all, to=target)
+    if results:  # not for a double click, which only leads to the round again
+        accepted, refused = results[0]
+        flash(
+            ngettext("%(num)d match has been made.", "%(num)d matches have been made.", accepted),
+            "success",
+        )
+        if refused:
+            flash(_("No longer valid, not accepted:") + " " + "; ".join(refused), "warning")
+    return done or redirect(target)
 
 
 def _proposal_redirect(proposal: MatchProposal):
@@ -181,36 +194,39 @@ def _proposal_redirect(proposal: MatchProposal):
 @access(*COORDINATION)
 def accept(proposal_id: int):
     proposal = _get(MatchProposal, proposal_id)
-    form = AcceptForm()
+    form = AcceptOnceForm()
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields."), "danger")
         return _proposal_redirect(proposal)
-    earlier = idempotency.previous_result(request.form.get("submission_id"))
-    if earlier:  # the first click made the match: show it
-        return redirect(earlier)
-    try:
-        match = services.accept(
-            current_user, proposal, local_today(), form.agreed_contact.data or ""
-        )
-    except services.ProposalNoLongerValid as error:
-        db.session.rollback()
-        flash(
-            _(
-                "This proposal is no longer valid: %(reasons)s. Reject it or run a new round.",
-                reasons=wording.list_sep().join(wording.constraint_text(c) for c in error.failed),
-            ),
-            "warning",
-        )
-        return _proposal_redirect(proposal)
-    except ValidationFailed as error:
-        db.session.rollback()
-        flash(" ".join(str(m) for ms in error.errors.values() for m in ms), "warning")
-        return _proposal_redirect(proposal)
-    target = url_for("matches.match_detail", match_id=match.id)
-    idempotency.remember(request.form.get("submission_id"), current_user.id, target)
-    db.session.commit()
-    flash(_("The match has been made; both sides are being told."), "success")
-    return redirect(target)
+
+    def make_match():
+        try:
+            return services.accept(
+                current_user, proposal, local_today(), form.agreed_contact.data or ""
+            )
+        except services.ProposalNoLongerValid as error:
+            reasons = wording.list_sep().join(wording.constraint_text(c) for c in error.failed)
+            raise ValidationFailed(
+                {
+                    "proposal": _(
+                        "This proposal is no longer valid: %(reasons)s. "
+                        "Reject it or run a new round.",
+                        reasons=reasons,
+                    )
+                }
+            ) from error
+
+    done = flow.submit(
+        form,
+        make_match,
+        to=lambda match: url_for("matches.match_detail", match_id=match.id),
+        message=_("The match has been made; both sides are being told."),
+        validate=False,
+    )
+    if done:  # the match, also for a double click: the first click made it
+        return done
+    flash_refusal(form)
+    return _proposal_redirect(proposal)
 
 
 @bp.route("/proposals/<int:proposal_id>/reject", methods=["GET", "POST"])
@@ -218,38 +234,32 @@ def accept(proposal_id: int):
 def reject(proposal_id: int):
     proposal = _get(MatchProposal, proposal_id)
     form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            services.reject(current_user, proposal, form.reason.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(
-                _("The proposal has been rejected; this pair will not be proposed again."),
-                "success",
-            )
-            return redirect(url_for("matches.round_detail", round_id=proposal.round_id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("matches/reject.html", form=form, proposal=proposal), status
+    done = flow.submit(
+        form,
+        lambda: services.reject(current_user, proposal, form.reason.data),
+        to=url_for("matches.round_detail", round_id=proposal.round_id),
+        message=_("The proposal has been rejected; this pair will not be proposed again."),
+    )
+    if done:
+        return done
+    return render_template("matches/reject.html", form=form, proposal=proposal), flow.status(form)
 
 
 @bp.post("/proposals/<int:proposal_id>/lock")
 @access(*COORDINATION)
 def lock(proposal_id: int):
     proposal = _get(MatchProposal, proposal_id)
-    try:
-        services.set_locked(current_user, proposal, request.form.get("locked") == "1")
-    except ValidationFailed as error:
-        db.session.rollback()
-        flash(" ".join(str(m) for ms in error.errors.values() for m in ms), "warning")
-    else:
-        db.session.commit()
-        flash(
-            _("The pair is locked and stays when the round is run again.")
-            if proposal.locked
-            else _("The pair is no longer locked."),
-            "success",
-        )
+    locked = request.form.get("locked") == "1"
+    form = BaseForm()
+    done = flow.submit(
+        form,
+        lambda: services.set_locked(current_user, proposal, locked),
+        to=url_for("matches.round_detail", round_id=proposal.round_id),
+        message=_("The pair is locked and stays when the round is run again.")
+        if locked
+        else _("The pair is no longer locked."),
+    )
+    if done:
+        return done
+    flash_refusal(form)
     return _proposal_redirect(proposal)

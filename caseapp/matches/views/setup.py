@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.matches import adapters, services
@@ -19,6 +18,7 @@ from caseapp.matches.models import district_neighbours
 from caseapp.matches.views.common import COORDINATION, _get
 from caseapp.offices.models import District
 from caseapp.volunteers.models import Programme
+from caseapp.web import flow
 from caseapp.web.access import access
 
 
@@ -32,28 +32,26 @@ def settings(programme_id: int):
         for name in WEIGHT_FIELDS:
             getattr(form, name).data = Decimal(str(getattr(weights, name)))
         form.min_language_level.data = level
-    elif form.validate_on_submit():
-        values = {name: float(getattr(form, name).data) for name in WEIGHT_FIELDS}
-        try:
-            services.save_settings(current_user, programme, values, form.min_language_level.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("matches.index"))
-    status = 400 if request.method == "POST" else 200
-    return (
-        render_template(
-            "matches/settings.html",
-            form=form,
-            programme=programme,
-            defaults=Weights(),
-            weight_fields=WEIGHT_FIELDS,
+    done = flow.submit(
+        form,
+        lambda: services.save_settings(
+            current_user,
+            programme,
+            {name: float(getattr(form, name).data) for name in WEIGHT_FIELDS},
+            form.min_language_level.data,
         ),
-        status,
+        to=url_for("matches.index"),
+        message=_("Your changes have been saved."),
     )
+    if done:
+        return done
+    return render_template(
+        "matches/settings.html",
+        form=form,
+        programme=programme,
+        defaults=Weights(),
+        weight_fields=WEIGHT_FIELDS,
+    ), flow.status(form)
 
 
 @bp.route("/districts", methods=["GET", "POST"])
@@ -72,14 +70,16 @@ def districts():
     form.neighbours.choices = [(d.id, d.name) for d in all_districts if d.id != selected]
     if district is not None and request.method == "GET":
         form.neighbours.data = sorted(near.get(district.id, ()))
-    if request.method == "POST":
-        if district is None:
-            abort(404)
-        if form.validate_on_submit():
-            services.set_neighbours(current_user, district.id, set(form.neighbours.data or []))
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("matches.districts"))
+    if request.method == "POST" and district is None:
+        abort(404)
+    done = flow.submit(
+        form,
+        lambda: services.set_neighbours(current_user, district.id, set(form.neighbours.data or [])),
+        to=url_for("matches.districts"),
+        message=_("Your changes have been saved."),
+    )
+    if done:
+        return done
     names = {d.id: d.name for d in all_districts}
     return render_template(
         "matches/districts.html",
@@ -87,4 +87,4 @@ def districts():
         near={k: sorted(names[i] for i in v) for k, v in near.items()},
         district=district,
         form=form,
-    ), (400 if request.method == "POST" else 200)
+    ), flow.status(form)

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, literal, select
 
 from caseapp.core.clock import local_today
-from caseapp.core.errors import NotFound, ValidationFailed
+from caseapp.core.errors import NotFound
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
 from caseapp.matches import services
 from caseapp.matches.blueprint import bp
 from caseapp.matches.forms import RequestForm
 from caseapp.matches.models import MatchProposal, MatchRequest, MatchRound, MatchUnmatched
-from caseapp.matches.views.common import CASEWORK, COORDINATION, _get, _programmes
+from caseapp.matches.views.common import (
+    CASEWORK,
+    COORDINATION,
+    _get,
+    _programmes,
+    flash_refusal,
+)
 from caseapp.offices.models import District
 from caseapp.people import services as people_services
 from caseapp.people.models import Person
-from caseapp.web import idempotency
+from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.forms import BaseForm
 from caseapp.web.pagination import paginate, sort_clause
 
 
@@ -118,32 +125,28 @@ def request_new(person_id: int):
     form.programme.choices = [(p.id, p.name(lang)) for p in _programmes() if p.active]
     if request.method == "GET":
         form.waiting_since.data = local_today()
-    if form.validate_on_submit():
-        earlier = idempotency.previous_result(form.submission_id.data)
-        if earlier:
-            return redirect(earlier)
-        data = services.RequestData(
-            programme_id=form.programme.data,
-            waiting_since=form.waiting_since.data,
-            gender_preference=form.gender_preference.data or "",
-            interests=form.interests.data or "",
-            availability=form.availability.data or [],
-            interpreter_arranged=bool(form.interpreter_arranged.data),
-            notes=form.notes.data or "",
-        )
-        try:
-            services.create_request(current_user, person, data, local_today())
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            target = url_for("people.detail", person_id=person.id)
-            idempotency.remember(form.submission_id.data, current_user.id, target)
-            db.session.commit()
-            flash(_("%(name)s is now on the waiting list.", name=person.given_name), "success")
-            return redirect(target)
-    status = 400 if request.method == "POST" else 200
-    return render_template("matches/request_form.html", form=form, person=person), status
+    done = flow.submit(
+        form,
+        lambda: services.create_request(
+            current_user,
+            person,
+            services.RequestData(
+                programme_id=form.programme.data,
+                waiting_since=form.waiting_since.data,
+                gender_preference=form.gender_preference.data or "",
+                interests=form.interests.data or "",
+                availability=form.availability.data or [],
+                interpreter_arranged=bool(form.interpreter_arranged.data),
+                notes=form.notes.data or "",
+            ),
+            local_today(),
+        ),
+        to=url_for("people.detail", person_id=person.id),
+        message=_("%(name)s is now on the waiting list.", name=person.given_name),
+    )
+    if done:
+        return done
+    return render_template("matches/request_form.html", form=form, person=person), flow.status(form)
 
 
 @bp.route("/requests/<int:match_request_id>/withdraw", methods=["GET", "POST"])
@@ -157,12 +160,15 @@ def request_withdraw(match_request_id: int):
         abort(404)
     if request.method == "GET":
         return render_template("matches/withdraw.html", match_request=match_request)
-    try:
-        services.withdraw_request(current_user, match_request)
-    except ValidationFailed:
-        db.session.rollback()
-        flash(_("This change is not possible in the current status."), "warning")
-    else:
-        db.session.commit()
-        flash(_("The request has been withdrawn."), "success")
-    return redirect(url_for("people.detail", person_id=match_request.person_id))
+    back = url_for("people.detail", person_id=match_request.person_id)
+    form = BaseForm()
+    done = flow.submit(
+        form,
+        lambda: services.withdraw_request(current_user, match_request),
+        to=back,
+        message=_("The request has been withdrawn."),
+    )
+    if done:
+        return done
+    flash_refusal(form)
+    return redirect(back)
