@@ -10,17 +10,24 @@ from caseapp.auth.models import OfficeMembership, User
 from caseapp.auth.roles import Role
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import _
+from caseapp.i18n import _, _l
 from caseapp.offices import services
 from caseapp.offices.blueprint import bp
 from caseapp.offices.forms import DistrictForm, OfficeForm
-from caseapp.offices.hours import format_ranges, parse_ranges
+from caseapp.offices.hours import HoursInvalid, format_ranges, parse_ranges
 from caseapp.offices.models import District, Office
 from caseapp.web import flow
 from caseapp.web.access import access
 from caseapp.web.pagination import paginate, sort_clause
 
 STAFF = (Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER)
+
+# Why opening hours were refused (hours.HoursInvalid.reason), in words.
+HOURS_REASONS = {
+    "format": _l("Write times like 08:00-12:00, 13:30-16:00."),
+    "order": _l("The closing time must be after the opening time."),
+    "overlap": _l("The time ranges overlap."),
+}
 
 
 def _district_choices():
@@ -40,8 +47,8 @@ def _form_to_data(form: OfficeForm) -> services.OfficeData:
     for day, field in enumerate(form.hours_fields()):
         try:
             hours[day] = parse_ranges(field.data or "", field.name)
-        except ValidationFailed as error:
-            errors.update(error.errors)
+        except HoursInvalid as error:
+            errors[field.name] = [str(HOURS_REASONS[error.reason])]
     if errors:
         raise ValidationFailed(errors)
     return services.OfficeData(
