@@ -19,7 +19,10 @@ from sqlalchemy import select
 
 from caseapp.appointments.models import SCHEDULED, Appointment
 from caseapp.extensions import db
-from caseapp.outbox.services import enqueue
+from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
+from caseapp.outbox.services import deliver_due, enqueue
+from caseapp.people.models import Consent
+from caseapp.portal.access import access_for, newcomer_language
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +49,6 @@ class Contact:
 def contacts_for(person) -> list[Contact]:
     """Where the newcomer agreed to get reminders: the contact given in the portal, else the
     case file's e-mail/phone when a reminders consent is recorded and not withdrawn."""
-    from caseapp.people.models import Consent
-    from caseapp.portal.services import access_for
-
     access = access_for(person.id)
     email = phone = ""
     if access is not None and access.reminder_consent_at is not None:
@@ -82,8 +82,6 @@ def portal_url(language: str, case_number: str = "") -> str:
 
 
 def _queue(appointment: Appointment, kind: str, dedupe: str, **context) -> int:
-    from caseapp.portal.services import newcomer_language
-
     person = appointment.person
     targets = contacts_for(person)
     if not targets:
@@ -187,8 +185,6 @@ class SmtpToSmsGateway:
 
 def sender_from_config(config):
     """The outbox sender: SMTP for e-mail; SMS by CASEAPP_SMS_GATEWAY (log | smtp)."""
-    from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
-
     smtp = SmtpSender(SmtpSettings.from_config(config))
     sms = None
     if config.get("SMS_GATEWAY") == "smtp" and config.get("SMS_EMAIL_DOMAIN"):
@@ -200,8 +196,6 @@ def sender_from_config(config):
 
 def send_reminders(now: datetime, sender, policy=None) -> tuple[int, int, int]:
     """Queue due reminders, then deliver everything due. Returns (queued, sent, failed)."""
-    from caseapp.outbox.services import deliver_due
-
     queued = queue_due_reminders(now, lead_times(current_app.config["REMINDER_LEAD_HOURS"]))
     db.session.commit()
     sent, failed = deliver_due(now, sender, policy)

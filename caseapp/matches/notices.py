@@ -7,9 +7,9 @@ from flask_babel import force_locale
 
 from caseapp.appointments.reminders import contacts_for
 from caseapp.matches.models import Match
+from caseapp.outbox.links import external_url
 from caseapp.outbox.services import enqueue, enqueue_template
-from caseapp.portal.services import newcomer_language
-from caseapp.volunteers.notifications import external_url
+from caseapp.portal.access import newcomer_language
 
 
 def first_name(full: str) -> str:

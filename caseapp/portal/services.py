@@ -23,8 +23,10 @@ from caseapp.auth.passwords import hash_password, verify_password
 from caseapp.auth.roles import Role
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import LANGUAGES, _
+from caseapp.i18n import _, current_language
+from caseapp.matches.services import companions_for
 from caseapp.people.models import Case, Person
+from caseapp.portal.access import access_for, newcomer_language
 from caseapp.portal.models import PortalAccess, PortalAttempt
 
 # No 0/O, 1/I/L: codes are read from paper and typed on a phone.
@@ -66,31 +68,10 @@ def normalise_case_number(value: str | None) -> str:
     return re.sub(r"\s+", "", value or "").upper()[:40]
 
 
-def access_for(person_id: int) -> PortalAccess | None:
-    return db.session.scalar(select(PortalAccess).where(PortalAccess.person_id == person_id))
-
-
 def access_for_user(user) -> PortalAccess | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return db.session.scalar(select(PortalAccess).where(PortalAccess.user_id == user.id))
-
-
-def newcomer_language(person: Person, access: PortalAccess | None = None) -> str:
-    """The newcomer's language: chosen in the portal, else the first of their languages that
-    Lotse speaks, else German."""
-    access = access if access is not None else access_for(person.id)
-    if access is not None and access.user is not None:
-        preferred = access.user.preferred_language
-        if preferred in LANGUAGES:
-            return preferred
-    if access is not None and access.language in LANGUAGES:
-        return access.language
-    for entry in person.languages or []:
-        code = (entry or {}).get("code")
-        if code in LANGUAGES:
-            return code
-    return "de"
 
 
 def _ensure_account(access: PortalAccess, person: Person, language: str) -> User:
@@ -232,8 +213,5 @@ def ambassador_for(person: Person):
     An object with `name` (first name only), `programme` and `contact` (the contact agreed
     for the match) — nothing else — or None.
     """
-    from caseapp.i18n import current_language
-    from caseapp.matches.services import companions_for
-
     found = companions_for(person.id, current_language())
     return found[0] if found else None

@@ -16,16 +16,18 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
 
 from caseapp.appointments import ical
 from caseapp.appointments import services as appointments
 from caseapp.appointments.models import SCHEDULED, Appointment, AppointmentChange
+from caseapp.audit import services as audit
 from caseapp.auth import services as auth
 from caseapp.auth.roles import Role
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import _
+from caseapp.i18n import DEFAULT_LANGUAGE, _, current_language
 from caseapp.portal import services
 from caseapp.portal.blueprint import bp
 from caseapp.portal.forms import ContactForm, PortalLoginForm, RescheduleRequestForm
@@ -109,8 +111,6 @@ def _own_appointments(action: str = "portal_view"):
 
 def _audit(person, action: str) -> None:
     """The newcomer's own reads are audited like staff reads (committed by the view)."""
-    from caseapp.audit import services as audit
-
     audit.record(
         current_user, action, "person", person.id, office_id=person.office_id, purpose="portal"
     )
@@ -119,16 +119,12 @@ def _audit(person, action: str) -> None:
 def _own_or_404(appointment_id: int) -> Appointment:
     """The appointment if it is the newcomer's: their own, a merged record's or their
     household's — the same rule as their appointment list."""
-    from sqlalchemy import select
-
-    from caseapp.appointments.services import for_person_clause
-
     person = services.person_for(current_user)
     appointment = None
     if person is not None:
         appointment = db.session.scalar(
             select(Appointment).where(
-                Appointment.id == appointment_id, for_person_clause(person.id)
+                Appointment.id == appointment_id, appointments.for_person_clause(person.id)
             )
         )
     if appointment is None:
@@ -160,8 +156,6 @@ def home():
 
 
 def _sequences(rows) -> dict[int, int]:
-    from sqlalchemy import func, select
-
     ids = [a.id for a in rows] or [0]
     return dict(
         db.session.execute(
@@ -177,9 +171,7 @@ def _sequences(rows) -> dict[int, int]:
 
 def _ics_response(rows, filename: str):
     person = services.person_for(current_user)
-    language = services.newcomer_language(person) if person else "de"
-    from caseapp.i18n import current_language
-
+    language = services.newcomer_language(person) if person else DEFAULT_LANGUAGE
     language = current_language() if request.args.get("lang") else language
     body = ical.calendar_bytes(rows, language, request.host.split(":")[0], _sequences(rows))
     if person is not None:

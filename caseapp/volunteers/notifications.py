@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
-
+from caseapp.outbox.links import external_url
 from caseapp.outbox.services import enqueue_template
 
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail, also from CLI jobs (CASEAPP_BASE_URL)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+__all__ = ["external_url", "send"]  # external_url: volunteers' services and trainings use it
 
 
 def send(recipient: str, template: str, language: str, *, dedupe_key: str | None = None, **context):
