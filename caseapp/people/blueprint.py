@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__, url_prefix="/people")
 
-from caseapp.people import merge, views, views_admin  # noqa: E402,F401
+from caseapp.people import merge, views  # noqa: E402,F401

@@ -14,7 +14,7 @@ from caseapp.people import casework, importing, merging, services
 from caseapp.people.blueprint import bp
 from caseapp.people.forms import AidKindForm, ImportForm
 from caseapp.people.models import AidKind, Person, PersonMerge
-from caseapp.people.views import _office_choices, today
+from caseapp.people.views.common import _office_choices, today
 from caseapp.web import flow
 from caseapp.web.access import access
 from caseapp.web.forms import BaseForm

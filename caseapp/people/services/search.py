@@ -1,0 +1,220 @@
+"""Finding persons: case lists, name search, likely duplicates, caseworkers of an office."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import contains_eager, lazyload
+
+from caseapp.auth import scope
+from caseapp.auth.models import User
+from caseapp.extensions import db
+from caseapp.people import namematch
+from caseapp.people.models import (
+    Case,
+    CaseNeed,
+    CaseVulnerability,
+    Person,
+    PersonNameKey,
+)
+from caseapp.people.services.registration import _scope, phone_key
+from caseapp.people.validation import PersonData
+
+# Candidates shown while registering start below the duplicate threshold: "maybe" is useful.
+CANDIDATE_MIN_SCORE = 0.55
+
+
+def facts(person: Person) -> namematch.PersonFacts:
+    return namematch.PersonFacts(
+        id=person.id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        original_name=person.original_name or "",
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        sex=person.sex or "",
+    )
+
+
+def facts_from_data(data: PersonData) -> namematch.PersonFacts:
+    return namematch.PersonFacts(
+        id=0,
+        given_name=data.given_name,
+        family_name=data.family_name,
+        original_name=data.original_name,
+        birth_year=data.birth_year,
+        birth_month=data.birth_month,
+        birth_day=data.birth_day,
+        sex=data.sex,
+    )
+
+
+def duplicate_candidates(
+    actor, candidate: namematch.PersonFacts, *, exclude_id: int | None = None, limit: int = 5
+) -> list[tuple[Person, namematch.Comparison]]:
+    """Likely existing persons among those the actor may see, best first."""
+    keys = namematch.blocking_keys(
+        candidate.given_name, candidate.family_name, candidate.original_name
+    )
+    if not keys:
+        return []
+    ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys))).distinct()
+    stmt = _scope(select(Person).where(Person.id.in_(ids)), actor)
+    if candidate.birth_year:
+        # Birth years further apart than one never reach the threshold: filter them in SQL.
+        year = candidate.birth_year
+        stmt = stmt.where(
+            Person.birth_year.is_(None) | Person.birth_year.between(year - 1, year + 1)
+        )
+    stmt = stmt.limit(500)
+    scored = []
+    for person in db.session.scalars(stmt):
+        if person.id == exclude_id:
+            continue
+        comparison = namematch.compare(candidate, facts(person))
+        if comparison.score >= CANDIDATE_MIN_SCORE:
+            scored.append((person, comparison))
+    scored.sort(key=lambda pc: (-pc[1].score, pc[0].id))
+    return scored[:limit]
+
+
+CASE_SORTS = {
+    "name": (Person.family_name_norm, Person.given_name),
+    "updated": (Case.updated_at,),
+    "status": (Case.status, Case.updated_at),
+    "number": (Case.case_number,),
+}
+
+
+def case_list_query(
+    actor,
+    *,
+    q: str = "",
+    status: str = "",
+    need: str = "",
+    vulnerability: str = "",
+    caseworker_id: int | None = None,
+    office_id: int | None = None,
+    sort: str = "-updated",
+) -> Select:
+    """Persons with their cases, filtered and sorted; name search is transliteration-tolerant."""
+    stmt = _scope(
+        select(Person)
+        .join(Case, Case.person_id == Person.id)
+        # One query for the page: the case comes with the join; what lists do not show is not loaded.
+        .options(
+            contains_eager(Person.case).joinedload(Case.caseworker),
+            contains_eager(Person.case).lazyload(Case.need_rows),
+            contains_eager(Person.case).lazyload(Case.vulnerability_rows),
+            contains_eager(Person.case).lazyload(Case.office),
+            lazyload(Person.district),
+            lazyload(Person.office),
+        ),
+        actor,
+    )
+    if not sort.lstrip("-").startswith("name"):
+        # The same rows as the person scope; naming the case's office lets the
+        # (office, status, updated) index drive lists sorted by case columns. Name sorting is
+        # better served by the persons' (office, family name) index, so it is left alone there.
+        stmt = scope.scoped(stmt, Case.office_id, actor)
+    q = (q or "").strip()
+    if q:
+        stmt = stmt.where(_search_clause(q))
+    if status:
+        stmt = stmt.where(Case.status == status)
+    if need:
+        stmt = stmt.where(exists().where(CaseNeed.case_id == Case.id, CaseNeed.need == need))
+    if vulnerability:
+        stmt = stmt.where(
+            exists().where(
+                CaseVulnerability.case_id == Case.id, CaseVulnerability.flag == vulnerability
+            )
+        )
+    if caseworker_id:
+        stmt = stmt.where(Case.caseworker_id == caseworker_id)
+    if office_id:
+        stmt = stmt.where(Case.office_id == office_id)
+    key = sort.lstrip("-")
+    columns = CASE_SORTS.get(key, CASE_SORTS["updated"])
+    descending = sort.startswith("-") if key in CASE_SORTS else True
+    order = [c.desc() if descending else c.asc() for c in columns]
+    return stmt.order_by(*order, Person.id.desc() if descending else Person.id.asc())
+
+
+def _search_clause(q: str):
+    """Case number, phone, birth date or name (blocking keys), whichever the query looks like."""
+    compact = q.replace(" ", "").upper()
+    if re.fullmatch(r"L\d{2}-[A-Z0-9]{6}", compact):
+        return Case.case_number == compact
+    birth = _parse_birth_query(q)
+    if birth:
+        year, month, day = birth
+        clause = Person.birth_year == year
+        if month:
+            clause = clause & (Person.birth_month == month) & (Person.birth_day == day)
+        return clause
+    if re.fullmatch(r"\+?[\d ()/-]{6,}", q) and len(re.sub(r"\D", "", q)) >= 6:
+        return Person.phone_digits == phone_key(q)
+    keys = namematch.query_keys(q)
+    norm = namematch.normalise(q)
+    if " " not in norm and len(norm) >= 2:
+        # One word ("Hassan"): blocking keys need two names, so also match family names by prefix.
+        prefix = Person.family_name_norm.like(f"{norm}%")
+        if not keys:
+            return prefix
+        ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
+        return prefix | Person.id.in_(ids)
+    if not keys:
+        return Person.id == -1
+    ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
+    return Person.id.in_(ids)
+
+
+def _parse_birth_query(q: str):
+    from caseapp.people.validation import parse_birth
+
+    if not re.fullmatch(r"[\d.\-]+", q.strip()):
+        return None
+    try:
+        return parse_birth(q)
+    except ValueError:
+        return None
+
+
+def rank_by_name(q: str, people: list[Person]) -> list[Person]:
+    """Best name matches first for a name query (the page of candidates is already small)."""
+    if not q or not namematch.query_keys(q):
+        return people
+    return sorted(people, key=lambda p: -namematch.search_score(q, facts(p)))
+
+
+def name_search(actor, q: str, limit: int = 20) -> list[tuple[Person, float]]:
+    """Name search ranked by similarity (used by autocomplete and the search box)."""
+    keys = namematch.query_keys(q)
+    if not keys:
+        return []
+    ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys))).distinct()
+    stmt = _scope(select(Person).where(Person.id.in_(ids)), actor).limit(2000)
+    scored = [(p, namematch.search_score(q, facts(p))) for p in db.session.scalars(stmt)]
+    scored = [(p, s) for p, s in scored if s >= 0.5]
+    scored.sort(key=lambda ps: (-ps[1], ps[0].id))
+    return scored[:limit]
+
+
+def caseworkers_of(office_ids) -> list[User]:
+    from caseapp.auth.models import OfficeMembership, UserRole
+
+    stmt = (
+        select(User)
+        .where(User.active.is_(True), User.roles.any(UserRole.role == "caseworker"))
+        .order_by(User.display_name)
+    )
+    if office_ids is not None:
+        stmt = stmt.where(User.memberships.any(OfficeMembership.office_id.in_(office_ids or {0})))
+    return list(db.session.scalars(stmt))
+
+
+def count_persons() -> int:
+    return db.session.scalar(select(func.count(Person.id)).where(Person.merged_into_id.is_(None)))
