@@ -15,6 +15,7 @@ from caseapp.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 translate_cli = AppGroup("translate", help="Extract, update, compile and check translations.")
+attempts_cli = AppGroup("attempts", help="Failed sign-ins and other throttled tries.")
 
 
 @users_cli.command("create")
@@ -144,7 +145,20 @@ def translate_check():
     click.echo(f"catalogs complete: {len(ids)} messages in {len(LANGUAGES) - 1} languages")
 
 
+@attempts_cli.command("purge")
+@with_appcontext
+def purge_attempts_command():
+    """Delete tries no throttle rule counts any more (older than a day); run it daily."""
+    from caseapp.core.clock import utcnow
+    from caseapp.web import throttle
+
+    removed = throttle.purge(utcnow())
+    db.session.commit()
+    click.echo(f"removed {removed} attempts")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(attempts_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(seed_demo_command)

@@ -50,8 +50,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("CASEAPP_SESSION_ABSOLUTE_HOURS", 10)),
         "SESSION_IDLE_MINUTES": _int("CASEAPP_SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int("CASEAPP_SESSION_ABSOLUTE_HOURS", 10),
+        # The throttle (web/throttle.py, docs/security.md): free failures per account from one
+        # address, per address in the window, per account in a day; the window is also the
+        # longest wait.
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("CASEAPP_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
-        "LOGIN_MAX_FAILURES_PER_IP": _int("CASEAPP_LOGIN_MAX_FAILURES_PER_IP", 30),
+        "LOGIN_MAX_FAILURES_PER_IP": _int("CASEAPP_LOGIN_MAX_FAILURES_PER_IP", 100),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY": _int(
+            "CASEAPP_LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY", 50
+        ),
         "LOGIN_THROTTLE_WINDOW_MINUTES": _int("CASEAPP_LOGIN_THROTTLE_WINDOW_MINUTES", 15),
         "PROXY_COUNT": _int("CASEAPP_PROXY_COUNT", 0),
         "BABEL_DEFAULT_LOCALE": "de",
@@ -83,7 +89,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMS_EMAIL_DOMAIN": os.environ.get("CASEAPP_SMS_EMAIL_DOMAIN", ""),
         "PORTAL_CODE_VALID_DAYS": _int("CASEAPP_PORTAL_CODE_VALID_DAYS", 90),
         "PORTAL_MAX_FAILURES_PER_CASE": _int("CASEAPP_PORTAL_MAX_FAILURES_PER_CASE", 5),
-        "PORTAL_MAX_FAILURES_PER_IP": _int("CASEAPP_PORTAL_MAX_FAILURES_PER_IP", 20),
+        "PORTAL_MAX_FAILURES_PER_IP": _int("CASEAPP_PORTAL_MAX_FAILURES_PER_IP", 100),
+        "PORTAL_MAX_FAILURES_PER_CASE_PER_DAY": _int(
+            "CASEAPP_PORTAL_MAX_FAILURES_PER_CASE_PER_DAY", 50
+        ),
         "TESTING": env == "testing",
     }
     if overrides:

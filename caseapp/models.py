@@ -7,7 +7,7 @@ from caseapp.appointments.models import (  # noqa: F401
     Room,
 )
 from caseapp.audit.models import AuditEntry  # noqa: F401
-from caseapp.auth.models import LoginAttempt, OfficeMembership, User, UserRole, UserSession  # noqa: F401
+from caseapp.auth.models import OfficeMembership, User, UserRole, UserSession  # noqa: F401
 from caseapp.matches.models import (  # noqa: F401
     Match,
     MatchingSettings,
@@ -34,7 +34,7 @@ from caseapp.people.models import (  # noqa: F401
     PersonMerge,
     PersonNameKey,
 )
-from caseapp.portal.models import PortalAccess, PortalAttempt  # noqa: F401
+from caseapp.portal.models import PortalAccess  # noqa: F401
 from caseapp.referrals.models import Referral, ReferralEvent, RoutingRule, Service  # noqa: F401
 from caseapp.volunteers.models import (  # noqa: F401
     Application,
@@ -47,3 +47,4 @@ from caseapp.volunteers.models import (  # noqa: F401
     Volunteer,
 )
 from caseapp.web.idempotency import SubmittedForm  # noqa: F401
+from caseapp.web.throttle import Attempt  # noqa: F401

@@ -1,10 +1,10 @@
-"""User accounts, their roles, office memberships, server-side sessions and login attempts."""
+"""User accounts, their roles, office memberships and server-side sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.auth.roles import STAFF_ROLES, Role
@@ -122,21 +122,3 @@ class UserSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} user={self.user_id}>"
-
-
-class LoginAttempt(db.Model):
-    """Failed sign-ins, counted per account and per address to slow down guessing."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (
-        Index("ix_login_attempts_account_at", "account", "attempted_at"),
-        Index("ix_login_attempts_ip_at", "ip_address", "attempted_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    account: Mapped[str] = mapped_column(String(254))
-    ip_address: Mapped[str] = mapped_column(String(45))
-    attempted_at: Mapped[datetime]
-
-    def __repr__(self) -> str:
-        return f"<LoginAttempt {self.account} {self.ip_address}>"

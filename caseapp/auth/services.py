@@ -5,13 +5,12 @@ Services take the acting user explicitly and never touch flask.session or flash(
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 
 from caseapp.audit import services as audit
-from caseapp.auth.models import LoginAttempt, User, UserSession
+from caseapp.auth.models import User, UserSession
 from caseapp.auth.normalise import normalise_email
 from caseapp.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from caseapp.core.clock import utcnow
@@ -19,50 +18,45 @@ from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.core.ids import new_token, token_digest
 from caseapp.extensions import db
 from caseapp.i18n import LANGUAGES, _
+from caseapp.web import throttle
+
+LOGIN = "login"  # the throttle's kind for staff (and volunteer) sign-in
 
 
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    max_per_account: int
-    max_per_ip: int
-    window: timedelta
-
-
-class LoginThrottled(DomainError):
-    """Too many failed attempts recently; the user should wait (no hard lockout)."""
+class LoginThrottled(throttle.Throttled):
+    """This account failed too often from this address; wait, then try again (no lockout)."""
 
 
 class LoginFailed(DomainError):
     """Wrong e-mail or password; deliberately says nothing about which."""
 
 
-def authenticate(email: str, password: str, ip_address: str, policy: ThrottlePolicy) -> User:
-    """Return the active user for these credentials or raise LoginFailed / LoginThrottled."""
+def authenticate(
+    email: str, password: str, ip_address: str, policy: throttle.Policy, now: datetime
+) -> User:
+    """Return the active user for these credentials or raise LoginFailed / LoginThrottled.
+
+    A failure is counted in the session: the caller commits it although the sign-in failed.
+    """
     account = normalise_email(email)
-    since = utcnow() - policy.window
-    failures_account = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.account == account, LoginAttempt.attempted_at >= since
-        )
-    )
-    failures_ip = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.ip_address == ip_address, LoginAttempt.attempted_at >= since
-        )
-    )
-    if failures_account >= policy.max_per_account or failures_ip >= policy.max_per_ip:
+    wait = throttle.wait_before(LOGIN, account, ip_address, policy, now)
+    if wait:
         raise LoginThrottled(
-            _("Too many failed sign-in attempts. Please wait a few minutes and try again.")
+            wait,
+            _(
+                "Too many failed sign-in attempts. Please wait %(wait)s and try again.",
+                wait=throttle.wait_words(wait),
+            ),
         )
     user = db.session.scalar(select(User).where(User.email == account))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        db.session.add(LoginAttempt(account=account, ip_address=ip_address, attempted_at=utcnow()))
+        throttle.failed(LOGIN, account, ip_address, now)
         raise LoginFailed(_("The e-mail address or password is not correct."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    # A successful sign-in clears this account's failures, not the address's.
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.account == account))
+    # This address starts clean for this account; other addresses' failures stay counted.
+    throttle.succeeded(LOGIN, account, ip_address)
     return user
 
 
@@ -142,10 +136,3 @@ def set_preferred_language(actor: User, code: str) -> None:
     if code not in LANGUAGES:
         raise ValidationFailed({"language": _("Choose one of the offered languages.")})
     actor.preferred_language = code
-
-
-def purge_old_attempts(older_than: timedelta) -> int:
-    result = db.session.execute(
-        delete(LoginAttempt).where(LoginAttempt.attempted_at < utcnow() - older_than)
-    )
-    return result.rowcount or 0

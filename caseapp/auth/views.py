@@ -6,24 +6,28 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from caseapp.auth import services
 from caseapp.auth.blueprint import bp
 from caseapp.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
+from caseapp.web import flow, throttle
 from caseapp.web.access import access, public
 
 
-def _policy() -> services.ThrottlePolicy:
+def _policy() -> throttle.Policy:
     cfg = current_app.config
-    return services.ThrottlePolicy(
-        max_per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        max_per_ip=cfg["LOGIN_MAX_FAILURES_PER_IP"],
-        window=timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"]),
+    window = timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    return throttle.Policy(
+        per_pair=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        per_address=cfg["LOGIN_MAX_FAILURES_PER_IP"],
+        address_window=window,
+        per_key_per_day=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY"],
+        longest_wait=window,
     )
 
 
@@ -45,36 +49,43 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
-    status = 200
     if getattr(g, "session_expired", False) and request.method == "GET":
         flash(_("You were signed out because you were inactive for a while."), "info")
+    # Not flow.submit(): a failed sign-in must be committed (it counts towards the throttle),
+    # where flow rolls a refused form back.
+    headers = {}
+    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or "", _policy()
+                form.email.data, form.password.data, request.remote_addr, _policy(), utcnow()
             )
         except services.LoginThrottled as error:
-            db.session.commit()
+            db.session.rollback()  # nothing was checked, nothing to keep
             form.form_errors.append(error.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         except services.LoginFailed as error:
             db.session.commit()  # keep the failed attempt for throttling
             form.form_errors.append(error.message)
-            status = 200
         else:
             token = services.start_session(user, request.remote_addr)
             db.session.commit()
-            lang = session.get("lang")
-            session.clear()  # a new session on sign-in: no fixation
-            session.permanent = True
-            if lang:
-                session["lang"] = lang
-            session["sid"] = token
-            session["seen"] = utcnow().timestamp()
-            login_user(user)
+            begin_browser_session(user, token)
             return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
     form.password.data = ""
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), status, headers
+
+
+def begin_browser_session(user, token: str) -> None:
+    """The cookie side of signing in (staff and portal): a new session, no fixation."""
+    lang = session.get("lang")
+    session.clear()
+    session.permanent = True
+    if lang:
+        session["lang"] = lang
+    session["sid"] = token
+    session["seen"] = utcnow().timestamp()
+    login_user(user)
 
 
 @bp.post("/logout")
@@ -105,43 +116,44 @@ def account():
 @access(signed_in=True)
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user,
-                form.current_password.data,
-                form.new_password.data,
-                keep_token=session.get("sid"),
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(
-                _("Your password has been changed. Other devices have been signed out."), "success"
-            )
-            return redirect(url_for("auth.account"))
+    done = flow.submit(
+        form,
+        lambda: services.change_password(
+            current_user,
+            form.current_password.data,
+            form.new_password.data,
+            keep_token=session.get("sid"),
+        ),
+        to=url_for("auth.account"),
+        message=_("Your password has been changed. Other devices have been signed out."),
+    )
+    if done:
+        return done
     language_form = LanguageForm(language=current_user.preferred_language or "de")
     return render_template(
         "auth/account.html", password_form=form, language_form=language_form
-    ), 400
+    ), flow.status(form)
+
+
+def _switch_language(code: str) -> None:
+    services.set_preferred_language(current_user, code)
+    session["lang"] = code
+    g.pop("_lotse_locale", None)
+    refresh()  # the message below is already in the new language
 
 
 @bp.post("/account/language")
 @access(signed_in=True)
 def change_language():
     form = LanguageForm()
-    if form.validate_on_submit():
-        services.set_preferred_language(current_user, form.language.data)
-        db.session.commit()
-        session["lang"] = form.language.data
-        g.pop("_lotse_locale", None)
-        from flask_babel import refresh
-
-        refresh()
+    done = flow.submit(
+        form,
+        lambda: _switch_language(form.language.data),
+        to=_safe_next(request.args.get("next")) or url_for("auth.account"),
+    )
+    if done:
         flash(_("Your language has been saved."), "success")
-        return redirect(_safe_next(request.args.get("next")) or url_for("auth.account"))
+        return done
     return render_template(
         "auth/account.html", password_form=ChangePasswordForm(), language_form=form
-    ), 400
+    ), flow.status(form)

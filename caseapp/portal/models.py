@@ -1,10 +1,10 @@
-"""A newcomer's portal access (hashed code, account, reminder contact) and failed sign-ins."""
+"""A newcomer's portal access: hashed code, account, reminder contact."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.db import TimestampMixin
@@ -37,21 +37,3 @@ class PortalAccess(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<PortalAccess person={self.person_id}>"
-
-
-class PortalAttempt(db.Model):
-    """Failed portal sign-ins, counted per case number and per address to slow guessing."""
-
-    __tablename__ = "portal_attempts"
-    __table_args__ = (
-        Index("ix_portal_attempts_case_at", "case_number", "attempted_at"),
-        Index("ix_portal_attempts_ip_at", "ip_address", "attempted_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(40))
-    ip_address: Mapped[str] = mapped_column(String(45))
-    attempted_at: Mapped[datetime]
-
-    def __repr__(self) -> str:
-        return f"<PortalAttempt {self.case_number} {self.ip_address}>"

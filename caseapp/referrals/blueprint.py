@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 directory_bp = Blueprint("directory", __name__, url_prefix="/directory")
 
-from caseapp.referrals import merge, sections, views, views_directory, views_rules  # noqa: E402,F401
+from caseapp.referrals import merge, sections, views  # noqa: E402,F401

@@ -1,7 +1,8 @@
 """How often one address may use the public volunteer pages: sign-ups and certificate checks.
 
-Every attempt is a row in `volunteer_public_attempts`, shared by all workers; an address that
-made too many in the last hour is refused. All of volunteers' throttling is in this module.
+Every attempt is counted by the shared throttle (`caseapp.web.throttle.limit`, kinds "signup"
+and "verify" in `throttle_attempts`); an address that made too many in the last hour is asked
+to wait until its oldest attempt is an hour old. All of volunteers' throttling is in this module.
 """
 
 from __future__ import annotations
@@ -9,37 +10,34 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app, request
-from sqlalchemy import func, select
 
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import DomainError
-from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.volunteers.models import PublicAttempt
+from caseapp.web import throttle
 
 WINDOW = timedelta(hours=1)
 
 
-class Throttled(DomainError):
-    """Too many attempts from this address; the visitor should wait."""
+class Throttled(throttle.Throttled):
+    """Too many attempts from this address; the visitor should wait (`wait`)."""
 
 
-def check_public_attempts(kind: str, ip_address: str, limit: int, now: datetime) -> None:
+def check_public_attempts(kind: str, ip_address: str | None, limit: int, now: datetime) -> None:
     """Count this attempt; raise Throttled when the address made too many in the last hour."""
-    recent = db.session.scalar(
-        select(func.count(PublicAttempt.id)).where(
-            PublicAttempt.kind == kind,
-            PublicAttempt.ip_address == ip_address,
-            PublicAttempt.at >= now - WINDOW,
-        )
-    )
-    if recent >= limit:
-        raise Throttled(_("Too many attempts from your connection. Please try again in an hour."))
-    db.session.add(PublicAttempt(kind=kind, ip_address=ip_address, at=now))
+    try:
+        throttle.limit(kind, ip_address, limit, WINDOW, now)
+    except throttle.Throttled as error:
+        raise Throttled(
+            error.wait,
+            _(
+                "Too many attempts. Please wait %(wait)s and try again.",
+                wait=throttle.wait_words(error.wait),
+            ),
+        ) from None
 
 
-def _client_ip() -> str:
-    return request.remote_addr or ""
+def _client_ip() -> str | None:
+    return request.remote_addr
 
 
 def count_signup() -> None:

@@ -38,6 +38,62 @@ def test_repeated_failures_are_throttled(app, world, actions):
     assert response.status_code == 429
 
 
+def at(ip: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": ip}}
+
+
+def test_a_throttled_try_says_how_long_to_wait(app, world, actions, clock):
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        actions.login(world["admin"], "wrong wrong wrong", **at("203.0.113.9"))
+    for wait in (1, 2):  # every further guess waits twice as long
+        refused = actions.login(world["admin"], "wrong wrong wrong", **at("203.0.113.9"))
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == str(wait)
+        clock.advance(seconds=wait)
+        assert actions.login(world["admin"], "wrong", **at("203.0.113.9")).status_code == 200
+    response = actions.post(
+        "/login?lang=en", {"email": world["admin"], "password": PASSWORD}, **at("203.0.113.9")
+    )
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "4"
+    page = response.get_data(as_text=True)
+    assert "Too many failed sign-in attempts. Please wait 4 seconds and try again." in page
+    assert 'value="admin@test.example"' in page and PASSWORD not in page
+    clock.advance(seconds=4)
+    response = actions.login(world["admin"], **at("203.0.113.9"))
+    assert response.status_code == 302
+
+
+def test_a_stranger_guessing_cannot_keep_the_owner_out(app, world, client, clock):
+    stranger, owner = Actions(app.test_client()), Actions(client)
+    # The stranger guesses for an hour, as fast as the throttle lets them.
+    for _ in range(60):
+        stranger.login(world["admin"], "wrong wrong wrong", **at("203.0.113.9"))
+        clock.advance(minutes=1)
+    assert stranger.login(world["admin"], **at("203.0.113.9")).status_code == 429
+    # The owner, from their own address, gets in with the right password at once.
+    response = owner.login(world["admin"], **at("192.0.2.10"))
+    assert response.status_code == 302
+    assert client.get("/home").status_code == 200
+
+
+def test_a_noisy_address_does_not_slow_anyone_behind_another(app, world, client, clock):
+    app.config["LOGIN_MAX_FAILURES_PER_IP"] = 5
+    try:
+        noisy = Actions(app.test_client())
+        for n in range(10):
+            noisy.login(f"nobody{n}@test.example", "wrong wrong wrong", **at("203.0.113.9"))
+        # Behind the noisy address a repeated guess waits ...
+        again = noisy.login("nobody0@test.example", "wrong wrong wrong", **at("203.0.113.9"))
+        assert again.status_code == 429
+        # ... while at a shelter's address a typo and then the right password just work.
+        shelter = Actions(client)
+        typo = shelter.login(world["caseworker_a"], "wrong wrong wrong", **at("192.0.2.50"))
+        assert typo.status_code == 200
+        assert shelter.login(world["caseworker_a"], **at("192.0.2.50")).status_code == 302
+    finally:
+        app.config["LOGIN_MAX_FAILURES_PER_IP"] = 1000
+
+
 def test_new_session_on_login_and_logout_ends_it_on_the_server(app, world, client):
     actions = Actions(client)
     client.get("/login")

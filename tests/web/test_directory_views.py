@@ -122,8 +122,16 @@ def test_office_members_manage_their_own_services_only(app, world):
         version = created.version
     edit = dict(form, capacity="not_accepting", version=version)
     assert b.post(f"/referrals/services/{created.id}/edit", edit).status_code == 302
-    stale = b.post(f"/referrals/services/{created.id}/edit", edit)
+    stale = b.post(
+        f"/referrals/services/{created.id}/edit?lang=en", dict(edit, capacity="waiting_list")
+    )
     assert stale.status_code == 409
+    # The shared conflict page: what is saved now beside what was typed, and a way back.
+    page = stale.get_data(as_text=True)
+    assert (
+        "Saved meanwhile" in page and "Not accepting referrals" in page and "Waiting list" in page
+    )
+    assert f'href="/referrals/services/{created.id}/edit"' in page
     with app.app_context():
         changed = db.session.get(Service, created.id)
         assert changed.capacity == "not_accepting" and changed.capacity_set_on is not None

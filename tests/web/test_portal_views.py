@@ -96,14 +96,60 @@ def test_guessing_is_throttled_per_case_number(app, actions, setup):
     assert blocked.status_code == 429
 
 
-def test_guessing_is_throttled_per_address(app, actions, setup):
+def at(ip: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": ip}}
+
+
+def test_a_throttled_portal_try_says_how_long_to_wait(app, actions, setup, clock):
+    code = issue(app, setup)
+    number = case_number(app, setup["person"])
+    for _n in range(5):
+        portal_login(actions, number, "AAAA-BBBB-CCCC")
+    clock.advance(seconds=1)
+    portal_login(actions, number, "AAAA-BBBB-CCCC")
+    blocked = portal_login(actions, number, code, query_string={"lang": "en"})
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"] == "2"
+    page = blocked.get_data(as_text=True)
+    assert "Too many attempts. Please wait 2 seconds and try again." in page
+    clock.advance(seconds=2)
+    assert portal_login(actions, number, code).status_code == 302
+
+
+def test_guessing_a_case_number_cannot_keep_the_newcomer_out(app, actions, setup, clock):
+    from tests.conftest import Actions
+
+    code = issue(app, setup)
+    number = case_number(app, setup["person"])  # printed on every slip
+    stranger = Actions(app.test_client())
+    for _n in range(60):  # an hour of guessing, as fast as the throttle lets them
+        portal_login(stranger, number, "AAAA-BBBB-CCCC", **at("203.0.113.9"))
+        clock.advance(minutes=1)
+    assert portal_login(stranger, number, code, **at("203.0.113.9")).status_code == 429
+    # The newcomer at the shelter (another address) signs in with the code from the slip.
+    response = portal_login(actions, number, code, **at("192.0.2.50"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/portal/")
+
+
+def test_a_noisy_address_slows_only_its_own_guesses(app, actions, setup):
+    from tests.conftest import Actions
+
+    code = issue(app, setup)
+    number = case_number(app, setup["person"])
     app.config["PORTAL_MAX_FAILURES_PER_IP"] = 3
     try:
+        noisy = Actions(app.test_client())
         for n in range(3):
-            portal_login(actions, f"L26-AAAAA{n}", "AAAA-BBBB-CCCC")
-        assert portal_login(actions, "L26-BBBBBB", "AAAA-BBBB-CCCC").status_code == 429
+            portal_login(noisy, f"L26-AAAAA{n}", "AAAA-BBBB-CCCC", **at("203.0.113.9"))
+        # From the noisy address a second try at a case number waits at once ...
+        again = portal_login(noisy, "L26-AAAAA0", "AAAA-BBBB-CCCC", **at("203.0.113.9"))
+        assert again.status_code == 429
+        # ... and nobody behind another address notices: a typo, then the right code.
+        assert (
+            portal_login(actions, number, "AAAA-BBBB-CCCD", **at("192.0.2.50")).status_code == 200
+        )
+        assert portal_login(actions, number, code, **at("192.0.2.50")).status_code == 302
     finally:
-        app.config["PORTAL_MAX_FAILURES_PER_IP"] = 20
+        app.config["PORTAL_MAX_FAILURES_PER_IP"] = 100
 
 
 def test_expired_and_renewed_codes_stop_working(app, actions, setup):

@@ -450,3 +450,66 @@ def test_receiving_office_opens_its_own_case_from_the_shared_data_only(app, worl
             )
             == 1
         )
+
+
+def test_a_stale_rule_edit_shows_both_versions(app, world):
+    ids = referral_records(app, world)
+    admin = _login(app, world["admin"])
+    form = {
+        "need": "work",
+        "district": 0,
+        "language": "ar",
+        "age_group": "",
+        "residence_status": "",
+        "service": ids["service_id"],
+        "priority": 10,
+        "active": "y",
+        "sample_district": 0,
+        "sample_language": "",
+        "sample_residence": "",
+    }
+    assert admin.post("/referrals/rules/new", form).status_code == 302
+    with app.app_context():
+        rule = db.session.scalar(select(RoutingRule))
+        rule_id, version = rule.id, rule.version
+    first = admin.post(f"/referrals/rules/{rule_id}/edit", dict(form, priority=20, version=version))
+    assert first.status_code == 302
+    stale = admin.post(
+        f"/referrals/rules/{rule_id}/edit?lang=en", dict(form, priority=30, version=version)
+    )
+    assert stale.status_code == 409
+    page = stale.get_data(as_text=True)
+    assert "Saved meanwhile" in page and ">20<" in page and ">30<" in page
+    assert "Arabic" in page  # a choice reads as the form names it, on both sides
+    assert f'href="/referrals/rules/{rule_id}/edit"' in page
+    with app.app_context():
+        assert db.session.get(RoutingRule, rule_id).priority == 20
+
+
+def test_a_step_taken_at_the_same_moment_ends_on_the_conflict_page(app, world, monkeypatch):
+    """The referral changes between loading it and writing the step (a race)."""
+    from sqlalchemy import update
+
+    from caseapp.referrals import services
+
+    ids = referral_records(app, world)
+    rid = _referral_id(_send(_login(app, world["caseworker_a"]), ids))
+    change_status = services.change_status
+
+    def racing(actor, referral, to_status, **kw):
+        db.session.execute(
+            update(Referral)
+            .where(Referral.id == referral.id)
+            .values(version=Referral.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return change_status(actor, referral, to_status, **kw)
+
+    monkeypatch.setattr(services, "change_status", racing)
+    b = _login(app, world["caseworker_b"])
+    response = b.post(f"/referrals/{rid}/status?lang=en", {"step": "decline", "note": "Voll"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "The referral is now: Sent." in page and "Voll" in page
+    assert f'href="/referrals/{rid}"' in page
+    assert _status(app, rid) == "sent"

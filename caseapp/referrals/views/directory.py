@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from caseapp.auth import scope
 from caseapp.auth.roles import Role
-from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
+from caseapp.core.errors import NotFound
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
 from caseapp.offices.models import District, Office
@@ -18,7 +18,8 @@ from caseapp.referrals.blueprint import bp, directory_bp
 from caseapp.referrals.directory import today
 from caseapp.referrals.forms import ServiceForm
 from caseapp.referrals.models import Service
-from caseapp.web import idempotency
+from caseapp.referrals.views.common import shown_as_typed
+from caseapp.web import flow
 from caseapp.web.access import access, public
 from caseapp.web.pagination import paginate
 
@@ -114,23 +115,51 @@ def services():
 @access(*MANAGERS)
 def service_new():
     form = ServiceForm(office_choices=_office_choices(), district_choices=_districts())
-    if form.validate_on_submit():
-        earlier = idempotency.previous_result(form.submission_id.data)
-        if earlier:
-            return redirect(earlier)
-        try:
-            created = directory.create_service(current_user, _data(form), today())
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            target = url_for("referrals.services")
-            idempotency.remember(form.submission_id.data, current_user.id, target)
-            db.session.commit()
-            flash(_("The service %(name)s has been created.", name=created.name_de), "success")
-            return redirect(target)
-    status = 400 if request.method == "POST" else 200
-    return render_template("referrals/service_form.html", form=form, service=None), status
+    done = flow.submit(
+        form,
+        lambda: directory.create_service(current_user, _data(form), today()),
+        to=url_for("referrals.services"),
+        message=_("The service %(name)s has been created.", name=form.name_de.data),
+    )
+    if done:
+        return done
+    return render_template("referrals/service_form.html", form=form, service=None), flow.status(
+        form
+    )
+
+
+def _saved(form: ServiceForm):
+    """The service as saved now, in the form's terms (for the conflict page)."""
+
+    def saved(service: Service) -> dict:
+        return shown_as_typed(
+            form,
+            {
+                "office": service.office_id,
+                **{
+                    name: getattr(service, name)
+                    for name in (
+                        "name_de",
+                        "name_ar",
+                        "name_tr",
+                        "description_de",
+                        "description_ar",
+                        "description_tr",
+                        "eligibility",
+                        "hours_text",
+                        "how_to_reach",
+                        "response_days",
+                        "active",
+                    )
+                },
+                "need_areas": service.need_areas,
+                "districts": [d.id for d in service.districts],
+                "languages": service.languages,
+                "capacity": service.capacity,
+            },
+        )
+
+    return saved
 
 
 @bp.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
@@ -151,26 +180,18 @@ def service_edit(service_id: int):
         form.districts.data = [d.id for d in found.districts]
         return render_template("referrals/service_form.html", form=form, service=found)
     form = ServiceForm(office_choices=_office_choices(), district_choices=_districts())
-    if form.validate_on_submit():
-        try:
-            directory.update_service(
-                current_user, found, _data(form), form.loaded_version(), today()
-            )
-        except StaleVersion:
-            db.session.rollback()
-            return render_template(
-                "errors/error.html",
-                code=409,
-                title=_("Changed meanwhile"),
-                message=_(
-                    "Someone else changed this service while you were editing it. Nothing was saved. Please open it again."
-                ),
-            ), 409
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("referrals.services"))
+    done = flow.submit(
+        form,
+        lambda: directory.update_service(
+            current_user, found, _data(form), form.loaded_version(), today()
+        ),
+        to=url_for("referrals.services"),
+        message=_("Your changes have been saved."),
+        conflict=flow.Conflict(
+            edit_url=url_for("referrals.service_edit", service_id=service_id),
+            saved=_saved(form),
+        ),
+    )
+    if done:
+        return done
     return render_template("referrals/service_form.html", form=form, service=found), 400

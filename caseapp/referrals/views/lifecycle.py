@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import LazyString, format_datetime
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from caseapp.auth.roles import Role
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
@@ -20,12 +19,13 @@ from caseapp.referrals.blueprint import bp
 from caseapp.referrals.directory import today
 from caseapp.referrals.forms import ReferralForm, StatusForm
 from caseapp.referrals.models import Referral, Service
-from caseapp.referrals.vocab import FILTERS
-from caseapp.web import idempotency
+from caseapp.referrals.views.common import CASEWORK, flash_errors, referral_or_404, written
+from caseapp.referrals.vocab import FILTERS, STATUS
+from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.forms import BaseForm
 from caseapp.web.pagination import paginate
 
-CASEWORK = (Role.CASEWORKER, Role.ADMIN)
 # Form value of a step -> the status it leads to.
 STEPS = {
     "send": "sent",
@@ -36,13 +36,6 @@ STEPS = {
     "close": "closed",
     "cancel": "cancelled",
 }
-
-
-def _referral_or_404(referral_id: int, *, audit_read: bool = False) -> Referral:
-    try:
-        return services.get_referral(current_user, referral_id, audit_read=audit_read)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/")
@@ -73,8 +66,6 @@ def _consultation_choices(case_id: int):
         .order_by(Consultation.at.desc())
         .limit(30)
     )
-    from flask_babel import format_datetime
-
     return [(c.id, f"{format_datetime(c.at, 'short')} · {c.office.name}") for c in rows]
 
 
@@ -101,11 +92,10 @@ def new(person_id: int):
             wanted if wanted in {c[0] for c in choices} else decision.service_id or 0
         )
         form.categories.data = ["contact", "languages"]
-    consent_missing = False
-    if form.validate_on_submit():
-        earlier = idempotency.previous_result(form.submission_id.data)
-        if earlier:
-            return redirect(earlier)
+    refused: set[str] = set()
+    made: list[Referral] = []
+
+    def refer() -> Referral:
         try:
             referral = services.create_referral(
                 current_user,
@@ -122,14 +112,17 @@ def new(person_id: int):
             if request.form.get("send"):
                 services.send_referral(current_user, referral)
         except ValidationFailed as error:
-            db.session.rollback()
-            consent_missing = "consent" in error.errors
-            form.apply_errors(error)
-            person = people.get_person(current_user, person_id, audit_read=False)
-        else:
-            target = url_for("referrals.detail", referral_id=referral.id)
-            idempotency.remember(form.submission_id.data, current_user.id, target)
-            db.session.commit()
+            refused.update(error.errors)  # the page offers to record a missing consent
+            raise
+        made.append(referral)
+        return referral
+
+    done = flow.submit(
+        form, refer, to=lambda referral: url_for("referrals.detail", referral_id=referral.id)
+    )
+    if done:
+        if made:  # not a repeat of a form sent before
+            referral = made[0]
             if referral.status == "sent":
                 flash(
                     _("The referral has been sent to %(office)s.", office=referral.to_office.name),
@@ -137,8 +130,7 @@ def new(person_id: int):
                 )
             else:
                 flash(_("The referral has been saved as a draft."), "success")
-            return redirect(target)
-    status = 400 if request.method == "POST" else 200
+        return done
     return render_template(
         "referrals/form.html",
         form=form,
@@ -146,15 +138,15 @@ def new(person_id: int):
         decision=decision,
         explanation=wording.explain(decision),
         skipped=[(db.session.get(Service, sid), code) for sid, code in decision.skipped],
-        consent_missing=consent_missing,
+        consent_missing="consent" in refused,
         need=need,
-    ), status
+    ), flow.status(form)
 
 
 @bp.get("/<int:referral_id>")
 @access(*CASEWORK)
 def detail(referral_id: int):
-    referral = _referral_or_404(referral_id, audit_read=True)
+    referral = referral_or_404(referral_id, audit_read=True)
     who = services.side(current_user, referral)
     shared = services.shared_data(referral)
     db.session.commit()  # the audit row of this read (and an erased copy after withdrawal)
@@ -169,72 +161,75 @@ def detail(referral_id: int):
     )
 
 
+def _step(referral: Referral, to_status: str, note: str) -> Referral:
+    if to_status == "sent":
+        return services.send_referral(current_user, referral)
+    return services.change_status(current_user, referral, to_status, note=note, today=today())
+
+
+def _now_is(referral: Referral) -> LazyString:
+    """The conflict page's heading: the status the referral has now (read once shown)."""
+    return LazyString(
+        lambda: _("The referral is now: %(status)s.", status=_status_label(referral.status))
+    )
+
+
+def _latest_note(referral: Referral) -> str:
+    return referral.events[-1].note if referral.events else ""
+
+
 @bp.post("/<int:referral_id>/status")
 @access(*CASEWORK)
 def change(referral_id: int):
-    referral = _referral_or_404(referral_id)
+    referral = referral_or_404(referral_id)
     form = StatusForm()
     to_status = STEPS.get(request.form.get("step", ""))
     if to_status is None:
         abort(400)
-    if not form.validate():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "danger")
-        return redirect(url_for("referrals.detail", referral_id=referral_id), 303)
+    here = url_for("referrals.detail", referral_id=referral_id)
     try:
-        if to_status == "sent":
-            services.send_referral(current_user, referral)
-        else:
-            services.change_status(
-                current_user, referral, to_status, note=form.note.data or "", today=today()
-            )
-    except NotFound:
-        db.session.rollback()
+        done = flow.submit(
+            form,
+            written(referral, lambda: _step(referral, to_status, form.note.data or "")),
+            to=here,
+            message=_("The referral is now: %(status)s.", status=_status_label(to_status)),
+            conflict=flow.Conflict(
+                edit_url=here,
+                saved=lambda saved: {"note": _latest_note(saved)},
+                title=_now_is(referral),
+            ),
+        )
+    except NotFound:  # a step of the other side
         abort(404)
-    except StaleDataError:  # someone else changed the referral in the same moment
-        db.session.rollback()
-        flash(_("Someone else changed this referral meanwhile. Nothing was saved."), "danger")
-        return redirect(url_for("referrals.detail", referral_id=referral_id), 303)
-    except services.StatusRefused as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("referrals.detail", referral_id=referral_id), 303)
-    except ValidationFailed as error:
-        db.session.rollback()
-        for messages in error.errors.values():
-            for message in messages:
-                flash(message, "danger")
-        return redirect(url_for("referrals.detail", referral_id=referral_id), 303)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this referral meanwhile. Nothing was saved."), "danger")
-        return redirect(url_for("referrals.detail", referral_id=referral_id), 303)
-    flash(_("The referral is now: %(status)s.", status=_status_label(to_status)), "success")
-    return redirect(url_for("referrals.detail", referral_id=referral_id))
+    if done:
+        return done
+    flash_errors(form)
+    return redirect(here, 303)
 
 
 @bp.post("/<int:referral_id>/open-case")
 @access(*CASEWORK)
 def open_case(referral_id: int):
     """The receiving office opens its own case for the person from the shared data."""
-    referral = _referral_or_404(referral_id)
+    referral = referral_or_404(referral_id)
+    here = url_for("referrals.detail", referral_id=referral_id)
+    form = BaseForm()  # nothing to fill in: the CSRF token only
     try:
-        person = services.open_receiving_case(current_user, referral, today())
+        done = flow.submit(
+            form,
+            written(
+                referral, lambda: services.open_receiving_case(current_user, referral, today())
+            ),
+            to=lambda person: url_for("people.detail", person_id=person.id),
+            message=_("A case has been opened at your office with the shared data only."),
+            conflict=flow.Conflict(edit_url=here, title=_now_is(referral)),
+        )
     except NotFound:
-        db.session.rollback()
         abort(404)
-    except ValidationFailed as error:
-        db.session.rollback()
-        for messages in error.errors.values():
-            for message in messages:
-                flash(message, "danger")
-        return redirect(url_for("referrals.detail", referral_id=referral_id), 303)
-    db.session.commit()
-    flash(_("A case has been opened at your office with the shared data only."), "success")
-    return redirect(url_for("people.detail", person_id=person.id))
+    if done:
+        return done
+    flash_errors(form)
+    return redirect(here, 303)
 
 
 def _possible_steps(referral: Referral, who: str) -> set[str]:
@@ -246,6 +241,4 @@ def _possible_steps(referral: Referral, who: str) -> set[str]:
 
 
 def _status_label(status: str) -> str:
-    from caseapp.referrals.vocab import STATUS
-
     return str(STATUS.get(status, status))

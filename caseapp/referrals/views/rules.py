@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from caseapp.auth.roles import Role
-from caseapp.core.errors import StaleVersion, ValidationFailed
+from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.offices.models import District
@@ -15,6 +15,8 @@ from caseapp.referrals import adapters, directory, routing, wording
 from caseapp.referrals.blueprint import bp
 from caseapp.referrals.forms import RuleForm
 from caseapp.referrals.models import RoutingRule, Service
+from caseapp.referrals.views.common import shown_as_typed
+from caseapp.web import flow
 from caseapp.web.access import access
 
 
@@ -61,31 +63,52 @@ def _test(form: RuleForm, rule: RoutingRule | None):
     return decision, wording.explain(decision)
 
 
+def _saved(form: RuleForm):
+    """The rule as saved now, in the form's terms (for the conflict page)."""
+
+    def saved(rule: RoutingRule) -> dict:
+        return shown_as_typed(
+            form,
+            {
+                "need": rule.need,
+                "district": rule.district_id or 0,
+                "language": rule.language,
+                "age_group": rule.age_group,
+                "residence_status": rule.residence_status,
+                "service": rule.service_id,
+                "priority": rule.priority,
+                "active": rule.active,
+            },
+        )
+
+    return saved
+
+
 def _form_page(form: RuleForm, rule: RoutingRule | None):
-    result = None
-    status = 400
-    if form.validate_on_submit():
-        try:
-            if request.form.get("test"):
+    """A posted rule form: try it on the sample person, or save it."""
+    if request.form.get("test"):
+        result = None
+        if form.validate_on_submit():
+            try:
                 result = _test(form, rule)
-                status = 200
-            else:
-                directory.save_rule(current_user, rule, _data(form), form.loaded_version())
-                db.session.commit()
-                flash(_("The routing rule has been saved."), "success")
-                return redirect(url_for("referrals.rules"))
-        except StaleVersion:
-            db.session.rollback()
-            return render_template(
-                "errors/error.html",
-                code=409,
-                title=_("Changed meanwhile"),
-                message=_("Someone else changed this rule meanwhile. Nothing was saved."),
-            ), 409
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-    return render_template("referrals/rule_form.html", form=form, rule=rule, result=result), status
+            except ValidationFailed as error:  # only read: nothing to roll back
+                form.apply_errors(error)
+        return render_template(
+            "referrals/rule_form.html", form=form, rule=rule, result=result
+        ), 200 if result else 400
+    done = flow.submit(
+        form,
+        lambda: directory.save_rule(current_user, rule, _data(form), form.loaded_version()),
+        to=url_for("referrals.rules"),
+        message=_("The routing rule has been saved."),
+        conflict=flow.Conflict(
+            edit_url=url_for("referrals.rule_edit", rule_id=rule.id) if rule else None,
+            saved=_saved(form),
+        ),
+    )
+    if done:
+        return done
+    return render_template("referrals/rule_form.html", form=form, rule=rule, result=None), 400
 
 
 @bp.get("/rules")

@@ -1,0 +1,1 @@
+"""Reports and monitoring: indicators, dashboards, the yearly integration report."""
