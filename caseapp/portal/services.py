@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from caseapp.audit import services as audit
 from caseapp.auth.models import User, UserRole
@@ -27,23 +26,18 @@ from caseapp.i18n import _, current_language
 from caseapp.matches.services import companions_for
 from caseapp.people.models import Case, Person
 from caseapp.portal.access import access_for, newcomer_language
-from caseapp.portal.models import PortalAccess, PortalAttempt
+from caseapp.portal.models import PortalAccess
+from caseapp.web import throttle
 
 # No 0/O, 1/I/L: codes are read from paper and typed on a phone.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 PORTAL_LANGUAGES = ("de", "ar", "tr")
+PORTAL = "portal"  # the throttle's kind for portal sign-in, keyed by case number
 
 
-@dataclass(frozen=True)
-class PortalPolicy:
-    max_per_case: int
-    max_per_ip: int
-    window: timedelta
-
-
-class PortalThrottled(DomainError):
-    """Too many failed attempts for this case number or address; wait and try again."""
+class PortalThrottled(throttle.Throttled):
+    """Too many failures for this case number from this address; wait and try again."""
 
 
 class PortalLoginFailed(DomainError):
@@ -126,29 +120,28 @@ def code_matches(access: PortalAccess | None, code: str) -> bool:
 
 
 def authenticate(
-    case_number: str, code: str, ip_address: str, policy: PortalPolicy, now: datetime
+    case_number: str, code: str, ip_address: str | None, policy: throttle.Policy, now: datetime
 ) -> User:
-    """The newcomer account for this case number and code, or PortalLoginFailed/Throttled."""
+    """The newcomer account for this case number and code, or PortalLoginFailed/Throttled.
+
+    A failure is counted in the session: the caller commits it although the sign-in failed.
+    """
     number = normalise_case_number(case_number)
-    since = now - policy.window
-    per_case = db.session.scalar(
-        select(func.count(PortalAttempt.id)).where(
-            PortalAttempt.case_number == number, PortalAttempt.attempted_at >= since
+    wait = throttle.wait_before(PORTAL, number, ip_address, policy, now)
+    if wait:
+        raise PortalThrottled(
+            wait,
+            _(
+                "Too many attempts. Please wait %(wait)s and try again.",
+                wait=throttle.wait_words(wait),
+            ),
         )
-    )
-    per_ip = db.session.scalar(
-        select(func.count(PortalAttempt.id)).where(
-            PortalAttempt.ip_address == ip_address, PortalAttempt.attempted_at >= since
-        )
-    )
-    if per_case >= policy.max_per_case or per_ip >= policy.max_per_ip:
-        raise PortalThrottled(_("Too many attempts. Please wait a few minutes and try again."))
     case = db.session.scalar(select(Case).where(Case.case_number == number))
     access = access_for(case.person_id) if case is not None else None
     # verify_password runs a hash even without a stored code, so timing says nothing either.
     ok = verify_password(access.code_hash if access else None, normalise_code(code))
     if not ok or access is None or case.person.merged_into_id is not None:
-        db.session.add(PortalAttempt(case_number=number, ip_address=ip_address, attempted_at=now))
+        throttle.failed(PORTAL, number, ip_address, now)
         raise PortalLoginFailed(_("The case number or access code is not correct."))
     if access.code_expires_at is None or access.code_expires_at <= now:
         raise PortalCodeExpired(
@@ -156,9 +149,10 @@ def authenticate(
         )
     user = access.user
     if user is None or not user.active:
-        db.session.add(PortalAttempt(case_number=number, ip_address=ip_address, attempted_at=now))
+        throttle.failed(PORTAL, number, ip_address, now)
         raise PortalLoginFailed(_("The case number or access code is not correct."))
-    db.session.execute(delete(PortalAttempt).where(PortalAttempt.case_number == number))
+    # This address starts clean for this case number; other addresses' failures stay counted.
+    throttle.succeeded(PORTAL, number, ip_address)
     audit.record(user, "portal_sign_in", "person", case.person_id, office_id=case.office_id)
     return user
 
@@ -198,13 +192,6 @@ def save_contact(user, *, email: str, phone: str, consent: bool, now: datetime) 
             details={"contact": ["…", "…"]},
         )
     return access
-
-
-def purge_old_attempts(older_than: timedelta, now: datetime) -> int:
-    result = db.session.execute(
-        delete(PortalAttempt).where(PortalAttempt.attempted_at < now - older_than)
-    )
-    return result.rowcount or 0
 
 
 def ambassador_for(person: Person):

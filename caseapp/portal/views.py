@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
 from caseapp.appointments import ical
@@ -24,22 +24,26 @@ from caseapp.appointments.models import SCHEDULED, Appointment, AppointmentChang
 from caseapp.audit import services as audit
 from caseapp.auth import services as auth
 from caseapp.auth.roles import Role
+from caseapp.auth.views import begin_browser_session
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import DEFAULT_LANGUAGE, _, current_language
 from caseapp.portal import services
 from caseapp.portal.blueprint import bp
 from caseapp.portal.forms import ContactForm, PortalLoginForm, RescheduleRequestForm
+from caseapp.web import flow, throttle
 from caseapp.web.access import access, public
 
 
-def _policy() -> services.PortalPolicy:
+def _policy() -> throttle.Policy:
     cfg = current_app.config
-    return services.PortalPolicy(
-        max_per_case=cfg["PORTAL_MAX_FAILURES_PER_CASE"],
-        max_per_ip=cfg["PORTAL_MAX_FAILURES_PER_IP"],
-        window=timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"]),
+    window = timedelta(minutes=cfg["LOGIN_THROTTLE_WINDOW_MINUTES"])
+    return throttle.Policy(
+        per_pair=cfg["PORTAL_MAX_FAILURES_PER_CASE"],
+        per_address=cfg["PORTAL_MAX_FAILURES_PER_IP"],
+        address_window=window,
+        per_key_per_day=cfg["PORTAL_MAX_FAILURES_PER_CASE_PER_DAY"],
+        longest_wait=window,
     )
 
 
@@ -51,40 +55,35 @@ def login():
     form = PortalLoginForm()
     if request.method == "GET" and request.args.get("case_number"):
         form.case_number.data = services.normalise_case_number(request.args["case_number"])
-    status = 200
+    # Not flow.submit(): a failed sign-in must be committed (it counts towards the throttle),
+    # where flow rolls a refused form back.
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = services.authenticate(
                 form.case_number.data,
                 form.access_code.data,
-                request.remote_addr or "",
+                request.remote_addr,
                 _policy(),
                 utcnow(),
             )
         except services.PortalThrottled as error:
-            db.session.commit()
+            db.session.rollback()  # nothing was checked, nothing to keep
             form.form_errors.append(error.message)
-            status = 429
+            status, headers = 429, {"Retry-After": str(error.retry_after)}
         except (services.PortalLoginFailed, services.PortalCodeExpired) as error:
             db.session.commit()  # keep the failed attempt for throttling
             form.form_errors.append(error.message)
-            status = 200
         else:
             lang = session.get("lang")
             if lang:  # the language chosen on the sign-in page becomes the newcomer's own
                 auth.set_preferred_language(user, lang)
             token = auth.start_session(user, request.remote_addr)
             db.session.commit()
-            session.clear()  # a new session on sign-in: no fixation
-            session.permanent = True
-            if lang:
-                session["lang"] = lang
-            session["sid"] = token
-            session["seen"] = utcnow().timestamp()
-            login_user(user)
+            begin_browser_session(user, token)
             return redirect(url_for("portal.home"))
     form.access_code.data = ""
-    return render_template("portal/login.html", form=form), status
+    return render_template("portal/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
@@ -205,23 +204,19 @@ def calendar_ics():
 def request_reschedule(appointment_id: int):
     appointment = _own_or_404(appointment_id)
     form = RescheduleRequestForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            appointments.request_reschedule(
-                appointment.person, appointment, form.message.data or "", utcnow()
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Your request has been sent. Your office will contact you."), "success")
-            return redirect(url_for("portal.home"))
-    elif request.method == "POST":
-        status = 400
-    return render_template("portal/reschedule.html", form=form, appointment=appointment), status
+    done = flow.submit(
+        form,
+        lambda: appointments.request_reschedule(
+            appointment.person, appointment, form.message.data or "", utcnow()
+        ),
+        to=url_for("portal.home"),
+        message=_("Your request has been sent. Your office will contact you."),
+    )
+    if done:
+        return done
+    return render_template(
+        "portal/reschedule.html", form=form, appointment=appointment
+    ), flow.status(form)
 
 
 @bp.route("/contact", methods=["GET", "POST"])
@@ -235,24 +230,18 @@ def contact():
         form.email.data = access_row.reminder_email
         form.phone.data = access_row.reminder_phone
         form.consent.data = access_row.reminder_consent_at is not None
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.save_contact(
-                current_user,
-                email=(form.email.data or "").lower(),
-                phone=form.phone.data or "",
-                consent=bool(form.consent.data),
-                now=utcnow(),
-            )
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.apply_errors(error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("portal.home"))
-    elif request.method == "POST":
-        status = 400
-    return render_template("portal/contact.html", form=form), status
+    done = flow.submit(
+        form,
+        lambda: services.save_contact(
+            current_user,
+            email=(form.email.data or "").lower(),
+            phone=form.phone.data or "",
+            consent=bool(form.consent.data),
+            now=utcnow(),
+        ),
+        to=url_for("portal.home"),
+        message=_("Your changes have been saved."),
+    )
+    if done:
+        return done
+    return render_template("portal/contact.html", form=form), flow.status(form)
