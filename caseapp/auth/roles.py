@@ -11,9 +11,11 @@ class Role(StrEnum):
     CASEWORKER = "caseworker"
     VOLUNTEER = "volunteer"
     NEWCOMER = "newcomer"
+    # Integration management: city-wide report figures and the yearly report; no office.
+    REPORTS = "reports"
 
 
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER})
+STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER, Role.REPORTS})
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
@@ -21,4 +23,5 @@ ROLE_LABELS = {
     Role.CASEWORKER: _l("Caseworker"),
     Role.VOLUNTEER: _l("Volunteer"),
     Role.NEWCOMER: _l("Newcomer"),
+    Role.REPORTS: _l("Reports (integration management)"),
 }

@@ -35,10 +35,9 @@ class Shape:
     additive_breakdowns: tuple[str, ...] = ()
     # breakdowns grouped under a parent breakdown: {"barrier": ("field", {code: field})}
     groups: dict = field(default_factory=dict)
-    # does a quarter/year equal the sum of its months? (events yes, distinct persons no)
+    # does a quarter/year equal the sum of its months? (events yes, distinct persons and
+    # stocks at the period's end no: the query delivers every level then)
     additive_periods: bool = True
-    # do the offices/districts add up to the city? (no when one person counts in two offices)
-    additive_areas: bool = True
 
 
 @dataclass
@@ -52,9 +51,10 @@ class Cube:
     measures: dict[str, dict]
     hidden: frozenset = frozenset()
     min_cell: int = suppression.DEFAULT_MIN_CELL
+    empty: object = 0  # the value of a cell without rows (None for percentiles)
 
     def value(self, area, category, period, measure: str = COUNT):
-        return self.measures.get(measure, {}).get((area, category, period), 0)
+        return self.measures.get(measure, {}).get((area, category, period), self.empty)
 
     def is_hidden(self, area, category, period) -> bool:
         return (area, category, period) in self.hidden
@@ -80,13 +80,17 @@ def build(
     measures: Sequence[str] = (COUNT,),
     min_cell: int = suppression.DEFAULT_MIN_CELL,
     contributors: str | None = None,
+    distinct_axes: dict[str, tuple[int, ...]] | None = None,
 ) -> Cube:
     """A suppressed cube from query rows (area, category, period, *measure values).
 
     `areas` and `categories` list every index the cube has (also those without rows), CITY
     and ALL included. With `contributors`, that measure (e.g. distinct volunteers) decides
-    the primary suppression and the first measure the secondary one.
+    the primary suppression and the first measure the secondary one. `distinct_axes` names,
+    per measure, the axes along which it does not add up (distinct counts): the query
+    delivers those levels itself.
     """
+    distinct_axes = distinct_axes or {}
     periods = tuple(year_periods(year))
     data: dict[str, dict] = {m: {} for m in measures}
     for row in rows:
@@ -99,9 +103,8 @@ def build(
     for relation, derive in relations:
         if derive:
             for m in measures:
-                if m == contributors:
-                    continue  # distinct counts do not add up
-                _derive(data[m], relation)
+                if relation.axis not in distinct_axes.get(m, ()):
+                    _derive(data[m], relation)
     constraints = tuple(r for r, _derive_it in relations)
     main = data[measures[0]]
     primary = None
@@ -153,13 +156,12 @@ def _relations(shape: Shape, areas, categories, periods) -> list[tuple]:
         if members:
             out.append((suppression.Relation(1, ALL, members), first))
             first = False
-    if shape.additive_areas:
-        first = True
-        for kind in shape.area_kinds:
-            members = tuple(a for a in areas if a[0] == kind)
-            if members:
-                out.append((suppression.Relation(0, CITY, members), first))
-                first = False
+    first = True
+    for kind in shape.area_kinds:
+        members = tuple(a for a in areas if a[0] == kind)
+        if members:
+            out.append((suppression.Relation(0, CITY, members), first))
+            first = False
     if shape.additive_periods:
         by_kind: dict[str, list[Period]] = {}
         for p in periods:
@@ -170,6 +172,43 @@ def _relations(shape: Shape, areas, categories, periods) -> list[tuple]:
         year = next(p for p in periods if p.kind == "year")
         out.append((suppression.Relation(2, year, tuple(by_kind.get(QUARTER, []))), True))
     return out
+
+
+def build_quantiles(
+    key: str,
+    year: int,
+    rows: Iterable[tuple],
+    *,
+    areas: Sequence[tuple],
+    categories: Sequence[tuple],
+    min_cell: int = suppression.DEFAULT_MIN_CELL,
+) -> Cube:
+    """Medians and 90th percentiles: shown from min_cell (median) or 2 × min_cell (p90)
+    observations; a percentile of fewer values is one person's value."""
+    periods = tuple(year_periods(year))
+    data: dict[str, dict] = {"n": {}, "median": {}, "p90": {}}
+    hidden = set()
+    for area, category, period, n, median, p90 in rows:
+        coord = (area, category, period)
+        data["n"][coord] = n
+        if n < min_cell:
+            hidden.add(coord)
+            continue
+        data["median"][coord] = median
+        if n >= 2 * min_cell:
+            data["p90"][coord] = p90
+    return Cube(
+        key=key,
+        year=year,
+        areas=tuple(areas),
+        categories=tuple(categories),
+        periods=periods,
+        relations=(),
+        measures=data,
+        hidden=frozenset(hidden),
+        min_cell=min_cell,
+        empty=None,
+    )
 
 
 def ratio(numerator, denominator) -> float | None:
