@@ -66,7 +66,7 @@ def submit(
     action: Callable[[], Any],
     *,
     to: str | Callable[[Any], str],
-    message: str | None = None,
+    message: str | Callable[[Any], str] | None = None,
     conflict: Conflict | None = None,
     validate: bool = True,
 ) -> Response | None:
@@ -97,8 +97,9 @@ def submit(
     except StaleVersion as error:
         db.session.rollback()
         return conflict_page(form, conflict or Conflict(), current=error.current)
-    if message:
-        flash(message, "success")
+    text = message(result) if callable(message) else message
+    if text:
+        flash(text, "success")
     return redirect(target)
 
 
