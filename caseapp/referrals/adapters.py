@@ -53,7 +53,7 @@ def active_rule_facts(need: str | None = None) -> list[routing.RuleFacts]:
     return [rule_facts(r) for r in db.session.scalars(stmt)]
 
 
-def person_facts(person, today: date) -> routing.PersonFacts:
+def referred_person(person, today: date) -> routing.ReferredPerson:
     age = None
     if person.birth_year:
         age = today.year - person.birth_year
@@ -67,7 +67,7 @@ def person_facts(person, today: date) -> routing.PersonFacts:
             )
         ):
             age -= 1
-    return routing.PersonFacts(
+    return routing.ReferredPerson(
         district_id=person.district_id,
         languages=frozenset(entry.get("code") for entry in person.languages or []),
         age=age,

@@ -40,7 +40,9 @@ class RuleFacts:
 
 
 @dataclass(frozen=True)
-class PersonFacts:
+class ReferredPerson:
+    """What routing knows of the person a referral is for (not the case file's Person)."""
+
     district_id: int | None = None
     languages: frozenset[str] = frozenset()
     age: int | None = None
@@ -69,7 +71,7 @@ class Decision:
     skipped: tuple[tuple[int, str], ...] = field(default=())  # (service id, reason code)
 
 
-def _rule_matches(rule: RuleFacts, need: str, person: PersonFacts) -> bool:
+def _rule_matches(rule: RuleFacts, need: str, person: ReferredPerson) -> bool:
     if rule.need != need:
         return False
     if rule.district_id is not None and rule.district_id != person.district_id:
@@ -92,7 +94,7 @@ def _usable(service: ServiceFacts | None, need: str) -> str:
     return ""
 
 
-def _service_reasons(service: ServiceFacts, need: str, person: PersonFacts) -> list[Reason]:
+def _service_reasons(service: ServiceFacts, need: str, person: ReferredPerson) -> list[Reason]:
     reasons = []
     if person.district_id is not None and person.district_id in service.district_ids:
         reasons.append(Reason("serves_district", person.district_id))
@@ -109,7 +111,7 @@ def _service_reasons(service: ServiceFacts, need: str, person: PersonFacts) -> l
 
 def route(
     need: str,
-    person: PersonFacts,
+    person: ReferredPerson,
     rules: list[RuleFacts],
     services: list[ServiceFacts],
     *,
@@ -162,7 +164,9 @@ def route(
     return Decision(None, None, (Reason("no_service", need),), tuple(skipped))
 
 
-def candidates(need: str, person: PersonFacts, services: list[ServiceFacts]) -> list[ServiceFacts]:
+def candidates(
+    need: str, person: ReferredPerson, services: list[ServiceFacts]
+) -> list[ServiceFacts]:
     """Every service a caseworker may choose instead: covers the need and takes referrals."""
     usable = [s for s in services if not _usable(s, need)]
     return sorted(

@@ -6,7 +6,7 @@ import pytest
 
 from caseapp.referrals.routing import (
     Decision,
-    PersonFacts,
+    ReferredPerson,
     RuleFacts,
     ServiceFacts,
     candidates,
@@ -83,23 +83,23 @@ ARABIC = frozenset({"ar"})
     ("need", "person", "service", "rule", "codes"),
     [
         # district rule wins over the fallback
-        ("housing", PersonFacts(WEST, ARABIC, 30), 10, 1, {"serves_district", "speaks", "rule"}),
-        ("housing", PersonFacts(NORTH, frozenset({"tr"}), 30), 11, 2, {"speaks"}),
+        ("housing", ReferredPerson(WEST, ARABIC, 30), 10, 1, {"serves_district", "speaks", "rule"}),
+        ("housing", ReferredPerson(NORTH, frozenset({"tr"}), 30), 11, 2, {"speaks"}),
         # no district rule for the east: a language rule applies only to Arabic speakers
-        ("housing", PersonFacts(EAST, ARABIC, 30), 10, 7, {"rule"}),
-        ("housing", PersonFacts(EAST, frozenset({"fa"}), 30), 12, 4, {"rule_fallback"}),
+        ("housing", ReferredPerson(EAST, ARABIC, 30), 10, 7, {"rule"}),
+        ("housing", ReferredPerson(EAST, frozenset({"fa"}), 30), 12, 4, {"rule_fallback"}),
         # unknown district: the city-wide fallback
-        ("housing", PersonFacts(None, frozenset(), None), 12, 4, {"serves_city"}),
+        ("housing", ReferredPerson(None, frozenset(), None), 12, 4, {"serves_city"}),
         # optional criteria: age group beats district by priority
-        ("housing", PersonFacts(WEST, ARABIC, 16), 13, 3, {"age_group"}),
+        ("housing", ReferredPerson(WEST, ARABIC, 16), 13, 3, {"age_group"}),
         # not accepting is skipped; the waiting list still takes referrals
-        ("work", PersonFacts(WEST, ARABIC, 40), 15, 6, {"waiting_list"}),
+        ("work", ReferredPerson(WEST, ARABIC, 40), 15, 6, {"waiting_list"}),
         # residence status criterion
-        ("benefits", PersonFacts(WEST, ARABIC, 40, "asylum_seeker"), None, None, {"no_service"}),
+        ("benefits", ReferredPerson(WEST, ARABIC, 40, "asylum_seeker"), None, None, {"no_service"}),
         # inactive services never win; no other service covers health
-        ("health", PersonFacts(WEST, ARABIC, 40), None, None, {"no_service"}),
+        ("health", ReferredPerson(WEST, ARABIC, 40), None, None, {"no_service"}),
         # no rule at all: the directory
-        ("education", PersonFacts(WEST, ARABIC, 40), 13, None, {"directory", "serves_city"}),
+        ("education", ReferredPerson(WEST, ARABIC, 40), 13, None, {"directory", "serves_city"}),
     ],
 )
 def test_route_table(need, person, service, rule, codes):
@@ -111,41 +111,41 @@ def test_route_table(need, person, service, rule, codes):
 
 def test_residence_status_rule_needs_a_service_offering_the_need():
     """Rule 9 points at a service that does not offer benefits: skipped with a reason."""
-    decision = route("benefits", PersonFacts(WEST, ARABIC, 40, "asylum_seeker"), RULES, SERVICES)
+    decision = route("benefits", ReferredPerson(WEST, ARABIC, 40, "asylum_seeker"), RULES, SERVICES)
     assert (12, "need_not_offered") in decision.skipped
 
 
 def test_skipped_services_say_why():
-    decision = route("work", PersonFacts(WEST, ARABIC, 40), RULES, SERVICES)
+    decision = route("work", ReferredPerson(WEST, ARABIC, 40), RULES, SERVICES)
     assert decision.skipped == ((14, "not_accepting"),)
 
 
 def test_exclude_gives_an_alternative_after_a_decline():
-    first = route("housing", PersonFacts(WEST, ARABIC, 30), RULES, SERVICES)
+    first = route("housing", ReferredPerson(WEST, ARABIC, 30), RULES, SERVICES)
     second = route(
-        "housing", PersonFacts(WEST, ARABIC, 30), RULES, SERVICES, exclude=frozenset({10})
+        "housing", ReferredPerson(WEST, ARABIC, 30), RULES, SERVICES, exclude=frozenset({10})
     )
     assert first.service_id == 10 and second.service_id == 12
 
 
 def test_age_groups():
-    assert PersonFacts(age=17).age_group == "minor"
-    assert PersonFacts(age=18).age_group == "adult"
-    assert PersonFacts(age=65).age_group == "senior"
-    assert PersonFacts().age_group == ""
+    assert ReferredPerson(age=17).age_group == "minor"
+    assert ReferredPerson(age=18).age_group == "adult"
+    assert ReferredPerson(age=65).age_group == "senior"
+    assert ReferredPerson().age_group == ""
 
 
 def test_candidates_put_the_persons_district_first_and_leave_out_not_accepting():
-    names = [s.name for s in candidates("housing", PersonFacts(NORTH), SERVICES)]
+    names = [s.name for s in candidates("housing", ReferredPerson(NORTH), SERVICES)]
     assert names[0] in {"Jugendmigrationsdienst", "Wohnraumberatung Stadt", "Wohnungsamt Nord"}
     assert names[-1] == "Wohnungsamt West"
-    assert [s.id for s in candidates("work", PersonFacts(WEST), SERVICES)] == [15]
+    assert [s.id for s in candidates("work", ReferredPerson(WEST), SERVICES)] == [15]
 
 
 def test_routing_is_pure():
     import sys
 
-    assert isinstance(route("x", PersonFacts(), [], []), Decision)
+    assert isinstance(route("x", ReferredPerson(), [], []), Decision)
     import caseapp.referrals.routing as module
 
     with open(module.__file__) as handle:

@@ -14,7 +14,7 @@ from caseapp.referrals.models import Service
 def propose(person: Person, need: str, today: date, exclude=frozenset()) -> routing.Decision:
     return routing.route(
         need,
-        adapters.person_facts(person, today),
+        adapters.referred_person(person, today),
         adapters.active_rule_facts(need),
         adapters.all_service_facts(need),
         exclude=frozenset(exclude),
@@ -23,6 +23,6 @@ def propose(person: Person, need: str, today: date, exclude=frozenset()) -> rout
 
 def choosable_services(person: Person, need: str, today: date) -> list[Service]:
     facts = routing.candidates(
-        need, adapters.person_facts(person, today), adapters.all_service_facts(need)
+        need, adapters.referred_person(person, today), adapters.all_service_facts(need)
     )
     return [db.session.get(Service, f.id) for f in facts]

@@ -53,7 +53,7 @@ def _test(form: RuleForm, rule: RoutingRule | None):
     rules = [r for r in adapters.active_rule_facts(data.need) if not rule or r.id != rule.id]
     if data.active:
         rules.append(adapters.rule_facts(data, rule_id=rule.id if rule else 0))
-    person = routing.PersonFacts(
+    person = routing.ReferredPerson(
         district_id=form.sample_district.data or None,
         languages=frozenset({form.sample_language.data} - {""}),
         age=form.sample_age.data,
