@@ -62,7 +62,9 @@ def programme_new():
         form,
         lambda: services.create_programme(current_user, _programme_data(form)),
         to=url_for("volunteers.programmes"),
-        message=_("The programme %(name)s has been created.", name=form.name_de.data),
+        message=lambda programme: _(
+            "The programme %(name)s has been created.", name=programme.name_de
+        ),
     )
     if done:
         return done
