@@ -87,6 +87,15 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+def list_separator() -> str:
+    """The separator of a list in running text: the Arabic comma in Arabic."""
+    return "، " if current_language() == "ar" else ", "
+
+
+def join_list(items) -> str:
+    return list_separator().join(str(item) for item in items)
+
+
 def text_direction(code: str | None = None) -> str:
     return Locale.parse(code or current_language()).text_direction
 

@@ -41,6 +41,7 @@ from wtforms import Field
 
 from caseapp.core.errors import StaleVersion, ValidationFailed
 from caseapp.extensions import db
+from caseapp.i18n import _, join_list
 from caseapp.web import idempotency
 
 # Field types that are not something the user typed.
@@ -111,12 +112,14 @@ def status(form) -> int:
 def _display(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_display(v) for v in value)
+        return join_list(_display(v) for v in value)
     return str(value)
 
 
@@ -131,7 +134,7 @@ def _typed(field: Field) -> str:
             else:
                 labels[str(getattr(choice, "value", choice))] = getattr(choice, "label", choice)
         data = field.data if isinstance(field.data, list | tuple) else [field.data]
-        return ", ".join(str(labels.get(str(v), v)) for v in data if v not in (None, ""))
+        return join_list(str(labels.get(str(v), v)) for v in data if v not in (None, ""))
     return _display(field.data)
 
 
