@@ -1,4 +1,8 @@
-"""Configuration read from the environment (CASEAPP_*, DATABASE_URL)."""
+"""Configuration read from the environment (CASEAPP_*, DATABASE_URL).
+
+Every mistake an operator can make here raises ConfigError with one sentence that names the
+variable; the entry point (wsgi.py) prints it as one line instead of a traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from pathlib import Path
 # Values that must never be accepted as a production secret.
 KNOWN_WEAK_SECRETS = {"", "dev", "change-me", "secret", "development", "testing"}
 MIN_SECRET_LENGTH = 32
+ENVIRONMENTS = ("production", "development", "testing")
+DATABASE_SCHEMES = ("sqlite", "postgresql")
 
 
 class ConfigError(RuntimeError):
@@ -23,12 +29,23 @@ def _bool(value: str | None, default: bool) -> bool:
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    return int(raw) if raw not in (None, "") else default
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
-def load_config(instance_path: str, overrides: dict | None = None) -> dict:
-    """Build the Flask config dict from the environment, then apply test overrides."""
+def _environment() -> str:
     env = os.environ.get("CASEAPP_ENV", "production").strip().lower()
+    if env not in ENVIRONMENTS:
+        # A typo must not quietly turn off the production checks.
+        raise ConfigError(f"CASEAPP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    return env
+
+
+def _database_url(instance_path: str) -> str:
     default_db = "sqlite:///" + str(Path(instance_path) / "lotse.sqlite3")
     database_url = os.environ.get("DATABASE_URL") or default_db
     # Heroku-style URLs name the old dialect; psycopg 3 is what we ship.
@@ -36,6 +53,28 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    scheme = database_url.partition(":")[0].partition("+")[0]
+    if "://" not in database_url or scheme not in DATABASE_SCHEMES:
+        raise ConfigError(
+            "DATABASE_URL must be a sqlite:///path or postgresql://user:pass@host/db URL, "
+            f"not {_without_password(database_url)!r}"
+        )
+    return database_url
+
+
+def _without_password(url: str) -> str:
+    """The URL as it may appear in an error message: a password is replaced by ***."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.partition(':')[0]}:***@{host}"
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config dict from the environment, then apply test overrides."""
+    env = _environment()
+    database_url = _database_url(instance_path)
 
     production = env == "production"
     config = {
@@ -112,7 +151,8 @@ def _check_secret(config: dict) -> None:
                 "CASEAPP_SECRET_KEY must be set to a random value of at least "
                 f"{MIN_SECRET_LENGTH} characters in production "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))'). "
-                "For a local trial set CASEAPP_ENV=development."
+                "For a local trial run scripts/start.sh once: it writes .env with "
+                "CASEAPP_ENV=development and a key."
             )
     elif not secret:
         # Development and tests get a per-process key: sessions end on restart, nothing leaks.

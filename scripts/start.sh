@@ -1,24 +1,62 @@
 #!/usr/bin/env bash
 # Command 1: install Lotse, create the SQLite database with demo data and start it.
+# Installs from requirements.lock (hashes checked), and only when pyproject.toml or the lock
+# changed since the last install; leaves .env (local settings) for the README's flask commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${PORT:-5000}"
-python3 -m venv .venv
-.venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet --editable .
 
-export CASEAPP_ENV="${CASEAPP_ENV:-development}"
-mkdir -p instance
-if [ -z "${CASEAPP_SECRET_KEY:-}" ]; then
-  # A stable random key for this checkout, so sessions survive a restart.
-  [ -s instance/secret_key ] || .venv/bin/python -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key
-  CASEAPP_SECRET_KEY="$(cat instance/secret_key)"
-  export CASEAPP_SECRET_KEY
+# Install (again) only when pyproject.toml or the lock changed; LOTSE_REINSTALL=1 forces it.
+install_locked() {
+  local lock="$1"
+  local stamp=".venv/.lotse-${lock%.lock}.sha256"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  local want
+  want="$(cat pyproject.toml "$lock" | .venv/bin/python -c \
+    'import hashlib, sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
+  if [ "${LOTSE_REINSTALL:-0}" != 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return
+  fi
+  echo "Installing Lotse from $lock into .venv ..."
+  .venv/bin/pip install --quiet --require-hashes -r "$lock"
+  .venv/bin/pip install --quiet --no-deps --editable .
+  if ! .venv/bin/pip check >/dev/null; then
+    .venv/bin/pip check >&2 || true
+    echo "$lock does not fit pyproject.toml: regenerate the locks (README, Dependencies)." >&2
+    exit 1
+  fi
+  echo "$want" >"$stamp"
+}
+install_locked requirements.lock
+
+# Local settings, read by `flask --app wsgi …` (python-dotenv) and by wsgi.py; variables set in
+# the environment win. A stable random key, so sessions survive a restart.
+if [ ! -f .env ] || ! grep -q '^CASEAPP_SECRET_KEY=' .env; then
+  if [ -s instance/secret_key ]; then # where earlier versions of this script kept it
+    secret="$(cat instance/secret_key)"
+  else
+    secret="$(.venv/bin/python -c 'import secrets; print(secrets.token_hex(32))')"
+  fi
+  (
+    umask 077
+    if [ ! -f .env ]; then
+      printf '%s\n' \
+        "# Local settings for a trial of Lotse, written by scripts/start.sh. Keep it private" \
+        "# (git-ignored). On a server set the variables in the environment instead." \
+        "CASEAPP_ENV=development" >.env
+    elif [ -n "$(tail -c 1 .env)" ]; then
+      echo >>.env
+    fi
+    echo "CASEAPP_SECRET_KEY=$secret" >>.env
+  )
 fi
 
 flask() { .venv/bin/flask --app wsgi "$@"; }
-flask translate compile >/dev/null 2>&1
+if ! output="$(flask translate compile 2>&1)"; then
+  echo "$output" >&2
+  exit 1
+fi
 flask db upgrade
 flask seed-demo
 echo

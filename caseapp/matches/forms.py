@@ -32,7 +32,7 @@ class RequestForm(BaseForm):
     waiting_since = DateField(_l("Waiting since"), validators=[InputRequired()])
     gender_preference = SelectField(_l("Volunteer's gender wanted"), default="")
     interests = StringField(_l("Interests and hobbies"), validators=[Optional(), Length(max=500)])
-    availability = MultiCheckbox(_l("Free times"), choices=[(s, s) for s in SLOTS])
+    availability = MultiCheckbox(_l("Free times"), choices=list(SLOTS))
     interpreter_arranged = BooleanField(_l("An interpreter is arranged"))
     notes = TextAreaField(_l("Notes for the coordination office"), validators=[Length(max=2000)])
 
@@ -83,7 +83,7 @@ class SettingsForm(BaseForm):
     waiting_time = _weight(_l("Waiting time"))
     continuity = _weight(_l("Continuity (knows the volunteer)"))
     min_language_level = SelectField(
-        _l("Minimum level of the shared language"), choices=[(lv, lv) for lv in LEVELS]
+        _l("Minimum level of the shared language"), choices=list(LEVELS)
     )
 
 

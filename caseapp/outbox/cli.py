@@ -3,6 +3,8 @@ let an operator look after messages that did not go out."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
@@ -18,19 +20,33 @@ def default_sender():
     return ChannelSender(SmtpSender(SmtpSettings.from_config(current_app.config)))
 
 
-def send_due() -> tuple[int, int]:
-    from caseapp.outbox.services import RetryPolicy, deliver_due
+def send_due_report():
+    from caseapp.outbox.services import RetryPolicy, deliver_due_report
 
     policy = RetryPolicy(max_attempts=current_app.config["OUTBOX_MAX_ATTEMPTS"])
-    return deliver_due(utcnow(), default_sender(), policy)
+    return deliver_due_report(utcnow(), default_sender(), policy)
+
+
+def send_due() -> tuple[int, int]:
+    """(sent, failed for good), for commands that send after queueing."""
+    report = send_due_report()
+    return report.sent, report.failed
 
 
 @outbox_cli.command("send")
 @with_appcontext
 def send_command():
-    """Send what is due; retries later what the server refused."""
-    sent, failed = send_due()
-    click.echo(f"sent {sent}, failed {failed}")
+    """Send what is due; retries later what the server refused.
+
+    Exits with 1 when a message could not be delivered (for example, the SMTP server is
+    unreachable), after printing why, so cron and monitoring notice.
+    """
+    report = send_due_report()
+    click.echo(f"sent {report.sent}, failed {report.failed}, retry later {report.retrying}")
+    for error in report.errors:
+        click.echo(f"delivery failed: {error}", err=True)
+    if not report.ok:
+        sys.exit(1)
 
 
 @outbox_cli.command("status")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import render_template
@@ -93,8 +93,28 @@ def _claim(message_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+@dataclass
+class DeliveryReport:
+    """What one delivery run did, for the operator running `flask outbox send`."""
+
+    sent: int = 0
+    retrying: int = 0  # not delivered this time, queued again with back-off
+    failed: int = 0  # not delivered and out of attempts
+    errors: list[str] = field(default_factory=list)  # each distinct error once, in order
+
+    @property
+    def ok(self) -> bool:
+        return not (self.retrying or self.failed)
+
+
 def deliver_due(now: datetime, sender, policy: RetryPolicy | None = None) -> tuple[int, int]:
     """Send every message that is due; returns (sent, failed for good)."""
+    report = deliver_due_report(now, sender, policy)
+    return report.sent, report.failed
+
+
+def deliver_due_report(now: datetime, sender, policy: RetryPolicy | None = None) -> DeliveryReport:
+    """Send every message that is due; says how many went out, wait for a retry or failed."""
     policy = policy or RetryPolicy()
     due = db.session.scalars(
         select(OutboxMessage.id)
@@ -102,7 +122,7 @@ def deliver_due(now: datetime, sender, policy: RetryPolicy | None = None) -> tup
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
     ).all()
     db.session.commit()
-    sent = failed = 0
+    report = DeliveryReport()
     try:
         for message_id in due:
             if not _claim(message_id, now):
@@ -114,23 +134,26 @@ def deliver_due(now: datetime, sender, policy: RetryPolicy | None = None) -> tup
                 if not isinstance(error, DeliveryError):
                     logger.exception("sending outbox message %s failed", message_id)
                 message.last_error = f"{type(error).__name__}: {error}"[:500]
+                if message.last_error not in report.errors:
+                    report.errors.append(message.last_error)
                 if message.attempts >= policy.max_attempts:
                     message.status = FAILED
-                    failed += 1
+                    report.failed += 1
                 else:
                     message.status = QUEUED
                     message.next_attempt_at = now + policy.delay(message.attempts)
+                    report.retrying += 1
             else:
                 message.status = SENT
                 message.sent_at = utcnow()
                 message.last_error = ""
-                sent += 1
+                report.sent += 1
             db.session.commit()
     finally:
         close = getattr(sender, "close", None)
         if close:
             close()
-    return sent, failed
+    return report
 
 
 def status_counts() -> dict[str, int]:

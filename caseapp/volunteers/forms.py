@@ -260,7 +260,7 @@ class GoodConductForm(BaseForm):
 class HoursForm(BaseForm):
     submission_id = SubmissionIdField()
     programme = SelectField(_l("Programme"), coerce=int, choices=[])
-    match = SelectField(_l("With whom (match)"), coerce=int, choices=[(0, "")], default=0)
+    match = SelectField(_l("With whom (match)"), coerce=int, choices=[], default=0)
     day = DateField(
         _l("Date"),
         validators=[InputRequired(message=_l("Enter a date."))],
