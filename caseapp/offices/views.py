@@ -117,7 +117,7 @@ def create():
         form,
         lambda: services.create_office(current_user, _form_to_data(form)),
         to=lambda office: url_for("offices.detail", office_id=office.id),
-        message=_("The office %(name)s has been created.", name=form.name.data),
+        message=lambda office: _("The office %(name)s has been created.", name=office.name),
     )
     if done:
         return done

@@ -94,7 +94,9 @@ def create():
         form,
         create_user,
         to=lambda user: url_for("users.edit", user_id=user.id),
-        message=_("The account for %(name)s has been created.", name=form.display_name.data),
+        message=lambda user: _(
+            "The account for %(name)s has been created.", name=user.display_name
+        ),
     )
     if done:
         return done

@@ -86,6 +86,7 @@ def _conflict(match: Match) -> flow.Conflict:
             "agreed_contact": saved.agreed_contact,
             "reason": wording.END_REASONS.get(saved.end_reason, ""),
             "note": saved.end_note,
+            "do_not_rematch": saved.do_not_rematch,
         },
         title=_("Changed meanwhile. Status of the match now: %(status)s", status=status),
     )

@@ -66,28 +66,22 @@ def index():
 @access(*COORDINATION)
 def run(programme_id: int):
     programme = _get(Programme, programme_id)
-    outcomes: list[services.RoundOutcome] = []
 
-    def run_round():
+    def run_round() -> services.RoundOutcome:
         inputs = services.load_round(programme, local_today())
         db.session.commit()  # ends the read transaction: no database lock while the solver runs
-        outcomes.append(services.propose(current_user, inputs, local_today()))
-        return outcomes[0]
+        return services.propose(current_user, inputs, local_today())
 
     done = flow.submit(
         OnceForm(),
         run_round,
         to=lambda outcome: url_for("matches.round_detail", round_id=outcome.round.id),
+        message=lambda outcome: _(
+            "Round finished: %(matched)d proposals, %(unmatched)d without a match.",
+            matched=outcome.result.stats.get("matched", 0),
+            unmatched=len(outcome.result.unmatched),
+        ),
     )
-    if outcomes:  # not for a double click, which only leads to the first round
-        flash(
-            _(
-                "Round finished: %(matched)d proposals, %(unmatched)d without a match.",
-                matched=outcomes[0].result.stats.get("matched", 0),
-                unmatched=len(outcomes[0].result.unmatched),
-            ),
-            "success",
-        )
     return done or redirect(url_for("matches.index"))
 
 
@@ -153,10 +147,10 @@ def accept_page(round_id: int):
             "matches/accept_page.html", round=matching_round, proposals=page.items, page=page
         )
     ids = [int(i) for i in request.form.getlist("proposal") if i.isdigit()][:100]
-    results: list[tuple[int, list[str]]] = []
+    refused: list[str] = []  # pairs no longer valid, named for the warning
 
-    def accept_all():
-        accepted, refused = 0, []
+    def accept_all() -> int:
+        accepted = 0
         for proposal_id in ids:
             proposal = db.session.get(MatchProposal, proposal_id)
             if proposal is None or proposal.round_id != round_id or proposal.status != "proposed":
@@ -171,18 +165,19 @@ def accept_page(round_id: int):
                     f"{proposal.request.person.given_name} ↔ {proposal.volunteer.name}: "
                     + wording.list_sep().join(wording.constraint_text(c) for c in failed)
                 )
-        results.append((accepted, refused))
+        return accepted
 
     target = url_for("matches.round_detail", round_id=round_id)
-    done = flow.submit(OnceForm(), accept_all, to=target)
-    if results:  # not for a double click, which only leads to the round again
-        accepted, refused = results[0]
-        flash(
-            ngettext("%(num)d match has been made.", "%(num)d matches have been made.", accepted),
-            "success",
-        )
-        if refused:
-            flash(_("No longer valid, not accepted:") + " " + "; ".join(refused), "warning")
+    done = flow.submit(
+        OnceForm(),
+        accept_all,
+        to=target,
+        message=lambda accepted: ngettext(
+            "%(num)d match has been made.", "%(num)d matches have been made.", accepted
+        ),
+    )
+    if done and refused:
+        flash(_("No longer valid, not accepted:") + " " + "; ".join(refused), "warning")
     return done or redirect(target)
 
 
