@@ -73,6 +73,9 @@ def create_app(config: dict | None = None) -> Flask:
     from caseapp.appointments.cli import register_cli as register_reminders_cli
 
     register_reminders_cli(app)
+    from caseapp.reports.cli import reports_cli
+
+    app.cli.add_command(reports_cli)
     return app
 
 
@@ -153,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from caseapp.portal.blueprint import bp as portal_bp
     from caseapp.referrals.blueprint import bp as referrals_bp
     from caseapp.referrals.blueprint import directory_bp
+    from caseapp.reports.blueprint import bp as reports_bp
     from caseapp.users.blueprint import bp as users_bp
     from caseapp.volunteers.blueprint import bp as volunteers_bp
     from caseapp.web.health import bp as health_bp
@@ -171,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
         appointments_bp,
         portal_bp,
         matches_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
 

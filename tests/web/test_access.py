@@ -143,6 +143,13 @@ EXPECTED: dict[str, object] = {
     # Waiting-list entries are made from the case file: the person's office only.
     "matches.request_new": CASEWORK_A,
     "matches.request_withdraw": CASEWORK_A,
+    # Reports: caseworkers see their own office's figures (the casework section here),
+    # coordinators volunteers and matching, the reports permission and admins everything.
+    "reports.index": STAFF,
+    "reports.section": CASEWORK,
+    "reports.table_csv": CASEWORK,
+    "reports.yearly_pdf": {"admin"},
+    "reports.yearly_csv": {"admin"},
 }
 
 # Endpoints on one office's records: users who have the role but not the office get 404.
@@ -345,6 +352,8 @@ def test_role_route_matrix(app, world, role, make_user):
     ids = {
         "office_a": world["office_a"],
         "volunteer_id": volunteer_id,
+        "section": "casework",
+        "figure": "registrations",
         **_case_records(app, world),
         **_volunteer_records(app, world),
         **_referral_records(app, world),

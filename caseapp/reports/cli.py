@@ -1,0 +1,35 @@
+"""`flask reports integration --year 2026 --out DIR [--lang de|ar|tr|en]`: the yearly report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from caseapp.extensions import db
+from caseapp.i18n import LANGUAGES
+
+reports_cli = AppGroup("reports", help="Reports: the yearly integration report.")
+
+
+@reports_cli.command("integration")
+@click.option("--year", type=click.IntRange(2000, 2099), required=True)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, writable=True),
+    required=True,
+    help="Directory for integration-report-YEAR.pdf and .csv (created if missing).",
+)
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default="de", show_default=True)
+def integration_command(year: int, out: str, lang: str):
+    """Write the yearly integration report (PDF and CSV) for the whole city."""
+    from caseapp.reports import services, yearly
+
+    with current_app.test_request_context():
+        pdf_path, csv_path = yearly.write(year, Path(out), lang)
+        services.record_export(None, "yearly_report", year=year, language=lang)
+        db.session.commit()
+    click.echo(f"{pdf_path}\n{csv_path}")
