@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import combinations
 
-from caseapp.people.namematch.phonetic import token_skeleton
+from caseapp.people.namematch.phonetic import token_skeletons
 from caseapp.people.namematch.script import tokenise
 
 _MAX_TOKENS = 5
@@ -37,14 +37,21 @@ def _typo_keys(anchor: str, other: str) -> set[str]:
     return keys
 
 
-def _skeletons(tokens: tuple[str, ...]) -> list[str]:
-    return [s for s in (token_skeleton(t) for t in tokens) if s]
+def _skeletons(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Per token the skeletons of its readings (most tokens have one)."""
+    return [s for s in (token_skeletons(t) for t in tokens) if s]
 
 
-def _pair_keys(skeletons: list[str]) -> set[str]:
+def _pair_keys(skeletons: list[tuple[str, ...]]) -> set[str]:
     if len(skeletons) == 1:
-        return {f"n:{skeletons[0][:_MAX_SKELETON]}"}
-    return {_pair(a, b) for a, b in combinations(skeletons[:_MAX_TOKENS], 2)}
+        return {f"n:{s[:_MAX_SKELETON]}" for s in skeletons[0]}
+    return {
+        _pair(a, b) for xs, ys in combinations(skeletons[:_MAX_TOKENS], 2) for a in xs for b in ys
+    }
+
+
+def _typo_keys_all(xs: tuple[str, ...], ys: tuple[str, ...]) -> set[str]:
+    return {key for x in xs for y in ys for key in _typo_keys(x, y)}
 
 
 @lru_cache(maxsize=65536)
@@ -57,12 +64,15 @@ def keys_for_tokens(
         first, family_skeletons = names[0], _skeletons(family[:2])
         partners = family_skeletons or names[1:]
         for partner in partners:
-            keys |= _typo_keys(first, partner)
+            keys |= _typo_keys_all(first, partner)
         if len(given) >= 2:
-            joined = token_skeleton("".join(given[:2]))
-            keys.update(_pair(joined, f) for f in family_skeletons)
+            joined = token_skeletons("".join(given[:2]))
+            keys.update(_pair(j, f) for j in joined for fs in family_skeletons for f in fs)
             if not family_skeletons:
-                keys.add(f"n:{joined[:_MAX_SKELETON]}")
+                keys.update(f"n:{j[:_MAX_SKELETON]}" for j in joined)
+        if len(family) >= 2:  # Ait Ali / Aitali, Tesfa Mariam / Tesfamariam
+            joined = token_skeletons("".join(family[:2]))
+            keys.update(_pair(j, f) for j in joined for f in first)
     if original:
         keys |= _pair_keys(_skeletons(original[:3] + original[3:][-1:]))
     return frozenset(keys)
@@ -115,11 +125,11 @@ def query_keys(query: str) -> set[str]:
     skeletons = _skeletons(tokens)
     keys = _pair_keys(skeletons) if skeletons else set()
     for a, b in combinations(skeletons, 2):
-        keys |= _typo_keys(a, b)
+        keys |= _typo_keys_all(a, b)
     for i in range(len(tokens) - 1):
-        joined = token_skeleton(tokens[i] + tokens[i + 1])
+        joined = token_skeletons(tokens[i] + tokens[i + 1])
         others = skeletons[:i] + skeletons[i + 2 :]
-        keys.update(_pair(joined, o) for o in others)
+        keys.update(_pair(j, o) for j in joined for os in others for o in os)
         if not others:
-            keys.add(f"n:{joined[:_MAX_SKELETON]}")
+            keys.update(f"n:{j[:_MAX_SKELETON]}" for j in joined)
     return keys

@@ -44,11 +44,24 @@ _DIGRAPH_CLASS = {
     "gh": "g", "ph": "f", "th": "s", "dh": "d", "ck": "k", "ts": "z", "tz": "z", "x": "ks",
     "q": "k", "c": "k", "j": "y", "p": "b",
 }  # fmt: skip
+# Letters read differently by the traditions that wrote the name: "ch" is German kh (Chaled)
+# or French sh (Hicham, Aicha); "c" is French s before e/i (Yacine, Hocine) and Turkish j
+# everywhere (Cemal, Recep, Hatice). Each token gets every reading (the first is its primary
+# one, as before), keys are built from all of them and similarity takes the best pair.
+# "dj" is German d + j (Nadja) or French j (Djamel, Belhadj).
+# "j" is German y (Jussuf) or English/French j (Jamal, Hajar), which Turkish writes c (Hacer);
+# "ǰ" stands for that consonant j inside this module.
+_AMBIGUOUS = re.compile(r"(?<![std])ch|(?<![s])c(?![hk])|dj|(?<!d)j")
+_J = "ǰ"
+_MAX_READINGS = 4
+# French ou before a vowel at the start is w (Ouali, Oualid).
+_FRENCH_OU = re.compile(r"^ou(?=[aei])")
 _ARABIC_VOWEL_W = re.compile(r"(?<=.)w(?!a)")
 _VOWELS = frozenset("aeiou")
 # Similarities that mean "a different name", whatever the letters have in common.
 _DISTINCT_ENDING = 0.35
 _DISTINCT_VOWELS = 0.55
+_SILENT_E = 0.9
 
 
 def _classes(token: str) -> str:
@@ -67,14 +80,18 @@ def _classes(token: str) -> str:
         token = token[:-1]
     token = _GLUED_ARTICLE.sub("", token)
     token = _ABD.sub("abd", token)
+    token = _FRENCH_OU.sub("w", token)
     token = _DIGRAPH.sub(lambda m: _DIGRAPH_CLASS[m.group()], token)
     return token.replace("j", "y")
 
 
 def _vowel_class(group: str, final: bool) -> str:
     if "i" in group or "y" in group:
-        # "ia", "iya", "ya" (Ziad, Aliya, Maryam) differ from diphthongs "ai", "ei" (Hussein).
-        return "Y" if len(group) > 1 and group[-1] == "a" and group[-2] in "iy" else "I"
+        # "ia", "iya", "ya" (Ziad, Aliya, Maryam) differ from diphthongs "ai", "ei" (Hussein);
+        # Turkish writes e for that a (Rukiye/Ruqayya, Recep = Rejep/Rajab).
+        ya = len(group) > 1 and group[-1] == "a" and group[-2] in "iy"
+        turkish = group.endswith(("iye", "eye")) or (group == "ye" and not final)
+        return "Y" if ya or turkish else "I"  # Ilyes/Ilyas too
     if final:
         return "A" if group[-1] == "a" else "E" if group[-1] == "e" else "U"
     if "o" in group or "u" in group or "w" in group:
@@ -123,15 +140,37 @@ def _analyse(token: str) -> tuple[str, tuple[str, ...]]:
     return "".join(out), tuple(gaps)
 
 
-def phonetic_code(token: str) -> str:
-    """Consonant classes with upper-case vowel classes A E I U Y, e.g. Mohammed → mUhAmEt."""
-    return _analyse(token)[0]
+@lru_cache(maxsize=131072)
+def spellings(token: str) -> tuple[str, ...]:
+    """The token as each tradition would read its ambiguous letters, primary reading first."""
+    if ("c" not in token and "j" not in token) or is_arabic(token):
+        return (token,)
+    variants, pos = [""], 0
+    for match in _AMBIGUOUS.finditer(token):
+        if match.group() == "ch":
+            options: tuple[str, ...] = ("ch", "sh")
+        elif match.group() in ("dj", "j"):
+            options = (match.group(), _J)
+        else:
+            following = token[match.end() : match.end() + 1]
+            options = ("s", _J) if following and following in "eiy" else ("c", _J)
+        literal = token[pos : match.start()]
+        variants = [v + literal + o for v in variants for o in options][:_MAX_READINGS]
+        pos = match.end()
+    return tuple(dict.fromkeys(v + token[pos:] for v in variants))
 
 
 @lru_cache(maxsize=131072)
-def token_skeleton(token: str) -> str:
-    """Skeleton of one normalised token: initial vowel as "a", then consonants, no repeats."""
-    code = phonetic_code(token)
+def _readings(token: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(dict.fromkeys(_analyse(spelling) for spelling in spellings(token)))
+
+
+def phonetic_code(token: str) -> str:
+    """Consonant classes with upper-case vowel classes A E I U Y, e.g. Mohammed → mUhAmEt."""
+    return _readings(token)[0][0]
+
+
+def _skeleton_of(code: str) -> str:
     if not code:
         return ""
     out = ["a"] if code[0].isupper() else []
@@ -141,6 +180,18 @@ def token_skeleton(token: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=131072)
+def token_skeleton(token: str) -> str:
+    """Skeleton of one normalised token: initial vowel as "a", then consonants, no repeats."""
+    return _skeleton_of(phonetic_code(token))
+
+
+@lru_cache(maxsize=131072)
+def token_skeletons(token: str) -> tuple[str, ...]:
+    """The skeletons of every reading of the token, primary first (see `spellings`)."""
+    return tuple(dict.fromkeys(s for s in (_skeleton_of(c) for c, _ in _readings(token)) if s))
+
+
 def skeleton(token: str) -> str:
     """Transliteration skeleton of one name token (Mohammed, Muhammad, محمد → "mhmt")."""
     return token_skeleton("".join(tokenise(token)))
@@ -148,10 +199,15 @@ def skeleton(token: str) -> str:
 
 def _cross_script(arabic: str, latin: str) -> float:
     """Arabic script writes long vowels only: محمد has none where Mahmoud writes "ou"."""
-    sa, sb = token_skeleton(arabic), token_skeleton(latin)
+    written = _readings(arabic)[0]
+    return max(_cross_reading(written, reading) for reading in _readings(latin))
+
+
+def _cross_reading(written, reading) -> float:
+    (code_a, gaps_a), (code_b, gaps_b) = written, reading
+    sa, sb = _skeleton_of(code_a), _skeleton_of(code_b)
     if sa != sb:
         return 0.5 * OSA.normalized_similarity(sa, sb)
-    (code_a, gaps_a), (code_b, gaps_b) = _analyse(arabic), _analyse(latin)
     if [c for c in code_a if not c.isupper()] != [c for c in code_b if not c.isupper()]:
         return 0.8
     last = len(gaps_b) - 1
@@ -171,9 +227,9 @@ def _cross_script(arabic: str, latin: str) -> float:
     return 0.85 if conflicts == 0 else 0.6 if conflicts == 1 else 0.45
 
 
-def _relation(a: str, b: str) -> float:
-    """Similarity of two tokens whose codes differ, from vowel classes or edit distance."""
-    (ca, gaps_a), (cb, gaps_b) = _analyse(a), _analyse(b)
+def _relation(reading_a, reading_b) -> float:
+    """Similarity of two readings whose codes differ, from vowel classes or edit distance."""
+    (ca, gaps_a), (cb, gaps_b) = reading_a, reading_b
     same_shape = len(ca) == len(cb) and all(
         x == y or (x.isupper() and y.isupper()) for x, y in zip(ca, cb, strict=True)
     )
@@ -196,8 +252,14 @@ def _relation(a: str, b: str) -> float:
             conflicts += 2 if strong else 1
         return 0.95 if conflicts == 0 else 0.86 if conflicts == 1 else _DISTINCT_VOWELS
     short, long_ = sorted((ca, cb), key=len)
-    if len(long_) == len(short) + 1 and long_.startswith(short) and long_[-1].isupper():
-        return _DISTINCT_ENDING  # an extra final vowel: Karim/Karima, Amin/Amine, Rahim/Rahimi
+    if len(long_) == len(short) + 1 and long_.startswith(short):
+        extra = long_[-1]
+        if extra == "E":
+            return _SILENT_E  # French silent e: Amine/Amin, Yacine/Yassin, Hocine/Husein
+        if extra.isupper():
+            return _DISTINCT_ENDING  # an extra final vowel: Karim/Karima, Rahim/Rahimi
+        if short[-1].isupper() and extra != "h":
+            return _DISTINCT_ENDING  # an extra final consonant: Sami/Samir, Mebrahtu/-tom
     return OSA.normalized_similarity(ca, cb)
 
 
@@ -213,14 +275,31 @@ def _similarity(a: str, b: str) -> float:
         return _cross_script(a, b) if arabic_a else _cross_script(b, a)
     if len(a) == 1 or len(b) == 1:
         return 0.7 if a[0] == b[0] else 0.0  # an initial
-    ca, cb = phonetic_code(a), phonetic_code(b)
-    if ca == cb:
-        return 0.97
-    sim = _relation(a, b)
+    readings_a, readings_b = _readings(a), _readings(b)
+    sim = 0.0
+    for reading_a in readings_a:
+        for reading_b in readings_b:
+            if reading_a[0] == reading_b[0]:
+                return 0.97
+            sim = max(sim, _relation(reading_a, reading_b))
     if len(a) >= 6 and len(b) >= 6 and sim not in (_DISTINCT_ENDING, _DISTINCT_VOWELS):
         # Typing errors in long names (Khaled/Khalde) show better on the letters themselves.
         sim = max(sim, OSA.normalized_similarity(a, b))
     return sim
+
+
+def gendered_variant(a: str, b: str) -> bool:
+    """True when two tokens differ only by a final vowel: Amine/Amina, Emin/Emine, Cemil/Cemile
+    (the same name for a man and a woman, so siblings or spouses when the sexes differ)."""
+    if a == b:
+        return False
+    for code_a, _ in _readings(a):
+        for code_b, _ in _readings(b):
+            stem_a = code_a[:-1] if code_a[-1:].isupper() else code_a
+            stem_b = code_b[:-1] if code_b[-1:].isupper() else code_b
+            if stem_a == stem_b and code_a != code_b and len(stem_a) >= 2:
+                return True
+    return False
 
 
 _SIMILARITIES: dict[tuple[str, str], float] = {}

@@ -6,7 +6,12 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from caseapp.people.namematch.phonetic import similarity_row, token_similarity
+from caseapp.people.namematch.phonetic import (
+    gendered_variant,
+    similarity_row,
+    token_similarity,
+    token_skeleton,
+)
 from caseapp.people.namematch.script import tokenise
 
 DUPLICATE_THRESHOLD = 0.75
@@ -39,6 +44,7 @@ _DIFFERENT_SEX = -2.0
 _ORIGINAL_MATCH = 0.5  # mostly repeats what the Latin names say
 _ORIGINAL_MISMATCH = -1.5
 _INCOMPATIBLE_CAP = 0.2
+_MUHAMMAD = "mhmt"
 # Latin names that disagree only in spelling, not by a name missing on one side.
 _SPELLING_FAILURES = {("different_given_name",), ("different_family_name",)}
 
@@ -141,6 +147,20 @@ def dates_rule_out(a: Prepared, b: Prepared) -> bool:
     return birth_evidence(a, b)[0] <= DIFFERENT_DATE
 
 
+# An article or linking vowel kept where a compound is written as one word: Nour El Houda /
+# Nourelhouda, Nour Eddine / Noureddine.
+_JUNCTIONS = ("el", "al", "ul", "il", "ed", "ad", "ud", "e", "a", "u")
+
+
+def _without_junction(token: str, at: int) -> set[str]:
+    return {
+        token[:k] + token[k + len(j) :]
+        for k in (at - 1, at, at + 1)
+        for j in _JUNCTIONS
+        if k >= 2 and token[k : k + len(j)] == j and len(token) - k - len(j) >= 3
+    }
+
+
 def _merge_joined(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     """Join neighbours written as one name on the other side: Ahmad Shah / Ahmadshah."""
     starts = {t[:2] for t in other}
@@ -149,8 +169,13 @@ def _merge_joined(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str,
         if tokens[i][:2] not in starts or len(tokens[i]) + len(tokens[i + 1]) > longest + 3:
             continue  # most pairs reach here with plainly different names
         joined = tokens[i] + tokens[i + 1]
-        if any(token_similarity(joined, t) >= 0.95 for t in other if t[:2] == joined[:2]):
-            return (*tokens[:i], joined, *tokens[i + 2 :])
+        for t in other:
+            if t[:2] != joined[:2]:
+                continue
+            if token_similarity(joined, t) >= 0.95 or any(
+                token_similarity(joined, u) >= 0.95 for u in _without_junction(t, len(tokens[i]))
+            ):
+                return (*tokens[:i], joined, *tokens[i + 2 :])
     return tokens
 
 
@@ -223,12 +248,22 @@ def _name_terms(ta, tb, ga: int, gb: int) -> tuple[float, tuple[str, ...]]:
     return term, tuple(reasons)
 
 
+def _same_full_date(a: Prepared, b: Prepared) -> bool:
+    return (
+        a.day is not None
+        and (a.year, a.month, a.day) == (b.year, b.month, b.day)
+        and (a.month, a.day) != PLACEHOLDER_DAY
+    )
+
+
 def name_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
-    return _names(a.tokens, a.n_given, b.tokens, b.n_given)
+    # A shortened compound name is only believed with the same full date: otherwise it is
+    # as likely a son who carries his father's name.
+    return _names(a.tokens, a.n_given, b.tokens, b.n_given, _same_full_date(a, b))
 
 
 @lru_cache(maxsize=65536)  # a register holds the same name pairs many times over
-def _names(ta, ga: int, tb, gb: int) -> tuple[float, tuple[str, ...]]:
+def _names(ta, ga: int, tb, gb: int, short_ok: bool = False) -> tuple[float, tuple[str, ...]]:
     if not ta or not tb:
         return _DIFFERENT_NAME, ("no_name",)
     result = _name_terms(ta, tb, ga, gb)
@@ -238,6 +273,15 @@ def _names(ta, ga: int, tb, gb: int) -> tuple[float, tuple[str, ...]]:
             ga -= len(ta) - len(merged_a)
             gb -= len(tb) - len(merged_b)
             result = _name_terms(merged_a, merged_b, ga, gb)
+    if short_ok and result[1] == ("different_given_name",):
+        # "Mohammad Nabi" is often registered as "Nabi": the honorific first element of a
+        # compound given name may be left out, at the price of a missing name.
+        for (xs, gx), (ys, gy) in (((ta, ga), (tb, gb)), ((tb, gb), (ta, ga))):
+            if gx >= 2 and token_skeleton(xs[0]) == _MUHAMMAD:
+                term, reasons = _name_terms(xs[1:], ys, gx - 1, gy)
+                if term != _DIFFERENT_NAME:
+                    extra = tuple(r for r in reasons if r != "same_name")
+                    return term + _MISSING_NAME, ("shortened_given_name", *extra)
     return result
 
 
@@ -262,6 +306,11 @@ def names_rule_out(a: Prepared, b: Prepared, name: tuple[float, tuple[str, ...]]
     return name[0] == _DIFFERENT_NAME and not (a.original and b.original)
 
 
+def _gendered(a: Prepared, b: Prepared) -> bool:
+    given_a, given_b = a.tokens[: a.n_given] or a.tokens, b.tokens[: b.n_given] or b.tokens
+    return any(gendered_variant(x, y) for x in given_a for y in given_b)
+
+
 def compare_prepared(
     a: Prepared,
     b: Prepared,
@@ -280,6 +329,8 @@ def compare_prepared(
             sex = _SAME_SEX
         elif {a.sex, b.sex} == {"f", "m"}:
             sex, sex_reasons = _DIFFERENT_SEX, ("different_sex",)
+            if _gendered(a, b):  # Emin and Emine, Amine and Amina: brother and sister
+                name, name_reasons = _DIFFERENT_NAME, ("different_given_name",)
     logit = _BASE + name + birth + sex + original
     score = 1.0 / (1.0 + math.exp(-logit))
     if not years_compatible(a.year, b.year):

@@ -61,6 +61,8 @@ _GLUED_SUFFIX = re.compile(
     r"^(?P<base>[a-z]{2,}?)(?:[aeiou](?:l|dd?|rr?|ss?|zz?))?(?P<tail>din|deen|dine|haq|hak|islam)$"
 )
 _ARABIC_SUFFIX = frozenset({"الدين", "الله", "الحق", "الاسلام"})
+# Turkish writes ad-Din as -ettin/-attin: Nurettin, Kemalettin, Bahattin (not Martin, Metin).
+_TURKISH_DIN = re.compile(r"^(?P<base>[a-z]{2,}?)[aeiou]tt(?P<i>[iı]?)n$")
 
 
 def is_arabic(token: str) -> bool:
@@ -113,7 +115,7 @@ def tokenise(text: str) -> tuple[str, ...]:
         if is_arabic(token) and token.startswith("ال") and len(token) > 3:
             token = token[2:]
         else:
-            token = _GLUED_SUFFIX.sub(r"\g<base>\g<tail>", token)
+            token = _GLUED_SUFFIX.sub(r"\g<base>\g<tail>", _TURKISH_DIN.sub(r"\g<base>din", token))
         tokens.append(token)
         i += 1
     return tuple(tokens)
