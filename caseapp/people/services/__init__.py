@@ -2,6 +2,13 @@
 Services flush; the caller (view, CLI, import) commits."""
 
 from caseapp.people.services.bulk import bulk_register  # noqa: F401
+from caseapp.people.services.finder import (  # noqa: F401
+    Hit,
+    SearchResult,
+    find_people,
+    matching_ids,
+    write_search_keys,
+)
 from caseapp.people.services.registration import (  # noqa: F401
     CASE_NUMBER_ALPHABET,
     _apply,

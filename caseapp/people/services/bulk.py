@@ -14,7 +14,9 @@ from caseapp.people.models import (
     CaseStatusChange,
     Person,
     PersonNameKey,
+    PersonSearchKey,
 )
+from caseapp.people.services.finder import key_rows
 from caseapp.people.services.registration import CASE_NUMBER_ALPHABET, phone_key
 from caseapp.people.validation import PersonData
 
@@ -57,6 +59,15 @@ def bulk_register(actor, people: list[PersonData], *, office_id: int, batch: int
         ]
         if keys:
             conn.execute(keys_table.insert(), keys)
+        words = [
+            row
+            for pid, data in zip(ids, chunk, strict=True)
+            for row in key_rows(
+                pid, office_id, data.given_name, data.family_name, data.original_name
+            )
+        ]
+        if words:
+            conn.execute(PersonSearchKey.__table__.insert(), words)
         numbers = _unique_case_numbers(len(ids))
         conn.execute(
             cases.insert(),

@@ -61,11 +61,14 @@ def phone_key(phone: str | None) -> str:
 
 
 def _write_keys(person: Person) -> None:
+    from caseapp.people.services.finder import write_search_keys
+
     db.session.execute(delete(PersonNameKey).where(PersonNameKey.person_id == person.id))
     for key in sorted(
         namematch.blocking_keys(person.given_name, person.family_name, person.original_name or "")
     ):
         db.session.add(PersonNameKey(person_id=person.id, key=key[:40]))
+    write_search_keys(person)
 
 
 def register_person(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import contains_eager, lazyload
 
@@ -18,7 +16,8 @@ from caseapp.people.models import (
     Person,
     PersonNameKey,
 )
-from caseapp.people.services.registration import _scope, phone_key
+from caseapp.people.services.finder import find_people, matching_ids
+from caseapp.people.services.registration import _scope
 from caseapp.people.validation import PersonData
 
 # Candidates shown while registering start below the duplicate threshold: "maybe" is useful.
@@ -120,8 +119,9 @@ def case_list_query(
         # better served by the persons' (office, family name) index, so it is left alone there.
         stmt = scope.scoped(stmt, Case.office_id, actor)
     q = (q or "").strip()
-    if q:
-        stmt = stmt.where(_search_clause(q))
+    ids = matching_ids(actor, q) if q else None
+    if ids is not None:  # the search box's hits, through its index (see finder)
+        stmt = stmt.where(Person.id.in_(ids or [0]))
     if status:
         stmt = stmt.where(Case.status == status)
     if need:
@@ -143,46 +143,6 @@ def case_list_query(
     return stmt.order_by(*order, Person.id.desc() if descending else Person.id.asc())
 
 
-def _search_clause(q: str):
-    """Case number, phone, birth date or name (blocking keys), whichever the query looks like."""
-    compact = q.replace(" ", "").upper()
-    if re.fullmatch(r"L\d{2}-[A-Z0-9]{6}", compact):
-        return Case.case_number == compact
-    birth = _parse_birth_query(q)
-    if birth:
-        year, month, day = birth
-        clause = Person.birth_year == year
-        if month:
-            clause = clause & (Person.birth_month == month) & (Person.birth_day == day)
-        return clause
-    if re.fullmatch(r"\+?[\d ()/-]{6,}", q) and len(re.sub(r"\D", "", q)) >= 6:
-        return Person.phone_digits == phone_key(q)
-    keys = namematch.query_keys(q)
-    norm = namematch.normalise(q)
-    if " " not in norm and len(norm) >= 2:
-        # One word ("Hassan"): blocking keys need two names, so also match family names by prefix.
-        prefix = Person.family_name_norm.like(f"{norm}%")
-        if not keys:
-            return prefix
-        ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
-        return prefix | Person.id.in_(ids)
-    if not keys:
-        return Person.id == -1
-    ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
-    return Person.id.in_(ids)
-
-
-def _parse_birth_query(q: str):
-    from caseapp.people.validation import parse_birth
-
-    if not re.fullmatch(r"[\d.\-]+", q.strip()):
-        return None
-    try:
-        return parse_birth(q)
-    except ValueError:
-        return None
-
-
 def rank_by_name(q: str, people: list[Person]) -> list[Person]:
     """Best name matches first for a name query (the page of candidates is already small)."""
     if not q or not namematch.query_keys(q):
@@ -191,16 +151,8 @@ def rank_by_name(q: str, people: list[Person]) -> list[Person]:
 
 
 def name_search(actor, q: str, limit: int = 20) -> list[tuple[Person, float]]:
-    """Name search ranked by similarity (used by autocomplete and the search box)."""
-    keys = namematch.query_keys(q)
-    if not keys:
-        return []
-    ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys))).distinct()
-    stmt = _scope(select(Person).where(Person.id.in_(ids)), actor).limit(2000)
-    scored = [(p, namematch.search_score(q, facts(p))) for p in db.session.scalars(stmt)]
-    scored = [(p, s) for p, s in scored if s >= 0.5]
-    scored.sort(key=lambda ps: (-ps[1], ps[0].id))
-    return scored[:limit]
+    """The search box's hits as (person, score), best first (household linking)."""
+    return [(hit.person, hit.score) for hit in find_people(actor, q, limit=limit).hits]
 
 
 def caseworkers_of(office_ids) -> list[User]:

@@ -1,0 +1,253 @@
+"""The search box: find persons by any word of their names in any script, by case number,
+phone number or birth date, through the person_search_keys index; ranked, with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, delete, exists, func, or_, select
+
+from caseapp.auth import scope
+from caseapp.core.signals import merge_handler
+from caseapp.extensions import db
+from caseapp.people import namematch
+from caseapp.people.models import Case, Person, PersonSearchKey
+from caseapp.people.namematch import search as keys
+from caseapp.people.services.registration import phone_key
+
+
+@merge_handler("person_search_keys.person_id")
+def drop_merged_keys(survivor: Person, *, removed: Person, **_kw) -> dict[str, int]:
+    """The removed record is never found again; the survivor's keys are rewritten by the
+    people package's receiver (registration._write_keys). Index rows, not data: not counted."""
+    db.session.execute(delete(PersonSearchKey).where(PersonSearchKey.person_id == removed.id))
+    return {}
+
+
+RESULTS = 50  # hits shown; more means "add the birth year"
+CANDIDATES = 400  # persons ranked per query
+DRIVER_CAP = 4000  # index entries counted to find the rarest word of a query
+
+
+@dataclass(frozen=True)
+class Hit:
+    person: Person
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class SearchResult:
+    query: namematch.Query
+    hits: list[Hit] = field(default_factory=list)
+    more: bool = False  # there are more matches than shown
+
+    @property
+    def hint(self) -> str:
+        return self.query.hint
+
+
+# --- the index --------------------------------------------------------------------------
+
+
+def key_rows(person_id: int, office_id: int, given: str, family: str, original: str) -> list[dict]:
+    """Rows of person_search_keys for one person (bulk inserts, reindexing)."""
+    return [
+        {"person_id": person_id, "office_id": office_id, "key": key}
+        for key in sorted(keys.search_keys(given, family, original or ""))
+    ]
+
+
+def write_search_keys(person: Person) -> None:
+    """Replace the person's search keys (after registering or changing names); flushes."""
+    db.session.execute(delete(PersonSearchKey).where(PersonSearchKey.person_id == person.id))
+    rows = key_rows(
+        person.id, person.office_id, person.given_name, person.family_name, person.original_name
+    )
+    if rows:
+        db.session.execute(PersonSearchKey.__table__.insert(), rows)
+
+
+def reindex(conn, *, after_id: int = 0, batch: int = 2000) -> int | None:
+    """Rewrite both key tables for the next `batch` persons after `after_id` on `conn`.
+
+    Returns the last person id done, or None when there are none left; callers commit between
+    batches, so a reindex of a million persons never holds one long transaction and can go on
+    where it stopped.
+    """
+    from caseapp.people.models import PersonNameKey
+
+    persons = Person.__table__
+    rows = conn.execute(
+        select(
+            persons.c.id,
+            persons.c.office_id,
+            persons.c.given_name,
+            persons.c.family_name,
+            persons.c.original_name,
+        )
+        .where(persons.c.id > after_id)
+        .order_by(persons.c.id)
+        .limit(batch)
+    ).all()
+    if not rows:
+        return None
+    ids = [r.id for r in rows]
+    conn.execute(delete(PersonSearchKey).where(PersonSearchKey.person_id.in_(ids)))
+    conn.execute(delete(PersonNameKey).where(PersonNameKey.person_id.in_(ids)))
+    search_rows, name_rows = [], []
+    for r in rows:
+        search_rows += key_rows(r.id, r.office_id, r.given_name, r.family_name, r.original_name)
+        name_rows += [
+            {"person_id": r.id, "key": key[:40]}
+            for key in sorted(
+                namematch.blocking_keys(r.given_name, r.family_name, r.original_name or "")
+            )
+        ]
+    if search_rows:
+        conn.execute(PersonSearchKey.__table__.insert(), search_rows)
+    if name_rows:
+        conn.execute(PersonNameKey.__table__.insert(), name_rows)
+    return ids[-1]
+
+
+# --- searching --------------------------------------------------------------------------
+
+
+def _word_condition(word: str):
+    """Index entries that match one query word: the word, words starting with it, skeletons."""
+    exact, prefix, sounds = keys.word_keys(word)
+    key = PersonSearchKey.key
+    conditions = [key == exact]
+    if prefix:
+        conditions.append(and_(key >= prefix, key < keys.prefix_end(prefix)))
+    conditions += [key == sound for sound in sounds]
+    return or_(*conditions)
+
+
+def _in_scope(stmt, actor):
+    return scope.scoped(stmt, PersonSearchKey.office_id, actor)
+
+
+def _estimate(condition, actor) -> int:
+    """How many index entries match, counted up to DRIVER_CAP (an index range scan)."""
+    inner = _in_scope(select(PersonSearchKey.id).where(condition), actor).limit(DRIVER_CAP)
+    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+
+
+def _name_candidates(actor, query: namematch.Query):
+    """Ids of persons who match every query word, at most CANDIDATES, as a select."""
+    conditions = [_word_condition(word) for word in dict.fromkeys(query.names)]
+    if len(conditions) > 1:
+        # Drive from the rarest word; the others are checked per candidate through the
+        # (person_id, key) unique index.
+        counts = [_estimate(c, actor) for c in conditions]
+        order = sorted(range(len(conditions)), key=counts.__getitem__)
+        conditions = [conditions[i] for i in order]
+    driver = _in_scope(select(PersonSearchKey.person_id).where(conditions[0]), actor).limit(
+        DRIVER_CAP
+    )
+    stmt = select(Person.id).where(Person.id.in_(driver.scalar_subquery()))
+    for condition in conditions[1:]:
+        stmt = stmt.where(exists().where(PersonSearchKey.person_id == Person.id, condition))
+    return stmt
+
+
+def _candidates(actor, query: namematch.Query) -> list[int]:
+    if query.case_number or query.case_body:
+        numbers = [query.case_number] if query.case_number else _case_numbers(query.case_body)
+        stmt = select(Case.person_id).where(Case.case_number.in_(numbers))
+        ids = list(db.session.scalars(stmt))
+        if not query.names:
+            return ids
+    else:
+        ids = []
+    if query.phone:
+        digits = phone_key(query.phone)
+        stmt = select(Person.id).where(
+            Person.phone_digits >= digits, Person.phone_digits < keys.prefix_end(digits)
+        )
+    elif query.names:
+        stmt = _name_candidates(actor, query)
+    else:  # a birth date or year alone
+        stmt = select(Person.id)
+    stmt = scope.scoped(stmt.where(Person.merged_into_id.is_(None)), Person.office_id, actor)
+    if query.birth_year:
+        stmt = stmt.where(Person.birth_year == query.birth_year)
+        if query.birth_day:
+            # A full date also finds records that know only the year or carry 01.01.
+            stmt = stmt.where(
+                Person.birth_month.is_(None)
+                | (
+                    (Person.birth_month == query.birth_month)
+                    & (Person.birth_day == query.birth_day)
+                )
+                | ((Person.birth_month == 1) & (Person.birth_day == 1))
+            )
+    return ids + [i for i in db.session.scalars(stmt.limit(CANDIDATES)) if i not in ids]
+
+
+def _case_numbers(body: str) -> list[str]:
+    """Every case number with this body: the year part runs from 2020 to next year."""
+    from caseapp.core.clock import utcnow
+
+    last = utcnow().year % 100 + 1
+    return [f"L{year:02d}-{body}" for year in range(20, last + 1)]
+
+
+def find_people(actor, text: str, *, limit: int = RESULTS) -> SearchResult:
+    """Persons the actor may see who match the search box text, best first, with reasons."""
+    query = namematch.parse_query(text)
+    result = SearchResult(query=query)
+    if query.hint:
+        return result
+    ids = _candidates(actor, query)
+    if not ids:
+        return result
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            scope.scoped(
+                select(Person).where(Person.id.in_(ids), Person.merged_into_id.is_(None)),
+                Person.office_id,
+                actor,
+            )
+        )
+    }
+    hits = []
+    for person in people.values():
+        score, reasons = _rank(query, person)
+        if score > 0:
+            hits.append(Hit(person, score, reasons))
+    hits.sort(key=lambda h: (-h.score, h.person.family_name_norm, h.person.id))
+    result.more = len(hits) > limit or len(ids) >= CANDIDATES
+    result.hits = hits[:limit]
+    return result
+
+
+def _rank(query: namematch.Query, person: Person) -> tuple[float, tuple[str, ...]]:
+    facts = namematch.PersonFacts(
+        id=person.id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        original_name=person.original_name or "",
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        sex=person.sex or "",
+    )
+    if query.case_number or query.case_body:
+        number = person.case.case_number if person.case else ""
+        if number.endswith(query.case_number or query.case_body):
+            return 1.0, ("case_number",)
+    if query.phone:
+        return 0.95, ("phone",)
+    return namematch.explain(query, facts)
+
+
+def matching_ids(actor, text: str) -> list[int] | None:
+    """Ids of the persons the search box would show for `text` (None: not a search)."""
+    result = find_people(actor, text, limit=CANDIDATES)
+    if result.hint == "empty":
+        return None
+    return [hit.person.id for hit in result.hits]
