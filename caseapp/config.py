@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # Values that must never be accepted as a production secret.
 KNOWN_WEAK_SECRETS = {"", "dev", "change-me", "secret", "development", "testing"}
@@ -71,21 +72,52 @@ def _without_password(url: str) -> str:
     return f"{scheme}://{credentials.partition(':')[0]}:***@{host}"
 
 
+def _base_url(env: str) -> str:
+    """Where Lotse is reached: every absolute link (e-mails, PDFs, SMS) is built from it."""
+    raw = os.environ.get("CASEAPP_BASE_URL", "").strip()
+    if not raw:
+        if env == "production":
+            return ""  # refused after the secret check (_check_production)
+        raw = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
+    parsed = urlsplit(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(f"CASEAPP_BASE_URL must be an http(s) URL, not {raw!r}")
+    return raw.rstrip("/")
+
+
+def _trusted_hosts(env: str, base_url: str) -> list[str]:
+    """Host names requests may carry; anything else is refused (Flask's TRUSTED_HOSTS)."""
+    hosts = [urlsplit(base_url).hostname or ""]
+    if env != "production":
+        hosts += ["localhost", "127.0.0.1", "::1"]
+    extra = os.environ.get("CASEAPP_TRUSTED_HOSTS", "")
+    hosts += [h.strip() for h in extra.split(",") if h.strip()]
+    return list(dict.fromkeys(h for h in hosts if h))
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config dict from the environment, then apply test overrides."""
     env = _environment()
     database_url = _database_url(instance_path)
 
     production = env == "production"
+    base_url = _base_url(env)
+    secure_cookies = _bool(os.environ.get("CASEAPP_SECURE_COOKIES"), production)
     config = {
         "CASEAPP_ENV": env,
         "SECRET_KEY": os.environ.get("CASEAPP_SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "SESSION_COOKIE_NAME": "lotse_session",
+        # Over HTTPS the cookie gets the __Host- prefix: browsers then refuse it unless it is
+        # Secure, for the whole site (Path=/) and not set for other (sub)domains.
+        "SESSION_COOKIE_NAME": "__Host-lotse_session" if secure_cookies else "lotse_session",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _bool(os.environ.get("CASEAPP_SECURE_COOKIES"), production),
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "HSTS_INCLUDE_SUBDOMAINS": _bool(os.environ.get("CASEAPP_HSTS_INCLUDE_SUBDOMAINS"), True),
+        "TRUSTED_HOSTS": _trusted_hosts(env, base_url),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("CASEAPP_SESSION_ABSOLUTE_HOURS", 10)),
         "SESSION_IDLE_MINUTES": _int("CASEAPP_SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_HOURS": _int("CASEAPP_SESSION_ABSOLUTE_HOURS", 10),
@@ -117,7 +149,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_SSL": _bool(os.environ.get("CASEAPP_SMTP_SSL"), False),
         "MAIL_FROM": os.environ.get("CASEAPP_MAIL_FROM", "Lotse <lotse@localhost>"),
         "OUTBOX_MAX_ATTEMPTS": _int("CASEAPP_OUTBOX_MAX_ATTEMPTS", 5),
-        "BASE_URL": os.environ.get("CASEAPP_BASE_URL", "http://127.0.0.1:5000"),
+        "BASE_URL": base_url,
         "VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR": _int("CASEAPP_VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR", 5),
         "CERTIFICATE_CHECKS_PER_IP_PER_HOUR": _int(
             "CASEAPP_CERTIFICATE_CHECKS_PER_IP_PER_HOUR", 30
@@ -140,7 +172,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # SQLite serialises writers; the busy timeout makes them wait instead of failing.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
     _check_secret(config)
+    _check_production(config)
     return config
+
+
+def _check_production(config: dict) -> None:
+    if config["CASEAPP_ENV"] == "production" and not config.get("BASE_URL"):
+        raise ConfigError(
+            "CASEAPP_BASE_URL must be set in production (for example "
+            "https://lotse.stadt.example): links in e-mails and PDFs are built from it, "
+            "never from the request's Host header"
+        )
 
 
 def _check_secret(config: dict) -> None:

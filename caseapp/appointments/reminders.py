@@ -13,12 +13,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from caseapp.appointments.models import SCHEDULED, Appointment
 from caseapp.extensions import db
+from caseapp.outbox.links import external_url
 from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
 from caseapp.outbox.services import deliver_due, enqueue
 from caseapp.people.models import Consent
@@ -75,10 +76,7 @@ def portal_url(language: str, case_number: str = "") -> str:
     values = {"lang": language}
     if case_number:
         values["case_number"] = case_number
-    if has_request_context():
-        return url_for("portal.login", _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for("portal.login", _external=True, **values)
+    return external_url("portal.login", **values)
 
 
 def _queue(appointment: Appointment, kind: str, dedupe: str, **context) -> int:

@@ -1,13 +1,24 @@
-"""Absolute links for messages in the outbox, also from CLI jobs (CASEAPP_BASE_URL)."""
+"""Absolute links for e-mails, SMS, PDFs and iCalendar files: always from CASEAPP_BASE_URL.
+
+Never from the request's Host header: a sign-up posted with `Host: evil.example` must not
+make Lotse send a genuine e-mail whose link points to evil.example.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an e-mail or SMS: the request's host, else CASEAPP_BASE_URL."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute link to `endpoint` under the configured base URL."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc,
+        script_name=base.path or "/",
+        url_scheme=base.scheme,
+    )
+    anchor = values.pop("_anchor", None)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{anchor}" if anchor else url

@@ -6,10 +6,11 @@ import contextlib
 
 from flask import g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -107,6 +108,16 @@ def register_error_handlers(app) -> None:
         else:
             response = render_template("errors/unavailable.html", title=title, message=message)
         return response, 503, {"Retry-After": "5" if busy else "30"}
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host header not in TRUSTED_HOSTS: no URLs can be built, so a page without links."""
+        title, message = _messages()[400]
+        body = (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
+            f"</head><body><h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>"
+        )
+        return body, 400, {"Content-Type": "text/html; charset=utf-8"}
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)

@@ -1,6 +1,6 @@
 """Security headers on every response; no-store on signed-in pages."""
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
 CSP = "; ".join(
@@ -28,7 +28,10 @@ def set_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        hsts = "max-age=31536000"
+        if current_app.config.get("HSTS_INCLUDE_SUBDOMAINS", True):
+            hsts += "; includeSubDomains"
+        headers.setdefault("Strict-Transport-Security", hsts)
     if request.endpoint != "static" and (
         current_user.is_authenticated or request.endpoint in {"auth.login"}
     ):

@@ -10,6 +10,7 @@ from caseapp.auth.roles import Role
 from caseapp.core.clock import local_today, utcnow
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
+from caseapp.outbox.links import external_url
 from caseapp.volunteers import services, trainings
 from caseapp.volunteers.blueprint import bp
 from caseapp.volunteers.certificates import record_download, render_pdf
@@ -294,7 +295,7 @@ def certificate_pdf(certificate_id: int):
     is_coordination = current_user.has_role(*COORDINATION)
     if not is_coordination and certificate.volunteer.user_id != current_user.id:
         abort(404)
-    verify_url = url_for("volunteers.verify_certificate", code=certificate.code, _external=True)
+    verify_url = external_url("volunteers.verify_certificate", code=certificate.code)
     pdf = render_pdf(certificate, verify_url)
     if is_coordination:
         record_download(current_user, certificate)
