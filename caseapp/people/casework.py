@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from caseapp.audit import services as audit
 from caseapp.core.clock import utcnow
@@ -39,6 +39,21 @@ from caseapp.people.vocab import (
 
 MAX_NOTES = 8000
 
+
+
+def _touch(case: Case, **values) -> None:
+    """Mark the case as changed without claiming its version.
+
+    Adding a record (a consultation, aid) must not conflict with a colleague adding another
+    one to the same case at the same moment; only edits of the case itself are checked
+    against the version the form was loaded with. An ORM UPDATE by criteria does not check
+    or bump the version column, and updates the loaded object without marking it dirty.
+    """
+    values["updated_at"] = utcnow()
+    db.session.execute(
+        update(Case).where(Case.id == case.id).values(**values),
+        execution_options={"synchronize_session": "evaluate"},
+    )
 
 def _audit(actor, action, case: Case, details=None):
     audit.record(
@@ -171,8 +186,9 @@ def log_consultation(actor, case: Case, data: ConsultationData, *, office_id: in
                 by_id=getattr(actor, "id", None),
             )
         )
-        case.status = "active"
-    case.updated_at = utcnow()
+        _touch(case, status="active")
+    else:
+        _touch(case)
     db.session.flush()
     _audit(actor, "log_consultation", case, {"consultation": [None, consultation.id]})
     return consultation
@@ -269,7 +285,7 @@ def record_aid(
         recorded_by_id=getattr(actor, "id", None),
     )
     db.session.add(entry)
-    case.updated_at = utcnow()
+    _touch(case)
     db.session.flush()
     _audit(actor, "record_aid", case, {"aid": [None, entry.id]})
     return entry

@@ -36,6 +36,8 @@ from typing import Any
 
 from flask import flash, redirect, render_template
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import Field
 
@@ -98,6 +100,20 @@ def submit(
     except StaleVersion as error:
         db.session.rollback()
         return conflict_page(form, conflict or Conflict(), current=error.current)
+    except StaleDataError:
+        # The version check at the database (the row changed between this request's read and
+        # its write): the same answer as a stale form.
+        db.session.rollback()
+        return conflict_page(form, conflict or Conflict())
+    except IntegrityError:
+        # Two submissions of the same form at the same moment (a double click on PostgreSQL,
+        # where both pass the check above): the second loses the race on the token's unique
+        # index once the first has committed, and leads to the first one's result.
+        db.session.rollback()
+        earlier = idempotency.previous_result(token) if token else None
+        if earlier is None:
+            raise
+        return redirect(earlier)
     text = message(result) if callable(message) else message
     if text:
         flash(text, "success")
