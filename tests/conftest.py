@@ -26,6 +26,8 @@ from caseapp.app import create_app  # noqa: E402
 from caseapp.core import clock as core_clock  # noqa: E402
 from caseapp.extensions import db  # noqa: E402
 
+pytest_plugins = ["tests.fixtures.smtp"]
+
 PASSWORD = "correct horse battery staple"
 
 # Every test runs at this instant (Europe/Berlin wall time) unless it moves the clock itself;

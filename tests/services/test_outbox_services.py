@@ -3,14 +3,9 @@ retries with back-off when the server refuses."""
 
 from __future__ import annotations
 
-import email
-import socket
-import threading
 from datetime import timedelta
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from caseapp.core.clock import utcnow
@@ -18,38 +13,7 @@ from caseapp.extensions import db
 from caseapp.outbox import services
 from caseapp.outbox.models import OutboxMessage
 from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
-
-
-class Inbox:
-    """aiosmtpd handler that keeps what it receives, or refuses while `refuse` is set."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse = False
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "451 4.3.0 Try again later"
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.content, policy=default_policy))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
+from tests.fixtures.smtp import free_port
 
 
 def _sender(inbox) -> ChannelSender:
@@ -172,7 +136,7 @@ def test_gives_up_after_the_last_attempt(app, ctx, smtp_server):
 def test_unreachable_server_is_a_retry_not_a_crash(app, ctx):
     services.enqueue("x@example.org", "Hallo", "Text")
     db.session.commit()
-    sender = ChannelSender(SmtpSender(SmtpSettings(host="127.0.0.1", port=_free_port(), timeout=2)))
+    sender = ChannelSender(SmtpSender(SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)))
     assert services.deliver_due(utcnow(), sender) == (0, 0)
     assert _rows()[0].status == "queued"
 

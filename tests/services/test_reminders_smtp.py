@@ -18,20 +18,6 @@ from caseapp.outbox.models import OutboxMessage
 from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
 from caseapp.outbox.services import RetryPolicy
 from tests.services.test_appointments_services import book, make_person, next_day_at, setup_office
-from tests.services.test_outbox_services import Inbox, _free_port
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on loopback (aiosmtpd), as in the outbox tests."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 class SmsGateway:

@@ -529,6 +529,9 @@ def test_xss_in_every_text_field_renders_inert(app, world):
         page = response.get_data(as_text=True)
         assert response.status_code == 200
         assert "<script>alert" not in page and "<img src=x" not in page
+        # ... and the text is there, shown as text (escaped), not dropped.
+        assert "&lt;script&gt;alert(" in page, response.request.path
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page, response.request.path
 
 
 def test_coordinator_filters_sorts_and_pages_the_list(app, world, make_user):
