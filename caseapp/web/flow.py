@@ -120,6 +120,23 @@ def submit(
     return redirect(target)
 
 
+def written(record: Any, change: Callable[[], Any]) -> Callable[[], Any]:
+    """A change for `submit`, written out at once: when someone else changed `record` in the
+    same moment (its version moved on at the database), the conflict page shows the record as
+    it is now beside what the user typed.
+    """
+
+    def run():
+        try:
+            result = change()
+            db.session.flush()
+        except StaleDataError as error:
+            raise StaleVersion(record) from error
+        return result
+
+    return run
+
+
 def status(form) -> int:
     """200 for a form shown for the first time, 400 when it comes back with errors."""
     return 400 if form.errors or getattr(form, "form_errors", None) else 200

@@ -9,17 +9,17 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.appointments import services
 from caseapp.appointments.slots import BERLIN
 from caseapp.auth import scope
 from caseapp.auth.roles import Role
-from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
+from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.offices.models import Office
 from caseapp.people import services as people
 from caseapp.people.models import Person
+from caseapp.web.flow import written  # noqa: F401 - the views use it from here
 
 CASEWORK = (Role.CASEWORKER, Role.ADMIN)
 
@@ -81,21 +81,5 @@ def unless_person_busy(others: list, book: Callable[[], Any]) -> Callable[[], An
         except services.PersonBusy as warning:
             others.extend(warning.others)
             raise ValidationFailed({}) from warning
-
-    return run
-
-
-def written(record: Any, change: Callable[[], Any]) -> Callable[[], Any]:
-    """A change for `flow.submit`, written out at once: when someone else changed the record
-    in the same moment (its version moved on), the shared conflict page answers, not an error.
-    """
-
-    def run():
-        try:
-            result = change()
-            db.session.flush()
-        except StaleDataError as error:
-            raise StaleVersion(record) from error
-        return result
 
     return run

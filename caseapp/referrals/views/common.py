@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from flask import abort, flash
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from caseapp.auth.roles import Role
-from caseapp.core.errors import NotFound, StaleVersion
-from caseapp.extensions import db
+from caseapp.core.errors import NotFound
 from caseapp.referrals import services
 from caseapp.referrals.models import Referral
+from caseapp.web.flow import written  # noqa: F401 - the views use it from here
 
 CASEWORK = (Role.CASEWORKER, Role.ADMIN)
 
@@ -30,22 +29,6 @@ def flash_errors(form) -> None:
     for messages in form.errors.values():
         for message in messages:
             flash(message, "danger")
-
-
-def written(record: Any, change: Callable[[], Any]) -> Callable[[], Any]:
-    """A change for `flow.submit`, written out at once: when someone else changed the record
-    in the same moment (its version moved on), the shared conflict page answers, not an error.
-    """
-
-    def run():
-        try:
-            result = change()
-            db.session.flush()
-        except StaleDataError as error:
-            raise StaleVersion(record) from error
-        return result
-
-    return run
 
 
 def shown_as_typed(form, values: Mapping[str, Any]) -> dict[str, Any]:
