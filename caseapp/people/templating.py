@@ -20,6 +20,15 @@ REASON_TEXTS = {
     "missing_middle_name": lambda: _("a middle name is missing"),
     "original_script_match": lambda: _("same name in original script"),
     "different_sex": lambda: _("different sex"),
+    "shortened_given_name": lambda: _("a compound given name is shortened"),
+    # Why a person is a hit of the search box (caseapp.people.namematch.search.explain).
+    "name_exact": lambda: _("name as typed"),
+    "name_start": lambda: _("beginning of a name"),
+    "variant_given": lambda: _("spelling variant of the given name"),
+    "variant_family": lambda: _("spelling variant of the family name"),
+    "arabic_spelling": lambda: _("Arabic spelling"),
+    "case_number": lambda: _("case number"),
+    "phone": lambda: _("phone number"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -404,3 +405,122 @@ def test_case_file_shows_the_sections_other_packages_register(registered, monkey
     )
     page = actions.client.get(f"/people/{person_id}?lang=en").get_data(as_text=True)
     assert 'id="h-appointments"' not in page and 'id="h-matching"' in page
+
+
+def _search(actions, q, **extra):
+    return actions.post("/people/?lang=en", {"q": q, **extra}).get_data(as_text=True)
+
+
+def test_search_box_in_the_navbar_and_on_the_start_page(registered):
+    actions, person_id = registered
+    for url in ("/home?lang=en", f"/people/{person_id}?lang=en", "/people/?lang=en"):
+        page = actions.client.get(url).get_data(as_text=True)
+        form = re.search(r'<form method="post" action="/people/"[^>]*id="navbar-search"', page)
+        assert form and 'id="navbar-q"' in page and 'aria-keyshortcuts="/"' in page, url
+        assert "js/search.js" in page
+    home = actions.client.get("/home?lang=en").get_data(as_text=True)
+    assert 'id="home-search"' in home and 'data-live-search="#home-results"' in home
+
+
+def test_no_search_box_for_roles_without_case_records(app, world):
+    visitor = Actions(app.test_client())
+    visitor.login(world["volunteer"])
+    assert 'id="navbar-search"' not in visitor.client.get("/home").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("Mohammed", "name as typed"),
+        ("Muhamad", "spelling variant of the given name"),
+        ("Alhasan", "spelling variant of the family name"),
+        ("محمد", "name as typed"),
+        ("Mohammed 1988", "same year of birth"),
+        ("0171 2345678", "phone number"),
+    ],
+)
+def test_search_results_say_why_and_offer_the_next_actions(registered, query, reason):
+    actions, person_id = registered
+    page = _search(actions, query)
+    assert f"/people/{person_id}" in page and reason in page, page[-3000:]
+    for action in (
+        f"/people/{person_id}/consultations/new",
+        f"/appointments/person/{person_id}/new",
+        f"/people/{person_id}/aid/new",
+    ):
+        assert action in page
+
+
+def test_search_by_case_number_in_any_spelling(app, registered):
+    actions, person_id = registered
+    with app.app_context():
+        number = db.session.get(Person, person_id).case.case_number
+    for query in (number.lower().replace("-", " "), number[4:], number.replace("-", "")):
+        page = _search(actions, query)
+        assert f"/people/{person_id}" in page and "case number" in page, query
+
+
+def test_results_as_you_type_come_as_a_fragment(registered):
+    actions, person_id = registered
+    fragment = _search(actions, "Moh", fragment="1")
+    assert "<html" not in fragment and f"/people/{person_id}" in fragment
+    compact = _search(actions, "Moh", fragment="1", compact="1")
+    assert "<table" not in compact and f"/people/{person_id}" in compact
+    assert "at least two letters" in _search(actions, "M", fragment="1")
+
+
+def test_empty_search_shows_near_matches_before_offering_a_registration(registered):
+    actions, person_id = registered
+    near = _search(actions, "Mohammed Barakat")
+    assert "match some of them" in near and f"/people/{person_id}" in near
+    assert near.index(f"/people/{person_id}") < near.index(
+        'href="/people/new"', near.index("match some")
+    )
+    nothing = _search(actions, "Zzyzx")
+    assert "Nobody in your offices" in nothing and "Check the spelling" not in nothing
+
+
+def test_search_filters_and_odd_input(registered):
+    actions, person_id = registered
+    assert f"/people/{person_id}" not in _search(actions, "Mohammed", status="closed")
+    assert f"/people/{person_id}" in _search(actions, "Mohammed", status="open")
+    for odd in ("%", "_", "\\", "R" * 500, "\u200fمحمد\u200e", "Mo%", "' OR 1=1 --"):
+        response = actions.post("/people/?lang=en", {"q": odd})
+        assert response.status_code == 200, odd
+    # Filters without a search go back to a plain list the browser can bookmark.
+    response = actions.post("/people/", {"q": "", "status": "open"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("status=open")
+
+
+def test_search_and_candidates_keep_names_out_of_urls(app, registered):
+    """What an access log records (method, path, query string) never holds a typed name."""
+    actions, person_id = registered
+    logged = []
+    inner = app.wsgi_app
+
+    def logging_app(environ, start_response):
+        line = (
+            f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO')}?{environ.get('QUERY_STRING')}"
+        )
+        logged.append(line)
+        return inner(environ, start_response)
+
+    app.wsgi_app = logging_app
+    try:
+        home = actions.client.get("/home").get_data(as_text=True)
+        action = re.search(r'<form method="post" action="([^"]+)"[^>]*id="navbar-search"', home)
+        actions.post(action.group(1), {"q": "Mohammed Al-Hassan", "compact": "1", "fragment": "1"})
+        actions.post(action.group(1), {"q": "Mohammed Al-Hassan"})
+        form = actions.client.get("/people/new").get_data(as_text=True)
+        url = re.search(r'data-candidates-url="([^"]+)"', form).group(1)
+        live = actions.post(
+            url, {"given_name": "Muhamad", "family_name": "El Hassan", "birth_date": "1988"}
+        )
+        assert f"/people/{person_id}" in live.get_data(as_text=True)
+    finally:
+        app.wsgi_app = inner
+    assert logged and not [line for line in logged if "Hassan" in line or "Muhamad" in line]
+    script = (Path(app.static_folder) / "js" / "candidates.js").read_text(encoding="utf-8")
+    assert 'method: "POST"' in script and '"?"' not in script
+    search_js = (Path(app.static_folder) / "js" / "search.js").read_text(encoding="utf-8")
+    assert 'method: "POST"' in search_js

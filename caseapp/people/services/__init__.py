@@ -7,6 +7,7 @@ from caseapp.people.services.finder import (  # noqa: F401
     SearchResult,
     find_people,
     matching_ids,
+    near_matches,
     write_search_keys,
 )
 from caseapp.people.services.registration import (  # noqa: F401

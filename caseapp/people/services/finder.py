@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from caseapp.auth import scope
 from caseapp.core.signals import merge_handler
@@ -195,8 +196,30 @@ def _case_numbers(body: str) -> list[str]:
     return [f"L{year:02d}-{body}" for year in range(20, last + 1)]
 
 
-def find_people(actor, text: str, *, limit: int = RESULTS) -> SearchResult:
-    """Persons the actor may see who match the search box text, best first, with reasons."""
+def _passes(person: Person, filters: dict | None) -> bool:
+    """The case list's filters (status, need area, vulnerability, caseworker, office)."""
+    if not filters:
+        return True
+    case = person.case
+    if case is None:
+        return not any(filters.values())
+    checks = {
+        "status": lambda v: case.status == v,
+        "need": lambda v: v in case.need_areas,
+        "vulnerability": lambda v: v in case.vulnerabilities,
+        "caseworker_id": lambda v: case.caseworker_id == v,
+        "office_id": lambda v: case.office_id == v,
+    }
+    return all(checks[name](value) for name, value in filters.items() if value)
+
+
+def find_people(
+    actor, text: str, *, limit: int = RESULTS, filters: dict | None = None
+) -> SearchResult:
+    """Persons the actor may see who match the search box text, best first, with reasons.
+
+    `filters` are the case list's (status, need, vulnerability, caseworker_id, office_id),
+    applied to the candidates."""
     query = namematch.parse_query(text)
     result = SearchResult(query=query)
     if query.hint:
@@ -208,11 +231,14 @@ def find_people(actor, text: str, *, limit: int = RESULTS) -> SearchResult:
         p.id: p
         for p in db.session.scalars(
             scope.scoped(
-                select(Person).where(Person.id.in_(ids), Person.merged_into_id.is_(None)),
+                select(Person)
+                .options(selectinload(Person.case))
+                .where(Person.id.in_(ids), Person.merged_into_id.is_(None)),
                 Person.office_id,
                 actor,
             )
         )
+        if _passes(p, filters)
     }
     hits = []
     for person in people.values():
@@ -243,6 +269,20 @@ def _rank(query: namematch.Query, person: Person) -> tuple[float, tuple[str, ...
     if query.phone:
         return 0.95, ("phone",)
     return namematch.explain(query, facts)
+
+
+def near_matches(actor, text: str, *, limit: int = 10) -> list[Hit]:
+    """When nobody matches every word: persons who match some of them, best first."""
+    query = namematch.parse_query(text)
+    if len(query.names) < 2:
+        return []
+    found: dict[int, Hit] = {}
+    for word in dict.fromkeys(query.names):
+        for hit in find_people(actor, word, limit=limit).hits:
+            if hit.person.id not in found or found[hit.person.id].score < hit.score:
+                found[hit.person.id] = hit
+    ranked = sorted(found.values(), key=lambda h: (-h.score, h.person.id))
+    return ranked[:limit]
 
 
 def matching_ids(actor, text: str) -> list[int] | None:

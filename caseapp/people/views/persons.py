@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, jsonify, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -68,11 +68,14 @@ def _person_data(form: PersonForm) -> PersonData:
     )
 
 
-@bp.get("/")
+@bp.route("/", methods=["GET", "POST"])
 @access(*CASEWORK)
 def index():
-    args = request.args
-    q = (args.get("q") or "").strip()
+    """The case list, and the search box's results. Searches are POSTed (the navbar, the start
+    page, this page), so names never travel in URLs that end up in access logs; a GET with
+    q= still works for old bookmarks."""
+    args = request.form if request.method == "POST" else request.args
+    q = (args.get("q") or "").strip()[:500]
     filters = {
         "status": args.get("status", "") if args.get("status", "") in CASE_STATUS else "",
         "need": args.get("need", "") if args.get("need", "") in NEED_AREAS else "",
@@ -82,15 +85,43 @@ def index():
         "caseworker_id": args.get("caseworker", type=int),
         "office_id": args.get("office", type=int),
     }
+    if request.method == "POST" and not q:  # filters only: a plain list, bookmarkable
+        names = {"caseworker_id": "caseworker", "office_id": "office"}
+        kept = {names.get(k, k): v for k, v in filters.items() if v}
+        return redirect(url_for("people.index", **kept))
+    if q:
+        result = services.find_people(current_user, q, filters=filters)
+        near = [] if result.hits else services.near_matches(current_user, q)
+        if args.get("fragment"):  # results as you type
+            return render_template(
+                "people/_search_hits.html",
+                result=result,
+                near=near,
+                q=q,
+                compact=bool(args.get("compact")),
+            )
+        return render_template(
+            "people/index.html",
+            result=result,
+            near=near,
+            page=None,
+            items=[],
+            q=q,
+            sort="",
+            filters=filters,
+            offices=_office_choices(),
+            caseworkers=services.caseworkers_of(scope.visible_office_ids(current_user)),
+        )
     sort = args.get("sort", "-updated")
-    page = paginate_capped(services.case_list_query(current_user, q=q, sort=sort, **filters))
-    items = services.rank_by_name(q, list(page.items)) if q and "sort" not in args else page.items
+    page = paginate_capped(services.case_list_query(current_user, sort=sort, **filters))
     offices = _office_choices()
     caseworkers = services.caseworkers_of(scope.visible_office_ids(current_user))
     return render_template(
         "people/index.html",
+        result=None,
+        near=[],
         page=page,
-        items=items,
+        items=page.items,
         q=q,
         sort=sort,
         filters=filters,
@@ -99,19 +130,21 @@ def index():
     )
 
 
-@bp.get("/candidates")
+@bp.route("/candidates", methods=["GET", "POST"])
 @access(*CASEWORK)
 def candidates():
-    """Likely existing persons for what is typed in the registration form (HTML fragment)."""
+    """Likely existing persons for what is typed in the registration form (HTML fragment).
+    The form's script POSTs, so the names stay out of URLs and access logs."""
     from caseapp.people.namematch import PersonFacts
 
+    args = request.form if request.method == "POST" else request.args
     try:
-        year, month, day = parse_birth(request.args.get("birth_date", ""))
+        year, month, day = parse_birth(args.get("birth_date", ""))
     except ValueError:
         year = month = day = None
-    given = (request.args.get("given_name") or "")[:120]
-    family = (request.args.get("family_name") or "")[:120]
-    original = (request.args.get("original_name") or "")[:240]
+    given = (args.get("given_name") or "")[:120]
+    family = (args.get("family_name") or "")[:120]
+    original = (args.get("original_name") or "")[:240]
     found = []
     if len((given + family + original).strip()) >= 3:
         found = services.duplicate_candidates(
@@ -126,7 +159,7 @@ def candidates():
                 birth_day=day,
             ),
         )
-    if request.args.get("format") == "json":
+    if args.get("format") == "json":
         return jsonify(
             [{"id": p.id, "name": p.full_name, "score": round(c.score, 2)} for p, c in found]
         )

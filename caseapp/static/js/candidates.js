@@ -8,15 +8,18 @@
   var timer = null;
   var last = "";
   function refresh() {
-    var params = new URLSearchParams();
+    // POSTed with the form's CSRF token: typed names never go into a URL or an access log.
+    var data = new FormData();
+    var typed = [];
     fields.forEach(function (name) {
       var input = form.elements[name];
-      if (input) { params.set(name, input.value); }
+      if (input) { data.set(name, input.value); typed.push(input.value); }
     });
-    var query = params.toString();
+    var query = typed.join("\u0000");
     if (query === last) { return; }
     last = query;
-    fetch(form.dataset.candidatesUrl + "?" + query, { credentials: "same-origin" })
+    data.set("csrf_token", form.elements.csrf_token ? form.elements.csrf_token.value : "");
+    fetch(form.dataset.candidatesUrl, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) { target.innerHTML = html; })
       .catch(function () { /* the check on saving still protects against duplicates */ });
