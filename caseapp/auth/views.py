@@ -14,7 +14,7 @@ from caseapp.auth.blueprint import bp
 from caseapp.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
-from caseapp.i18n import _
+from caseapp.i18n import DEFAULT_LANGUAGE, _
 from caseapp.web import flow, throttle
 from caseapp.web.access import access, public
 
@@ -108,7 +108,7 @@ def account():
     return render_template(
         "auth/account.html",
         password_form=ChangePasswordForm(),
-        language_form=LanguageForm(language=current_user.preferred_language or "de"),
+        language_form=LanguageForm(language=current_user.preferred_language or DEFAULT_LANGUAGE),
     )
 
 
@@ -129,7 +129,7 @@ def change_password():
     )
     if done:
         return done
-    language_form = LanguageForm(language=current_user.preferred_language or "de")
+    language_form = LanguageForm(language=current_user.preferred_language or DEFAULT_LANGUAGE)
     return render_template(
         "auth/account.html", password_form=form, language_form=language_form
     ), flow.status(form)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from caseapp.auth.models import User
+from caseapp.i18n import DEFAULT_LANGUAGE
 from caseapp.referrals.models import Referral
 
 
@@ -22,7 +23,7 @@ def notify_sender(referral: Referral, status: str, note: str) -> None:
     enqueue_template(
         sender.email,
         "emails/referrals/status",
-        sender.preferred_language or "de",
+        sender.preferred_language or DEFAULT_LANGUAGE,
         dedupe_key=f"referral-{referral.id}-{status}-{len(referral.events)}",
         referral=referral,
         status=status,

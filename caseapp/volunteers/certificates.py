@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from caseapp.audit import services as audit
 from caseapp.extensions import db
-from caseapp.i18n import _, ngettext
+from caseapp.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, ngettext
 from caseapp.volunteers.models import Certificate, Programme, Volunteer
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
@@ -98,7 +98,7 @@ def render_pdf(certificate: Certificate, verify_url: str) -> bytes:
     from caseapp.volunteers.trainings import attended_trainings
 
     volunteer = certificate.volunteer
-    language = volunteer.language if volunteer.language in ("de", "ar", "tr", "en") else "de"
+    language = volunteer.language if volunteer.language in LANGUAGES else DEFAULT_LANGUAGE
     rtl = language == "ar"
     align = "R" if rtl else "L"
     trainings = attended_trainings(volunteer.id, certificate.programme_id)

@@ -20,6 +20,7 @@ from caseapp.auth.models import User
 from caseapp.core.clock import utcnow
 from caseapp.db import TimestampMixin, TrilingualTextMixin
 from caseapp.extensions import db
+from caseapp.i18n import DEFAULT_LANGUAGE
 from caseapp.offices.models import District
 
 training_programmes = Table(
@@ -111,7 +112,7 @@ class Volunteer(TimestampMixin, db.Model):
 
     @property
     def language(self) -> str:
-        return self.user.preferred_language or "de"
+        return self.user.preferred_language or DEFAULT_LANGUAGE
 
 
 class Application(TimestampMixin, db.Model):

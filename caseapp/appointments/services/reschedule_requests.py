@@ -31,8 +31,8 @@ def request_reschedule(person: Person, appointment: Appointment, message: str, n
         raise ValidationFailed(
             {"message": _("You have already asked for another time. Your office will contact you.")}
         )
-    request = RescheduleRequest(appointment_id=appointment.id, message=message, requested_at=now)
-    db.session.add(request)
+    reschedule = RescheduleRequest(appointment_id=appointment.id, message=message, requested_at=now)
+    db.session.add(reschedule)
     db.session.flush()
     audit.record(
         None,
@@ -43,7 +43,7 @@ def request_reschedule(person: Person, appointment: Appointment, message: str, n
         purpose="portal",
         details={"appointment": [None, appointment.id]},
     )
-    return request
+    return reschedule
 
 
 def open_request(appointment: Appointment) -> RescheduleRequest | None:
@@ -67,14 +67,14 @@ def open_requests_for(actor, limit: int = 20) -> list[RescheduleRequest]:
 
 
 def close_open_request(actor, appointment: Appointment, now: datetime) -> None:
-    request = open_request(appointment)
-    if request is not None:
-        request.handled_at = now
-        request.handled_by_id = getattr(actor, "id", None)
+    reschedule = open_request(appointment)
+    if reschedule is not None:
+        reschedule.handled_at = now
+        reschedule.handled_by_id = getattr(actor, "id", None)
 
 
-def handle_request(actor, request: RescheduleRequest, now: datetime) -> None:
-    if request.handled_at is None:
-        request.handled_at = now
-        request.handled_by_id = getattr(actor, "id", None)
-        audit_appointment(actor, "handle_reschedule_request", request.appointment)
+def handle_request(actor, reschedule: RescheduleRequest, now: datetime) -> None:
+    if reschedule.handled_at is None:
+        reschedule.handled_at = now
+        reschedule.handled_by_id = getattr(actor, "id", None)
+        audit_appointment(actor, "handle_reschedule_request", reschedule.appointment)
