@@ -99,19 +99,58 @@ def suppress(
         for cell in cells:
             by_cell.setdefault(cell, []).append(i)
     _secondary(lines, by_cell, hidden, values, order)
-    for _round in range(100 if exact else 0):
+    while exact:
         pinned = _recoverable(lines, hidden) & first
         if not pinned:
             break
+        # One partner per block of equations and round: the block changes with it, and
+        # other pinned cells of the block may be freed by the same partner.
+        handled: set = set()
+        added = False
         for coord in sorted(pinned, key=lambda c: order.get(c, 0)):
-            for i in by_cell.get(coord, ()):
-                parent, cells = lines[i]
-                partner = _partner(cells, parent, hidden, values, order)
-                if partner is not None:
-                    hidden.add(partner)
-                    break
+            if coord in handled:
+                continue
+            block = _block_cells(coord, lines, by_cell, hidden)
+            handled |= block
+            partner = _best_partner([coord], lines, by_cell, hidden, values, order)
+            if partner is None:  # its own lines are all hidden: widen to the block's lines
+                partner = _best_partner(block, lines, by_cell, hidden, values, order)
+            if partner is not None:
+                hidden.add(partner)
+                added = True
+        if not added:
+            break  # everything around is hidden: what is left pinned is a structural zero
         _secondary(lines, by_cell, hidden, values, order)
     return frozenset(hidden)
+
+
+def _block_cells(coord, lines, by_cell, hidden) -> set:
+    """The hidden cells linked to `coord` through lines (its block of equations)."""
+    seen_cells, seen_lines, todo = {coord}, set(), [coord]
+    while todo:
+        cell = todo.pop()
+        for i in by_cell.get(cell, ()):
+            if i in seen_lines:
+                continue
+            seen_lines.add(i)
+            for other in lines[i][1]:
+                if other in hidden and other not in seen_cells:
+                    seen_cells.add(other)
+                    todo.append(other)
+    return seen_cells
+
+
+def _best_partner(coords, lines, by_cell, hidden, values, order):
+    """Among the cells sharing a line with `coords`, the next one to hide: the smallest
+    non-zero cell that is not a total, then zeros and totals."""
+    candidates = set()
+    for i in {i for coord in coords for i in by_cell.get(coord, ())}:
+        parent, cells = lines[i]
+        for cell in cells:
+            if cell not in hidden:
+                value = values.get(cell, 0)
+                candidates.add(((value == 0, cell == parent, value, order.get(cell, 0)), cell))
+    return min(candidates)[1] if candidates else None
 
 
 def _secondary(lines, by_cell, hidden: set, values, order) -> None:

@@ -1,0 +1,52 @@
+"""Integration management opens the reports in Arabic: right to left, charts mirrored,
+numbers left to right, a CSV and the yearly report downloaded, nothing from elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.services import reports_world
+
+pytestmark = pytest.mark.browser
+
+
+def test_reports_in_arabic(app, page, make_user, artifacts, monkeypatch):
+    # The small world has small counts: a limit of 2 leaves enough bars to look at.
+    monkeypatch.setitem(app.config, "REPORT_MIN_CELL", 2)
+    with app.app_context():
+        reports_world.build()
+    email = make_user("reports", language="ar")
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/home")
+    page.click("nav a[href='/reports']")
+    page.wait_for_url("**/reports")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.click("main a[href='/reports/casework']")
+    page.select_option("#period", "2026")
+    page.select_option("#area", "city")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/reports/casework?period=2026&area=city")
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+
+    # Bars grow from the right: a category label sits right of its bar.
+    figure = page.locator("#fig-consultations_mode").locator("xpath=..")
+    label = figure.locator("svg text[direction=rtl]").first.bounding_box()
+    bar = figure.locator("svg rect").first.bounding_box()
+    assert label["x"] > bar["x"] + bar["width"] - 1
+    # The figures are in a table too, numbers as left-to-right islands.
+    assert figure.locator("table tbody tr").count() >= 2
+    assert figure.locator("td bdi[dir=ltr]").first.inner_text().strip()
+    page.screenshot(path=str(artifacts / "reports-ar.png"), full_page=True)
+
+    with page.expect_download() as download:
+        figure.locator("a[href*='.csv']").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    page.goto("/reports")
+    with page.expect_download() as download:
+        page.click("main form button[type=submit] >> nth=0")
+    assert download.value.suggested_filename == "integration-report-2025.pdf"
+    assert page.outside_requests == []
