@@ -18,6 +18,7 @@ from caseapp.matches.models import (  # noqa: F401
 )
 from caseapp.offices.models import District, Office, OpeningHours  # noqa: F401
 from caseapp.outbox.models import OutboxMessage  # noqa: F401
+from caseapp.people.import_runs import ImportRun  # noqa: F401
 from caseapp.people.models import (  # noqa: F401
     AidEntry,
     AidKind,
