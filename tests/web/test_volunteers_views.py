@@ -3,9 +3,13 @@ certificate, public check and hours — and who may see what."""
 
 from __future__ import annotations
 
+import os
 import re
+import statistics
+import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from caseapp.auth.models import User
@@ -703,3 +707,61 @@ def test_withdrawn_certificate_no_longer_verifies(app, world):
     page = app.test_client().get(f"/certificates/verify?code={code}&lang=en").get_data(as_text=True)
     assert "withdrawn and is no longer valid" in page
     assert "This certificate is valid." not in page
+
+
+# --- the same work for a known and a new address (issue 11, security 6) -----------------------
+
+
+def _signup_work(app, programme_id: int, email: str) -> tuple[int, int, float]:
+    """Password hashes, messages queued and seconds for one public sign-up with `email`."""
+    from argon2 import PasswordHasher
+
+    visitor = Actions(app.test_client())
+    visitor.token()
+    queued_before = len(_outbox(app))
+    hashes = []
+    original = PasswordHasher.hash
+
+    def counting(self, *args, **kw):
+        hashes.append(1)
+        return original(self, *args, **kw)
+
+    PasswordHasher.hash = counting
+    try:
+        started = time.perf_counter()
+        response = visitor.post("/volunteer/signup", _signup_form(programme_id, email=email))
+        seconds = time.perf_counter() - started
+    finally:
+        PasswordHasher.hash = original
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signup/sent")
+    return len(hashes), len(_outbox(app)) - queued_before, seconds
+
+
+def test_signup_does_the_same_work_for_known_and_new_addresses(app, world):
+    """Found: 15-45 ms for an address with an account, 160-530 ms for a new one (argon2)."""
+    programme_id = _programme(app)
+    new = _signup_work(app, programme_id, "neu.hier@example.org")[:2]
+    staff = _signup_work(app, programme_id, world["caseworker_a"])[:2]
+    unconfirmed = _signup_work(app, programme_id, "neu.hier@example.org")[:2]  # link again
+    assert new == staff == unconfirmed == (1, 1)  # one hash and one queued message each
+    [notice] = _outbox(app, world["caseworker_a"])
+    assert "/login" in notice.body_text
+
+
+@pytest.mark.skipif(
+    not os.environ.get("LOTSE_TIMING_TESTS"),
+    reason="timing on a shared machine; run with LOTSE_TIMING_TESTS=1 (not in CI)",
+)
+def test_signup_takes_as_long_for_known_and_new_addresses(app, world, monkeypatch):
+    from argon2 import PasswordHasher
+
+    from caseapp.auth import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher())  # production cost
+    programme_id = _programme(app)
+    known, fresh = [], []
+    for n in range(7):
+        known.append(_signup_work(app, programme_id, world["caseworker_a"])[2])
+        fresh.append(_signup_work(app, programme_id, f"neu{n}@example.org")[2])
+    known_median, fresh_median = statistics.median(known), statistics.median(fresh)
+    assert abs(known_median - fresh_median) < 0.5 * max(known_median, fresh_median)
