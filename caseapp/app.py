@@ -39,6 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
 
         use_fast_hashing()
     _init_extensions(app)
+    from caseapp.jobs.setup import init_app as init_jobs
+
+    init_jobs(app)
     _register_blueprints(app)
 
     from caseapp.web.access import enforce_access, mark_builtin_endpoints
@@ -76,6 +79,9 @@ def create_app(config: dict | None = None) -> Flask:
     from caseapp.reports.cli import reports_cli
 
     app.cli.add_command(reports_cli)
+    from caseapp.jobs.cli import register_cli as register_jobs_cli
+
+    register_jobs_cli(app)
     return app
 
 
@@ -150,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from caseapp.audit.blueprint import bp as audit_bp
     from caseapp.auth.blueprint import bp as auth_bp
     from caseapp.dashboard.blueprint import bp as dashboard_bp
+    from caseapp.jobs.blueprint import bp as jobs_bp
     from caseapp.matches.blueprint import bp as matches_bp
     from caseapp.offices.blueprint import bp as offices_bp
     from caseapp.people.blueprint import bp as people_bp
@@ -176,6 +183,7 @@ def _register_blueprints(app: Flask) -> None:
         portal_bp,
         matches_bp,
         reports_bp,
+        jobs_bp,
     ):
         app.register_blueprint(bp)
 

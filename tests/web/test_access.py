@@ -150,6 +150,14 @@ EXPECTED: dict[str, object] = {
     "reports.table_csv": CASEWORK,
     "reports.yearly_pdf": {"admin"},
     "reports.yearly_csv": {"admin"},
+    # Jobs: "My jobs" for staff; a job only for its starter, admins and the roles that may
+    # open its result (here a matching round the coordinator started); others get 404.
+    "jobs.index": STAFF,
+    "jobs.detail": COORDINATION,
+    "jobs.status": COORDINATION,
+    "jobs.retry": COORDINATION,
+    "jobs.result": COORDINATION,
+    "jobs.start_duplicate_scan": {"admin"},
 }
 
 # Endpoints on one office's records: users who have the role but not the office get 404.
@@ -159,6 +167,10 @@ NOT_FOUND_FOR_OTHERS = {
     "referrals.open_case": {"caseworker_a", "caseworker_b"},
     "appointments.rooms": {"caseworker_b"},
     "appointments.room_active": {"caseworker_b"},
+    **{
+        f"jobs.{e}": {"caseworker_a", "caseworker_b"}
+        for e in ("detail", "status", "retry", "result")
+    },
 }
 
 
@@ -335,6 +347,13 @@ def _matching_records(app, world, make_user):
     return {k: records[k] for k in ("round_id", "proposal_id", "match_id", "match_request_id")}
 
 
+def _job_records(app, world, round_id):
+    """A finished matching round job the coordinator started."""
+    from tests.web.test_jobs_views import job_records
+
+    return job_records(app, world, round_id)
+
+
 def _requests(app, ids):
     """(endpoint, method, url) for every route; logout last because it ends the session."""
     out = []
@@ -360,6 +379,7 @@ def test_role_route_matrix(app, world, role, make_user):
     }
     # The matching world brings its own programme; the person is one of its waiting people.
     ids.update(_matching_records(app, world, make_user))
+    ids.update(_job_records(app, world, ids["round_id"]))
     client = app.test_client()
     actions = Actions(client)
     if role != "anonymous":

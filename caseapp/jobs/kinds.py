@@ -1,0 +1,99 @@
+"""The long work offered as jobs today: the whole-register duplicate scan and a matching round.
+
+Each wraps the owning package's existing function unchanged; the owners may move their kind
+into their own package (register() is the seam) when they touch it.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from caseapp.audit import services as audit
+from caseapp.auth.roles import Role
+from caseapp.core.clock import local_today
+from caseapp.core.errors import NotFound
+from caseapp.extensions import db
+from caseapp.jobs.registry import JobKind, register
+from caseapp.jobs.runner import JobContext
+from caseapp.matches import services as matching
+from caseapp.people import merging
+from caseapp.volunteers.models import Programme
+
+DUPLICATE_SCAN = "people.duplicates"
+MATCHING_ROUND = "matching.round"
+# The result page lists this many pairs at most; the count says how many were found.
+MAX_STORED_PAIRS = 5000
+
+
+def scan_duplicates(ctx: JobContext) -> dict:
+    """Likely duplicate pairs across the whole register (people.merging.duplicate_pairs)."""
+    ctx.progress(0, None, "duplicates.scanning")
+    options = {}
+    # Progress as the scan goes, once duplicate_pairs offers it (progress(done, total)).
+    if "progress" in inspect.signature(merging.duplicate_pairs).parameters:
+        options["progress"] = lambda done, total: ctx.progress(done, total, "duplicates.scanning")
+    pairs = merging.duplicate_pairs(**options)
+    audit.record(
+        ctx.actor,
+        "people.duplicate_scan",
+        "person",
+        None,
+        purpose="merge",
+        details={"pairs": len(pairs)},
+    )
+    return {
+        "count": len(pairs),
+        "pairs": [
+            [a, b, round(float(c.score), 4), list(c.reasons)]
+            for a, b, c in pairs[:MAX_STORED_PAIRS]
+        ],
+    }
+
+
+def run_matching_round(ctx: JobContext, programme_id: int, max_candidates: int | None = None):
+    """A matching round for one programme, stored like the coordinator's round button does:
+    inputs read and the read transaction ended before the solver runs."""
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        raise NotFound()
+    today = local_today()
+    ctx.progress(0, 2, "matching.loading")
+    inputs = matching.load_round(programme, today)
+    db.session.commit()  # no database lock while the solver runs
+    ctx.progress(
+        1,
+        2,
+        "matching.solving",
+        newcomers=len(inputs.newcomers),
+        volunteers=len(inputs.volunteers),
+    )
+    outcome = matching.propose(ctx.actor, inputs, today, max_candidates=max_candidates)
+    ctx.progress(2, 2, "matching.storing")
+    return {
+        "link": {"endpoint": "matches.round_detail", "values": {"round_id": outcome.round.id}},
+        "matched": int(outcome.result.stats.get("matched", 0)),
+        "unmatched": len(outcome.result.unmatched),
+    }
+
+
+register(
+    JobKind(
+        name=DUPLICATE_SCAN,
+        run=scan_duplicates,
+        roles=frozenset({Role.ADMIN}),
+        key=lambda params: "register",
+        result_template="jobs/results/duplicates.html",
+        stages=("duplicates.scanning",),
+    )
+)
+register(
+    JobKind(
+        name=MATCHING_ROUND,
+        run=run_matching_round,
+        roles=frozenset({Role.COORDINATOR}),
+        key=lambda params: str(params["programme_id"]),
+        # Every coordinator may open a round's page, so every coordinator may follow it.
+        visible_to=frozenset({Role.COORDINATOR}),
+        stages=("matching.loading", "matching.solving", "matching.storing"),
+    )
+)
