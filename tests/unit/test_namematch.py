@@ -459,3 +459,122 @@ def test_a_shortened_compound_given_name_needs_the_same_full_date():
     )
     assert same_day.likely_duplicate and "shortened_given_name" in same_day.reasons
     assert not same_year.likely_duplicate
+
+
+# --- tiers and evidence beyond names (issue 20) -------------------------------------------
+
+
+def _with(facts, **evidence):
+    from dataclasses import replace
+
+    from caseapp.people.namematch.evidence import Evidence
+
+    return replace(facts, evidence=Evidence(**evidence))
+
+
+def test_name_and_year_alone_are_same_name_only():
+    a = _with(person(1, "Mohammed", "Ahmad", "1990", "m"))
+    b = _with(person(2, "Muhammad", "Ahmad", "1990", "m"))
+    assert compare(a, b).tier == "name_only"
+
+
+def test_a_shared_phone_e_mail_or_arrival_makes_it_almost_certain():
+    a = person(1, "Mohammed", "Ahmad", "1990", "m")
+    b = person(2, "Muhammad", "Ahmad", "1990-01-01", "m")
+    for evidence, reason in [
+        ({"phone": "1712345678"}, "same_phone"),
+        ({"email": "m.ahmad@example.org"}, "same_email"),
+        ({"arrived": 737000}, "same_arrival"),
+    ]:
+        result = compare(_with(a, **evidence), _with(b, **evidence))
+        assert result.tier == "certain" and reason in result.reasons, evidence
+
+
+def test_evidence_against_keeps_namesakes_apart():
+    from caseapp.people.namematch.evidence import Evidence
+
+    a = person(1, "Mohammed", "Ahmad", "1990-05-05", "m")
+    b = person(2, "Mohammed", "Ahmad", "1990-05-05", "m")
+    assert compare(a, b).tier == "certain"  # same full date: what the data says
+    household = compare(_with(a, household_id=7), _with(b, household_id=7))
+    assert household.tier == "" and "same_household" in household.reasons
+    nations = compare(
+        _with(a, nationalities=frozenset({"SY"})), _with(b, nationalities=frozenset({"AF"}))
+    )
+    assert "different_nationality" in nations.reasons and nations.score < compare(a, b).score
+    arrival = compare(_with(a, arrived=737000), _with(b, arrived=738000))
+    assert "different_arrival" in arrival.reasons
+    assert Evidence().household_names == frozenset()
+
+
+def test_household_members_with_the_same_names_speak_for_the_same_family():
+    a = _with(person(1, "Ahmad", "Karimi", "1985", "m"), household_names=frozenset({"maryam"}))
+    b = _with(person(2, "Ahmed", "Karimi", "1985", "m"), household_names=frozenset({"maryam"}))
+    result = compare(a, b)
+    assert "household_members" in result.reasons and result.tier == "certain"
+
+
+def test_twins_and_siblings_stay_apart_whatever_else_they_share():
+    shared = {"phone": "1712345678", "address": "lennestrasse5|58762", "arrived": 737000}
+    twins = compare(
+        _with(person(1, "Hassan", "Haddad", "2012-06-01", "m"), **shared),
+        _with(person(2, "Hussein", "Haddad", "2012-06-01", "m"), **shared),
+    )
+    assert twins.tier == ""
+    placeholder = compare(
+        _with(person(1, "Fatima", "Hussein", "2003-01-01", "f"), **shared),
+        _with(person(2, "Zahra", "Hussein", "2003-01-01", "f"), **shared),
+    )
+    assert placeholder.tier == ""
+
+
+def test_a_rare_name_is_possible_a_common_one_is_not_listed():
+    from caseapp.people.namematch.review import assess
+    from caseapp.people.namematch.scoring import prepare
+
+    a = prepare(_with(person(1, "Xebat", "Kejo", "1990", "m")))
+    b = prepare(_with(person(2, "Khabat", "Kejo", "1990", "m")))
+    assert assess(a, b, name_count=2).tier == "possible"
+    assert assess(a, b, name_count=500).tier == "name_only"
+
+
+def test_placeholder_dates_do_not_count_as_the_same_birth_date():
+    a = _with(person(1, "Ali", "Rawi", "1979-01-01", "m"))
+    b = _with(person(2, "Ali", "Rawi", "1979-01-01", "m"))
+    result = compare(a, b)
+    assert "same_birth_date" not in result.reasons and result.tier == "name_only"
+
+
+def test_clusters_join_chains_and_respect_not_the_same_decisions():
+    from caseapp.people.namematch.review import clusters
+
+    pairs = [(1, 2, 0.99), (2, 3, 0.9), (4, 5, 0.8), (6, 7, 0.7), (7, 8, 0.95)]
+    assert clusters(pairs) == [[1, 2, 3], [6, 7, 8], [4, 5]]
+    # "1 and 3 are different people": 3 stays out of 1's group, the chain is cut there.
+    assert clusters(pairs, different=[(1, 3)]) == [[6, 7, 8], [1, 2], [4, 5]]
+
+
+def test_a_to_c_missed_is_found_through_b():
+    from caseapp.people.namematch.review import clusters, review_pairs
+
+    records = [
+        _with(person(1, "Mohammed Ali", "Hassan", "1987-10-02", "m"), phone="1711111111"),
+        _with(person(2, "Mohammed", "Hassan", "1987-10-02", "m"), phone="1711111111"),
+        _with(person(3, "Muhammad", "Al-Hasan", "1987", "m"), phone="1711111111"),
+    ]
+    pairs = review_pairs(records)
+    found = {(a, b) for a, b, _c in pairs}
+    assert (1, 2) in found and (2, 3) in found
+    assert clusters([(a, b, c.score) for a, b, c in pairs]) == [[1, 2, 3]]
+
+
+def test_common_name_buckets_compare_only_what_can_be_listed():
+    from caseapp.people.namematch.review import bucket_pairs
+    from caseapp.people.namematch.scoring import prepare
+
+    members = [prepare(_with(person(i, "Mohammed", "Ahmad", "1990", "m"))) for i in range(60)]
+    members.append(prepare(_with(person(99, "Mohammed", "Ahmad", "1990", "m"), phone="17123")))
+    members.append(prepare(_with(person(98, "Mohammed", "Ahmad", "1990", "m"), phone="17123")))
+    assert list(bucket_pairs(members)) == [(60, 61)]  # not 1,891 namesakes
+    small = members[:5]
+    assert len(list(bucket_pairs(small))) == 10

@@ -6,6 +6,12 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+from caseapp.people.namematch.evidence import (
+    Evidence,
+    evidence_terms,
+    frequency_terms,
+    tier_of,
+)
 from caseapp.people.namematch.phonetic import (
     gendered_variant,
     similarity_row,
@@ -61,6 +67,7 @@ class PersonFacts:
     birth_month: int | None = None  # None when only the year is known
     birth_day: int | None = None
     sex: str = ""  # "f", "m", "x" or "" unknown
+    evidence: Evidence | None = None  # phone, e-mail, household …; None: names and dates only
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,11 @@ class Comparison:
     @property
     def likely_duplicate(self) -> bool:
         return self.score >= DUPLICATE_THRESHOLD
+
+    @property
+    def tier(self) -> str:
+        """ "certain", "possible", "name_only" or "" (see evidence.tier_of)."""
+        return tier_of(self.score, self.reasons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +99,7 @@ class Prepared:
     month: int | None
     day: int | None
     sex: str
+    evidence: Evidence | None = None
 
 
 def prepare(facts: PersonFacts) -> Prepared:
@@ -102,6 +115,7 @@ def prepare(facts: PersonFacts) -> Prepared:
         month=month,
         day=facts.birth_day if month is not None else None,
         sex=(facts.sex or "").strip().lower()[:1],
+        evidence=facts.evidence,
     )
 
 
@@ -316,7 +330,10 @@ def compare_prepared(
     b: Prepared,
     birth: tuple[float, tuple[str, ...]] | None = None,
     names: tuple[float, tuple[str, ...]] | None = None,
+    name_count: int | None = None,
 ) -> Comparison:
+    """The full comparison; `name_count` is how many persons in the register carry the
+    pair's name (the scan knows it), for the rare/common name evidence."""
     birth, birth_reasons = birth or birth_evidence(a, b)
     name, name_reasons = names or name_evidence(a, b)
     original, original_reasons = original_evidence(a, b)
@@ -331,12 +348,22 @@ def compare_prepared(
             sex, sex_reasons = _DIFFERENT_SEX, ("different_sex",)
             if _gendered(a, b):  # Emin and Emine, Amine and Amina: brother and sister
                 name, name_reasons = _DIFFERENT_NAME, ("different_given_name",)
-    logit = _BASE + name + birth + sex + original
+    more, more_reasons = evidence_terms(a.evidence, b.evidence)
+    if name == _DIFFERENT_NAME or birth <= DIFFERENT_DATE:
+        # A family shares phone, address and arrival: that never makes siblings, or father
+        # and son, one person. Only evidence against counts then.
+        more = min(more, 0.0)
+    else:
+        frequency, frequency_reasons = frequency_terms(name_count)
+        more += frequency
+        more_reasons += frequency_reasons
+    logit = _BASE + name + birth + sex + original + more
     score = 1.0 / (1.0 + math.exp(-logit))
     if not years_compatible(a.year, b.year):
         score = min(score, _INCOMPATIBLE_CAP)
     return Comparison(
-        round(score, 4), (*name_reasons, *birth_reasons, *sex_reasons, *original_reasons)
+        round(score, 4),
+        (*name_reasons, *birth_reasons, *sex_reasons, *original_reasons, *more_reasons),
     )
 
 

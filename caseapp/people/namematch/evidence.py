@@ -1,0 +1,160 @@
+"""Evidence beyond names and birth dates, and the review tiers it decides (pure).
+
+Names and a birth year agree for many different people with a common name: two Mohammed
+Ahmads born in 1990 are usually two men. What tells a re-registration from a namesake is
+what else the records share — a phone number, an e-mail address, an address, the arrival
+date, the other members of the household — and what they cannot share: two records in the
+same household are two people, and so are two certain, different nationalities.
+
+Every term is a log-odds added to the name and date evidence (scoring.compare_prepared);
+each is shown as a reason. The weights are set so that one strong agreement (phone, e-mail)
+lifts a name + year match into "almost certainly" and one hard contradiction (same
+household) rules a pair out whatever the names say; `benchmarks/tiers.py` checks them
+against the labelled pairs and the duplicate benchmark's generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Tiers, with the meaning the review page states.
+CERTAIN = "certain"  # almost certainly the same person: a merge can be proposed
+POSSIBLE = "possible"  # possibly the same person: needs a look
+NAME_ONLY = "name_only"  # only the name (and a compatible birth year) agree: not listed by default
+TIERS = (CERTAIN, POSSIBLE, NAME_ONLY)
+
+# Score thresholds, from the labelled pairs (benchmarks/tiers.py prints how they were chosen).
+CERTAIN_SCORE = 0.95
+POSSIBLE_SCORE = 0.75
+NAME_ONLY_SCORE = 0.6
+
+# Reasons that say more than "same name, compatible birth year": a pair needs one of them to
+# be listed for review (CERTAIN or POSSIBLE).
+SUPPORT = frozenset(
+    {
+        "same_birth_date",
+        "same_phone",
+        "same_email",
+        "same_address",
+        "same_arrival",
+        "household_members",
+        "original_script_match",
+        "rare_name",
+    }
+)
+# Strong enough on their own, with the names, to propose a merge.
+STRONG = frozenset(
+    {"same_birth_date", "same_phone", "same_email", "same_arrival", "household_members"}
+)
+
+_SAME_PHONE = 2.5
+_SAME_EMAIL = 3.0
+_SAME_ADDRESS = 0.8
+_SAME_ARRIVAL = 1.5
+_DIFFERENT_ARRIVAL = -0.8
+_HOUSEHOLD_MEMBERS = 1.5
+_SAME_HOUSEHOLD = -8.0  # two members of one household are two people
+_SHARED_NATIONALITY = 0.2
+_DIFFERENT_NATIONALITY = -1.5
+_ARRIVAL_DAYS = 31  # arrival dates this far apart are different arrivals
+# How many persons in the register share the name (the pair of first given and first family
+# name skeletons): a name few people carry makes a name + year agreement telling.
+# In a small register every name is rare: below this size the count says nothing.
+RARE_NAME = 3
+COMMON_NAME = 40
+MIN_REGISTER = 10_000
+_RARE = 1.2
+_COMMON = -0.6
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the register knows about a person besides names, dates and sex (adapters fill
+    it from the person's row, normalised: phone digits, lower-case e-mail and address)."""
+
+    phone: str = ""
+    email: str = ""
+    address: str = ""  # street and postcode, normalised
+    nationalities: frozenset[str] = frozenset()
+    arrived: int | None = None  # date.toordinal() of the arrival in Germany
+    household_id: int | None = None
+    household_names: frozenset[str] = frozenset()  # other members' normalised given names
+
+
+def evidence_terms(a: Evidence | None, b: Evidence | None) -> tuple[float, tuple[str, ...]]:
+    """Log-odds and reasons from what both records know; silent where one side is empty."""
+    if a is None or b is None:
+        return 0.0, ()
+    term, reasons = 0.0, []
+    if a.household_id is not None and a.household_id == b.household_id:
+        return _SAME_HOUSEHOLD, ("same_household",)
+    if a.phone and a.phone == b.phone:
+        term += _SAME_PHONE
+        reasons.append("same_phone")
+    if a.email and a.email == b.email:
+        term += _SAME_EMAIL
+        reasons.append("same_email")
+    if a.address and a.address == b.address:
+        term += _SAME_ADDRESS
+        reasons.append("same_address")
+    if a.arrived is not None and b.arrived is not None:
+        if abs(a.arrived - b.arrived) <= 1:
+            term += _SAME_ARRIVAL
+            reasons.append("same_arrival")
+        elif abs(a.arrived - b.arrived) > _ARRIVAL_DAYS:
+            term += _DIFFERENT_ARRIVAL
+            reasons.append("different_arrival")
+    if a.household_names & b.household_names:
+        term += _HOUSEHOLD_MEMBERS
+        reasons.append("household_members")
+    if a.nationalities and b.nationalities:
+        if a.nationalities & b.nationalities:
+            term += _SHARED_NATIONALITY
+        else:
+            term += _DIFFERENT_NATIONALITY
+            reasons.append("different_nationality")
+    return term, tuple(reasons)
+
+
+def usable_count(name_count: int | None, register_size: int) -> int | None:
+    """The name count if the register is large enough for it to mean something."""
+    return name_count if register_size >= MIN_REGISTER else None
+
+
+def frequency_terms(name_count: int | None) -> tuple[float, tuple[str, ...]]:
+    """Log-odds from how many persons in the register carry the same name."""
+    if name_count is None:
+        return 0.0, ()
+    if name_count <= RARE_NAME:
+        return _RARE, ("rare_name",)
+    if name_count >= COMMON_NAME:
+        return _COMMON, ("common_name",)
+    return 0.0, ()
+
+
+# Reasons that rule a pair out, whatever else agrees.
+RULED_OUT = frozenset(
+    {
+        "different_given_name",
+        "different_family_name",
+        "different_middle_name",
+        "one_shared_name",
+        "no_name",
+        "different_birth_date",
+        "same_household",
+    }
+)
+
+
+def tier_of(score: float, reasons: tuple[str, ...]) -> str:
+    """The review tier of a compared pair, or "" when it is not worth listing at all."""
+    if RULED_OUT.intersection(reasons):
+        return ""
+    supported = bool(SUPPORT.intersection(reasons))
+    if score >= CERTAIN_SCORE and supported and STRONG.intersection(reasons):
+        return CERTAIN
+    if score >= POSSIBLE_SCORE and supported:
+        return POSSIBLE
+    if score >= NAME_ONLY_SCORE:
+        return NAME_ONLY
+    return ""

@@ -1,0 +1,205 @@
+"""The whole-register review scan, one blocking-key bucket at a time, and clusters (pure).
+
+A bucket holds the persons who share one blocking key. Within it, pairs are formed so that
+a bucket of common names does not explode: persons with full (real) birth dates are paired
+only with the same date; persons with a vague date (year only, 01.01., none) with everyone
+whose year is at most one apart — and in a bucket of a common name only when they also share
+a phone number, e-mail address, address or arrival date, because a common name and a year
+alone are never listed for review. Each pair is scored once, in the bucket of the smallest
+key the two share, so the scan can walk the key index in order, in batches, and resume.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from caseapp.people.namematch.evidence import COMMON_NAME, NAME_ONLY, TIERS, usable_count
+from caseapp.people.namematch.keys import _pair, keys_for_tokens
+from caseapp.people.namematch.phonetic import token_skeleton
+from caseapp.people.namematch.scoring import (
+    DIFFERENT_DATE,
+    PLACEHOLDER_DAY,
+    Comparison,
+    PersonFacts,
+    Prepared,
+    birth_evidence,
+    compare_prepared,
+    name_evidence,
+    names_rule_out,
+    prepare,
+)
+
+
+def person_keys(p: Prepared) -> frozenset[str]:
+    return keys_for_tokens(p.tokens[: p.n_given], p.tokens[p.n_given :], p.original)
+
+
+def name_key(p: Prepared) -> str:
+    """The key of the person's first given and first family name: how common the name is."""
+    given = p.tokens[0] if p.tokens else ""
+    family = p.tokens[p.n_given] if len(p.tokens) > p.n_given else ""
+    a, b = token_skeleton(given), token_skeleton(family)
+    if a and b:
+        return _pair(a, b)
+    return f"n:{(a or b)[:18]}"
+
+
+def _full_date(p: Prepared) -> tuple[int, int, int] | None:
+    if p.day is None or (p.month, p.day) == PLACEHOLDER_DAY:
+        return None
+    return p.year, p.month, p.day  # type: ignore[return-value]
+
+
+def _contacts(p: Prepared) -> tuple[str, ...]:
+    e = p.evidence
+    if e is None:
+        return ()
+    values = [f"p:{e.phone}" if e.phone else "", f"e:{e.email}" if e.email else ""]
+    values += [f"a:{e.address}" if e.address else "", f"d:{e.arrived}" if e.arrived else ""]
+    return tuple(v for v in values if v)
+
+
+def bucket_pairs(
+    members: list[Prepared], *, common: int = COMMON_NAME
+) -> Iterator[tuple[int, int]]:
+    """Index pairs (i < j) of one bucket worth comparing (see the module docstring)."""
+    by_date: dict[tuple, list[int]] = defaultdict(list)
+    vague: list[int] = []
+    for i, p in enumerate(members):
+        full = _full_date(p)
+        if full is None:
+            vague.append(i)
+        else:
+            by_date[full].append(i)
+    for group in by_date.values():
+        for x, i in enumerate(group):
+            for j in group[x + 1 :]:
+                yield (i, j) if i < j else (j, i)
+    if not vague:
+        return
+    if len(members) >= common:
+        # A common name: only vague pairs that share a contact or arrival are worth a look.
+        by_contact: dict[str, list[int]] = defaultdict(list)
+        for i, p in enumerate(members):
+            for value in _contacts(p):
+                by_contact[value].append(i)
+        seen: set[tuple[int, int]] = set()
+        vague_set = set(vague)
+        for group in by_contact.values():
+            for x, i in enumerate(group):
+                for j in group[x + 1 :]:
+                    pair = (i, j) if i < j else (j, i)
+                    if (i in vague_set or j in vague_set) and pair not in seen:
+                        seen.add(pair)
+                        yield pair
+        return
+    years = [p.year for p in members]
+    vague_set = set(vague)
+    for i in vague:
+        for j in range(len(members)):
+            if j == i or (j in vague_set and j < i):
+                continue  # each vague pair once
+            yi, yj = years[i], years[j]
+            if yi is None or yj is None or abs(yi - yj) <= 1:
+                yield (i, j) if i < j else (j, i)
+
+
+def assess(a: Prepared, b: Prepared, name_count: int | None = None) -> Comparison | None:
+    """The comparison of a candidate pair, or None when dates or names rule it out."""
+    birth = birth_evidence(a, b)
+    if birth[0] <= DIFFERENT_DATE:
+        return None
+    names = name_evidence(a, b)
+    if names_rule_out(a, b, names):
+        return None
+    return compare_prepared(a, b, birth, names, name_count=name_count)
+
+
+def pair_name_count(a: Prepared, b: Prepared, counts: Callable[[str], int]) -> int:
+    """How many persons carry the pair's name: of a's name key if b shares it, else b's."""
+    key_a, key_b = name_key(a), name_key(b)
+    if key_a in person_keys(b):
+        return counts(key_a)
+    if key_b in person_keys(a):
+        return counts(key_b)
+    return min(counts(key_a), counts(key_b))
+
+
+def review_pairs(
+    records: Iterable[PersonFacts | Prepared], *, stats: dict[str, int] | None = None
+) -> list[tuple[int, int, Comparison]]:
+    """The whole register in memory (benchmarks, tests): every pair with a tier, best first.
+
+    The database scan (people.services.duplicates) does the same bucket by bucket."""
+    people = [r if isinstance(r, Prepared) else prepare(r) for r in records]
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for index, p in enumerate(people):
+        for key in person_keys(p):
+            buckets[key].append(index)
+    sizes = {key: len(members) for key, members in buckets.items()}
+    found: list[tuple[int, int, Comparison]] = []
+    candidates = 0
+    for key, members in buckets.items():
+        if len(members) < 2:
+            continue
+        group = [people[m] for m in members]
+        for i, j in bucket_pairs(group):
+            a, b = group[i], group[j]
+            shared = person_keys(a) & person_keys(b)
+            if min(shared) != key:
+                continue  # scored in the bucket of the smallest shared key
+            candidates += 1
+            count = pair_name_count(a, b, lambda k: sizes.get(k, 1))
+            comparison = assess(a, b, usable_count(count, len(people)))
+            if comparison is not None and comparison.tier:
+                low, high = sorted((a.id, b.id))
+                found.append((low, high, comparison))
+    if stats is not None:
+        stats.update(records=len(people), candidate_pairs=candidates)
+    order = {tier: n for n, tier in enumerate(TIERS)}
+    found.sort(key=lambda item: (order[item[2].tier], -item[2].score, item[0], item[1]))
+    return found
+
+
+def clusters(
+    pairs: Iterable[tuple[int, int, float]], different: Iterable[tuple[int, int]] = ()
+) -> list[list[int]]:
+    """Groups of records that are probably one person: A~B and B~C put A, B and C together.
+
+    Pairs join best score first; a join that would put two records someone decided are
+    different people into one group is left out (the decision informs the whole cluster).
+    Groups of two or more, largest first, each sorted.
+    """
+    parent: dict[int, int] = {}
+    apart: dict[int, set[int]] = defaultdict(set)  # root -> roots it must stay apart from
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    members: dict[int, set[int]] = {}
+    for a, b in different:
+        ra, rb = root(a), root(b)
+        apart[ra].add(rb)
+        apart[rb].add(ra)
+    for a, b, _score in sorted(pairs, key=lambda p: -p[2]):
+        ra, rb = root(a), root(b)
+        if ra == rb or rb in apart[ra]:
+            continue
+        parent[rb] = ra
+        for other in apart.pop(rb, set()):
+            apart[other].discard(rb)
+            apart[other].add(ra)
+            apart[ra].add(other)
+    for x in list(parent):
+        members.setdefault(root(x), set()).add(x)
+    groups = [sorted(g) for g in members.values() if len(g) > 1]
+    groups.sort(key=lambda g: (-len(g), g[0]))
+    return groups
+
+
+__all__ = ["NAME_ONLY", "assess", "bucket_pairs", "clusters", "name_key", "review_pairs"]
