@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "leave_household": _l("household left"),
     "merge": _l("merged (kept)"),
     "merged_into": _l("merged (removed)"),
+    "duplicate_decision": _l("decided on a possible duplicate"),
     # appointments and the portal
     "book_appointment": _l("appointment booked"),
     "view_appointment": _l("appointment opened"),

@@ -128,3 +128,9 @@ def duplicates_command(as_json, limit):
             f"{row['b']['id']:>7} {row['b']['name']:<30} {', '.join(row['reasons'])}"
         )
     click.echo(f"{len(rows)} likely duplicate pairs")
+
+
+from caseapp.people.review_cli import reindex_command, scan_command  # noqa: E402
+
+people_cli.add_command(scan_command)
+people_cli.add_command(reindex_command)

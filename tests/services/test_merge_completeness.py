@@ -24,7 +24,16 @@ from caseapp.matches import services as matching
 from caseapp.matches.models import Match, MatchRequest
 from caseapp.offices.models import District
 from caseapp.people import casework, merging
-from caseapp.people.models import Case, CaseStatusChange, HouseholdMember, NextStep, Person
+from caseapp.people.models import (
+    Case,
+    CaseStatusChange,
+    DuplicateDecision,
+    DuplicatePair,
+    DuplicateScan,
+    HouseholdMember,
+    NextStep,
+    Person,
+)
 from caseapp.portal import services as portal
 from caseapp.referrals import directory
 from caseapp.referrals import services as referrals
@@ -87,6 +96,11 @@ def _waiting(worker, person: Person, programme_id: int, waiting_since: date) -> 
         matching.RequestData(programme_id=programme_id, waiting_since=waiting_since),
         TODAY,
     )
+
+
+def survivor_id_before(removed: Person) -> int:
+    """The survivor, registered just before the record to be removed."""
+    return db.session.scalar(select(func.max(Person.id)).where(Person.id < removed.id))
 
 
 def _removed_with_one_row_of_every_kind(world, worker, admin) -> dict:
@@ -181,6 +195,18 @@ def _removed_with_one_row_of_every_kind(world, worker, admin) -> dict:
     )
     db.session.add(match)
     portal.issue_code(worker, removed, now=utcnow(), valid_days=30)
+    # Pairs a duplicate scan found, and administrators' decisions on two pairs.
+    scan = DuplicateScan(last_key="", pairs=2)
+    db.session.add(scan)
+    db.session.flush()
+    for low, high in ((survivor_id_before(removed), removed.id), (removed.id, relative.id)):
+        db.session.add(
+            DuplicatePair(scan_id=scan.id, a_id=low, b_id=high, tier="possible", score=0.8)
+        )
+    db.session.add(DuplicateDecision(a_id=removed.id, b_id=elsewhere.id, decision="different"))
+    db.session.add(
+        DuplicateDecision(a_id=survivor_id_before(removed), b_id=removed.id, decision="later")
+    )
     db.session.commit()
     return {
         "removed": removed,
@@ -243,6 +269,7 @@ def test_merge_moves_a_row_of_every_kind_to_the_survivor_and_says_so_in_the_audi
         "case_status_changes": 3,  # opened, active; and the earlier duplicate's opening
         "consents": 1,
         "consultations": 1,
+        "duplicate_decisions": 1,  # "not the same person" as Rania Khalil, now the survivor's
         "household_members": 1,
         "match_requests": 2,
         "matches": 1,

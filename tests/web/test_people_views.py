@@ -524,3 +524,47 @@ def test_search_and_candidates_keep_names_out_of_urls(app, registered):
     assert 'method: "POST"' in script and '"?"' not in script
     search_js = (Path(app.static_folder) / "js" / "search.js").read_text(encoding="utf-8")
     assert 'method: "POST"' in search_js
+
+
+def test_duplicate_review_tiers_decisions_and_scan(app, world):
+    worker = Actions(app.test_client())
+    worker.login(world["caseworker_a"])
+    first = _person_id(_register(worker))
+    second = _person_id(
+        _register(
+            worker, given_name="Muhammad", family_name="Alhasan", original_name="", confirm_new="y"
+        )
+    )
+    admin = Actions(app.test_client())
+    admin.login(world["admin"])
+    page = admin.client.get("/people/duplicates?lang=en").get_data(as_text=True)
+    assert "Almost certainly the same person" in page and "Same name only" in page
+    assert f"/people/merge?a={first}&amp;b={second}" in page
+    assert "same phone number" in page and "same date of birth" in page
+    # The scan stores its result; the page then shows the stored queue.
+    scanned = admin.post("/people/duplicates?lang=en", {"action": "scan"})
+    assert scanned.status_code == 302
+    assert "1 left" in admin.client.get("/people/duplicates?lang=en").get_data(as_text=True)
+    # Same person: on to the merge page with both records.
+    same = admin.post("/people/duplicates", {"action": "same", "a": first, "b": second})
+    assert same.headers["Location"].endswith(f"/people/merge?a={first}&b={second}")
+    # Not the same person: gone from the queue, and it stays gone after the next scan.
+    admin.post("/people/duplicates", {"action": "different", "a": second, "b": first})
+    admin.post("/people/duplicates", {"action": "scan"})
+    page = admin.client.get("/people/duplicates?lang=en").get_data(as_text=True)
+    assert f"a={first}&amp;b={second}" not in page and "0 left" in page
+    # Searching the "same name only" tier is POSTed and never fails.
+    found = admin.post(
+        "/people/duplicates?lang=en", {"action": "find", "tier": "name_only", "name": "Mohammed"}
+    )
+    assert found.status_code == 200 and "Same name only" in found.get_data(as_text=True)
+    assert admin.post("/people/duplicates", {"action": "decide", "a": 1, "b": 2}).status_code == 302
+
+
+def test_registration_hint_names_the_tier(registered):
+    actions, person_id = registered
+    hint = actions.post(
+        "/people/candidates?lang=en",
+        {"given_name": "Muhamad", "family_name": "El Hassan", "birth_date": "1988-03-14"},
+    ).get_data(as_text=True)
+    assert f"/people/{person_id}" in hint and "Almost certainly the same person" in hint

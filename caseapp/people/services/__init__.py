@@ -1,6 +1,7 @@
 """Registering, finding, reading and changing persons; every read and change is audited.
 Services flush; the caller (view, CLI, import) commits."""
 
+from caseapp.people.services import duplicates  # noqa: F401 - its merge receiver
 from caseapp.people.services.bulk import bulk_register  # noqa: F401
 from caseapp.people.services.finder import (  # noqa: F401
     Hit,

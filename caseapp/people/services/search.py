@@ -16,8 +16,12 @@ from caseapp.people.models import (
     Person,
     PersonNameKey,
 )
+from caseapp.people.namematch import review
+from caseapp.people.namematch.evidence import MIN_REGISTER
+from caseapp.people.namematch.scoring import compare_prepared, prepare
+from caseapp.people.services.duplicates import evidence_of, register_size
 from caseapp.people.services.finder import find_people, matching_ids
-from caseapp.people.services.registration import _scope
+from caseapp.people.services.registration import _scope, phone_key
 from caseapp.people.validation import PersonData
 
 # Candidates shown while registering start below the duplicate threshold: "maybe" is useful.
@@ -34,6 +38,14 @@ def facts(person: Person) -> namematch.PersonFacts:
         birth_month=person.birth_month,
         birth_day=person.birth_day,
         sex=person.sex or "",
+        evidence=evidence_of(
+            phone_digits=person.phone_digits,
+            email=person.email,
+            street=person.street,
+            postcode=person.postcode,
+            nationalities=person.nationalities,
+            arrived=person.arrived_germany_on,
+        ),
     )
 
 
@@ -47,13 +59,22 @@ def facts_from_data(data: PersonData) -> namematch.PersonFacts:
         birth_month=data.birth_month,
         birth_day=data.birth_day,
         sex=data.sex,
+        evidence=evidence_of(
+            phone_digits=phone_key(data.phone),
+            email=data.email,
+            street=data.street,
+            postcode=data.postcode,
+            nationalities=data.nationalities,
+            arrived=data.arrived_germany_on,
+        ),
     )
 
 
 def duplicate_candidates(
     actor, candidate: namematch.PersonFacts, *, exclude_id: int | None = None, limit: int = 5
 ) -> list[tuple[Person, namematch.Comparison]]:
-    """Likely existing persons among those the actor may see, best first."""
+    """Likely existing persons among those the actor may see, best first, each with its
+    tier (Comparison.tier): the same evidence and tiers as the duplicate review."""
     keys = namematch.blocking_keys(
         candidate.given_name, candidate.family_name, candidate.original_name
     )
@@ -68,11 +89,19 @@ def duplicate_candidates(
             Person.birth_year.is_(None) | Person.birth_year.between(year - 1, year + 1)
         )
     stmt = stmt.limit(500)
+    prepared = prepare(candidate)
+    # How many persons carry the name (a rare name makes a name + year match telling).
+    name_count = None
+    if register_size() >= MIN_REGISTER:
+        name_count = db.session.scalar(
+            select(func.count()).where(PersonNameKey.key == review.name_key(prepared))
+        )
     scored = []
     for person in db.session.scalars(stmt):
         if person.id == exclude_id:
             continue
-        comparison = namematch.compare(candidate, facts(person))
+        other = prepare(facts(person))
+        comparison = review.assess(prepared, other, name_count) or compare_prepared(prepared, other)
         if comparison.score >= CANDIDATE_MIN_SCORE:
             scored.append((person, comparison))
     scored.sort(key=lambda pc: (-pc[1].score, pc[0].id))

@@ -10,28 +10,121 @@ from caseapp.auth.roles import Role
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.people import casework, importing, merging, services
+from caseapp.people import casework, importing, merging, namematch, services
 from caseapp.people.blueprint import bp
 from caseapp.people.forms import AidKindForm, ImportForm
 from caseapp.people.models import AidKind, Person, PersonMerge
+from caseapp.people.namematch import evidence as ev
+from caseapp.people.services import duplicates as review
 from caseapp.people.views.common import _office_choices, today
 from caseapp.web import flow
 from caseapp.web.access import access
 from caseapp.web.forms import BaseForm
 
 MAX_UPLOAD = 20 * 1024 * 1024
+SCAN_SLICE_SECONDS = 5  # one click on "scan" runs this long, then the page shows progress
 
 
-@bp.get("/duplicates")
+@bp.route("/duplicates", methods=["GET", "POST"])
 @access(Role.ADMIN)
 def duplicates():
-    pairs = merging.duplicate_pairs(limit=200)
-    ids = {i for a, b, _c in pairs for i in (a, b)}
+    """The duplicate review: tiers with counts of what is left, pairs by likely benefit,
+    clusters, and the decisions (same person: merge; not the same; later)."""
+    if request.method == "POST" and request.form.get("action") != "find":
+        return _review_action()
+    args = request.form if request.method == "POST" else request.args
+    tier = args.get("tier", ev.CERTAIN)
+    tier = tier if tier in ev.TIERS else ev.CERTAIN
+    page = max(1, args.get("page", 1, type=int) or 1)
+    # The "same name only" tier is searched by name, POSTed (names stay out of URLs).
+    name = (args.get("name") or "").strip()[:200] if request.method == "POST" else ""
+    if request.method == "POST" and not BaseForm().validate_on_submit():
+        abort(400)
+    scan = review.latest_scan()
+    running = review.running_scan()
+    if scan is not None:
+        counts = review.queue_counts(scan.id)
+        rows = review.queue(scan.id, tier, page=page, name=name)
+        pairs = [
+            review.PairView(p.a_id, p.b_id, p.tier, p.score, tuple(p.reasons), p.benefit)
+            for p, _decision in rows
+        ]
+        later = {(p.a_id, p.b_id) for p, decision in rows if decision == "later"}
+        groups = review.pair_clusters(scan.id)
+    else:
+        found = review.preview() or []
+        counts = {t: sum(1 for p in found if p.tier == t) for t in ev.TIERS}
+        decided = review.decisions_of([(p.a_id, p.b_id) for p in found])
+        later = {key for key, decision in decided.items() if decision == "later"}
+        listed = [p for p in found if p.tier == tier]
+        if name:
+            from caseapp.people.services.finder import matching_ids
+
+            ids = set(matching_ids(None, name) or ())
+            listed = [p for p in listed if p.a_id in ids or p.b_id in ids]
+        listed.sort(key=lambda p: ((p.a_id, p.b_id) in later, -p.benefit, -p.score))
+        start = (page - 1) * review.QUEUE_PAGE
+        pairs = listed[start : start + review.QUEUE_PAGE]
+        groups = namematch.review.clusters(
+            [(p.a_id, p.b_id, p.score) for p in found if p.tier != ev.NAME_ONLY],
+            [key for key, decision in decided.items() if decision == "different"],
+        )
+    groups = [g for g in groups if len(g) > 2]  # pairs are listed anyway
+    ids = {i for p in pairs for i in (p.a_id, p.b_id)} | {i for g in groups for i in g}
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids or {0})))}
     merges = db.session.scalars(
         select(PersonMerge).order_by(PersonMerge.merged_at.desc()).limit(20)
     ).all()
-    return render_template("people/duplicates.html", pairs=pairs, people=people, merges=merges)
+    return render_template(
+        "people/duplicates.html",
+        pairs=pairs,
+        later=later,
+        people=people,
+        merges=merges,
+        tier=tier,
+        tiers=ev.TIERS,
+        counts=counts,
+        page=page,
+        per_page=review.QUEUE_PAGE,
+        name=name,
+        scan=scan,
+        running=running,
+        groups=groups,
+        form=BaseForm(),
+    )
+
+
+def _review_action():
+    """A decision on a pair, or the next slice of the scan; back to the queue either way."""
+    form = BaseForm()
+    back = url_for("people.duplicates", tier=request.form.get("tier") or None)
+    action = request.form.get("action", "")
+    if action == "scan":
+        if not form.validate_on_submit():
+            abort(400)
+        # A slice of a few seconds per click: the scan commits per batch and goes on later.
+        done = review.scan(current_user, seconds=SCAN_SLICE_SECONDS)
+        if done.finished_at:
+            flash(_("The whole register has been scanned."), "success")
+        else:
+            flash(_("Part of the register has been scanned. Scan again to go on."), "info")
+        return redirect(back)
+    a = request.form.get("a", type=int) or 0
+    b = request.form.get("b", type=int) or 0
+    if action == "same":
+        return redirect(url_for("people.merge", a=min(a, b), b=max(a, b)))
+    done = flow.submit(
+        form,
+        lambda: review.decide(current_user, a, b, action),
+        to=back,
+        message=_("Your changes have been saved."),
+    )
+    if done:
+        return done
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "danger")
+    return redirect(back)
 
 
 @bp.route("/merge", methods=["GET", "POST"])

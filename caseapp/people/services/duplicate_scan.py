@@ -1,0 +1,346 @@
+"""The whole-register duplicate scan in resumable batches: facts and evidence of persons,
+bucket by bucket through the person_name_keys index, pairs stored with tier and benefit.
+
+The scan walks person_name_keys in key order (its index), one batch of keys at a time: it
+loads the facts and evidence of the persons in the batch, pairs them bucket by bucket
+(namematch.review) and stores what it finds with tier and benefit, then commits and notes the
+last key. Memory holds one batch; an interrupted scan goes on from its last key.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, replace
+
+from sqlalchemy import delete, func, select
+
+from caseapp.core.clock import utcnow
+from caseapp.extensions import db
+from caseapp.people import namematch
+from caseapp.people.models import (
+    AidEntry,
+    Case,
+    DuplicatePair,
+    DuplicateScan,
+    HouseholdMember,
+    Person,
+    PersonNameKey,
+)
+from caseapp.people.namematch import evidence as ev
+from caseapp.people.namematch import review
+from caseapp.people.namematch.scoring import Prepared, prepare
+
+BATCH = 20_000  # key rows per batch: one commit each
+FACTS_CACHE = 50_000  # persons kept between batches (a person sits in ~9 buckets)
+
+
+# --- facts and evidence of persons ------------------------------------------------------
+
+
+def _address(street: str, postcode: str) -> str:
+    street = namematch.normalise(street or "").replace(" ", "")
+    return f"{street}|{(postcode or '').replace(' ', '')}" if street else ""
+
+
+def evidence_of(
+    *, phone_digits: str, email: str, street: str, postcode: str, nationalities, arrived
+) -> ev.Evidence:
+    """A person's evidence as the duplicate engine compares it (household aside)."""
+    return ev.Evidence(
+        phone=phone_digits if len(phone_digits or "") >= 6 else "",
+        email=(email or "").strip().lower(),
+        address=_address(street, postcode),
+        nationalities=frozenset(nationalities or ()),
+        arrived=arrived.toordinal() if arrived else None,
+    )
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    prepared: Prepared
+    office_id: int
+    open_case: bool
+    aid: bool
+
+
+def load_facts(ids: list[int]) -> dict[int, _Loaded]:
+    """Facts with evidence (contacts, arrival, household) and benefit data, few queries."""
+    out: dict[int, _Loaded] = {}
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        rows = db.session.execute(
+            select(
+                Person.id,
+                Person.given_name,
+                Person.family_name,
+                Person.original_name,
+                Person.birth_year,
+                Person.birth_month,
+                Person.birth_day,
+                Person.sex,
+                Person.phone_digits,
+                Person.email,
+                Person.street,
+                Person.postcode,
+                Person.nationalities,
+                Person.arrived_germany_on,
+                Person.office_id,
+                Case.status,
+            )
+            .outerjoin(Case, Case.person_id == Person.id)
+            .where(Person.id.in_(chunk), Person.merged_into_id.is_(None))
+        ).all()
+        households = dict(
+            db.session.execute(
+                select(HouseholdMember.person_id, HouseholdMember.household_id).where(
+                    HouseholdMember.person_id.in_(chunk)
+                )
+            ).all()
+        )
+        members: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        if households:
+            for household_id, person_id, given in db.session.execute(
+                select(HouseholdMember.household_id, Person.id, Person.given_name)
+                .join(Person, Person.id == HouseholdMember.person_id)
+                .where(HouseholdMember.household_id.in_(set(households.values())))
+            ):
+                members[household_id].append((person_id, given))
+        with_aid = set(
+            db.session.scalars(
+                select(AidEntry.person_id).where(AidEntry.person_id.in_(chunk)).distinct()
+            )
+        )
+        for r in rows:
+            household = households.get(r.id)
+            others = frozenset(
+                namematch.normalise(given).split(" ")[0]
+                for pid, given in members.get(household, ())
+                if pid != r.id and given
+            )
+            evidence = replace(
+                evidence_of(
+                    phone_digits=r.phone_digits,
+                    email=r.email,
+                    street=r.street,
+                    postcode=r.postcode,
+                    nationalities=r.nationalities,
+                    arrived=r.arrived_germany_on,
+                ),
+                household_id=household,
+                household_names=others,
+            )
+            facts = namematch.PersonFacts(
+                id=r.id,
+                given_name=r.given_name,
+                family_name=r.family_name,
+                original_name=r.original_name or "",
+                birth_year=r.birth_year,
+                birth_month=r.birth_month,
+                birth_day=r.birth_day,
+                sex=r.sex or "",
+                evidence=evidence,
+            )
+            out[r.id] = _Loaded(
+                prepare(facts), r.office_id, r.status not in (None, "closed"), r.id in with_aid
+            )
+    return out
+
+
+def benefit(a: _Loaded, b: _Loaded) -> int:
+    """How much finding this pair is worth: open cases in two offices and aid given to both
+    are where repeated aid happens."""
+    value = 0
+    if a.open_case and b.open_case:
+        value += 1
+        if a.office_id != b.office_id:
+            value += 2
+    if a.aid and b.aid:
+        value += 2
+    return value
+
+
+# --- the scan ---------------------------------------------------------------------------
+
+
+_SIZE: dict[str, tuple[float, int]] = {}
+
+
+def register_size() -> int:
+    """How many persons are registered (not merged); counted at most every ten minutes,
+    since only whether it is past evidence.MIN_REGISTER matters."""
+    now = time.monotonic()
+    cached = _SIZE.get(db.engine.url.render_as_string())
+    if cached and now - cached[0] < 600:
+        return cached[1]
+    size = db.session.scalar(select(func.count(Person.id)).where(Person.merged_into_id.is_(None)))
+    _SIZE[db.engine.url.render_as_string()] = (now, size or 0)
+    return size or 0
+
+
+def running_scan() -> DuplicateScan | None:
+    return db.session.scalar(
+        select(DuplicateScan)
+        .where(DuplicateScan.finished_at.is_(None))
+        .order_by(DuplicateScan.id.desc())
+    )
+
+
+def latest_scan() -> DuplicateScan | None:
+    """The latest finished scan: the queue shows its pairs."""
+    return db.session.scalar(
+        select(DuplicateScan)
+        .where(DuplicateScan.finished_at.is_not(None))
+        .order_by(DuplicateScan.id.desc())
+    )
+
+
+def start_scan(actor) -> DuplicateScan:
+    """A new scan, unless one is running (which then goes on)."""
+    scan = running_scan()
+    if scan is None:
+        scan = DuplicateScan(started_by_id=getattr(actor, "id", None), last_key="", pairs=0)
+        db.session.add(scan)
+        db.session.flush()
+    return scan
+
+
+class _Counts:
+    """How many persons carry a name key (bounded cache of indexed counts)."""
+
+    def __init__(self):
+        self.cache: dict[str, int] = {}
+
+    def fetch(self, keys: set[str]) -> None:
+        wanted = sorted(k for k in keys if k not in self.cache)
+        if len(self.cache) + len(wanted) > 200_000:
+            self.cache.clear()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found = dict(
+                db.session.execute(
+                    select(PersonNameKey.key, func.count())
+                    .where(PersonNameKey.key.in_(chunk))
+                    .group_by(PersonNameKey.key)
+                ).all()
+            )
+            for key in chunk:
+                self.cache[key] = found.get(key, 1)
+
+    def __call__(self, key: str) -> int:
+        return self.cache.get(key, 1)
+
+
+def _batch(after: str, size: int) -> tuple[dict[str, list[int]], str] | None:
+    """The next complete buckets after key `after`: {key: person ids}, and the last key."""
+    rows = db.session.execute(
+        select(PersonNameKey.key, PersonNameKey.person_id)
+        .where(PersonNameKey.key > after)
+        .order_by(PersonNameKey.key, PersonNameKey.person_id)
+        .limit(size)
+    ).all()
+    if not rows:
+        return None
+    last = rows[-1].key
+    if len(rows) == size:
+        complete = [r for r in rows if r.key != last]
+        if complete:
+            rows, last = complete, complete[-1].key
+        else:  # one bucket larger than a batch: take it whole
+            rows = [
+                (last, pid)
+                for pid in db.session.scalars(
+                    select(PersonNameKey.person_id).where(PersonNameKey.key == last)
+                )
+            ]
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for key, person_id in rows:
+        buckets[key].append(person_id)
+    return buckets, last
+
+
+def scan(
+    actor=None,
+    *,
+    seconds: float | None = None,
+    batch: int = BATCH,
+    progress=None,
+) -> DuplicateScan:
+    """Run the scan (a new one, or the one that was interrupted) for at most `seconds`.
+
+    Commits after every batch: a scan of a million persons never holds one long transaction,
+    and requests go on while it runs. Returns the scan; `finished_at` is set when it is done.
+    """
+    scan_row = start_scan(actor)
+    db.session.commit()
+    scan_id, last_key, found = scan_row.id, scan_row.last_key, scan_row.pairs
+    deadline = None if seconds is None else time.monotonic() + seconds
+    facts: OrderedDict[int, _Loaded] = OrderedDict()
+    counts = _Counts()
+    size = register_size()
+    while True:
+        step = _batch(last_key, batch)
+        if step is None:
+            break
+        buckets, last = step
+        wanted = {pid for members in buckets.values() if len(members) > 1 for pid in members}
+        missing = [pid for pid in wanted if pid not in facts]
+        facts.update(load_facts(sorted(missing)))
+        while len(facts) > FACTS_CACHE:
+            facts.popitem(last=False)
+        candidates = []
+        for key, members in buckets.items():
+            group = [facts[m] for m in members if m in facts]
+            if len(group) < 2:
+                continue
+            prepared = [g.prepared for g in group]
+            for i, j in review.bucket_pairs(prepared):
+                a, b = group[i], group[j]
+                shared = review.person_keys(a.prepared) & review.person_keys(b.prepared)
+                if shared and min(shared) != key:
+                    continue  # scored in the bucket of the smallest key the two share
+                candidates.append((a, b))
+        counts.fetch({review.name_key(c.prepared) for pair in candidates for c in pair})
+        rows = []
+        for a, b in candidates:
+            name_count = review.pair_name_count(a.prepared, b.prepared, counts)
+            comparison = review.assess(a.prepared, b.prepared, ev.usable_count(name_count, size))
+            if comparison is None or not comparison.tier:
+                continue
+            low, high = sorted((a.prepared.id, b.prepared.id))
+            rows.append(
+                {
+                    "scan_id": scan_id,
+                    "a_id": low,
+                    "b_id": high,
+                    "tier": comparison.tier,
+                    "score": comparison.score,
+                    "reasons": list(comparison.reasons),
+                    "benefit": benefit(a, b),
+                }
+            )
+        if rows:
+            db.session.execute(DuplicatePair.__table__.insert(), rows)
+        found += len(rows)
+        last_key = last
+        db.session.execute(
+            DuplicateScan.__table__.update()
+            .where(DuplicateScan.id == scan_id)
+            .values(last_key=last_key, pairs=found)
+        )
+        db.session.commit()
+        if progress:
+            progress(last_key, found)
+        if deadline is not None and time.monotonic() > deadline:
+            return db.session.get(DuplicateScan, scan_id)
+    db.session.execute(
+        DuplicateScan.__table__.update()
+        .where(DuplicateScan.id == scan_id)
+        .values(finished_at=utcnow(), pairs=found)
+    )
+    # Older scans' pairs are replaced by this one's (in batches: they may be many).
+    older = select(DuplicateScan.id).where(DuplicateScan.id < scan_id)
+    db.session.execute(delete(DuplicatePair).where(DuplicatePair.scan_id.in_(older)))
+    db.session.execute(delete(DuplicateScan).where(DuplicateScan.id < scan_id))
+    db.session.commit()
+    return db.session.get(DuplicateScan, scan_id)
