@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Command 1: install Lotse, create the SQLite database with demo data and start it.
+# Command 1: install Lotse, create the SQLite database with demo data and start it (gunicorn and
+# the background worker; Ctrl+C stops both).
 # Installs from requirements.lock (hashes checked), and only when pyproject.toml or the lock
 # changed since the last install; leaves .env (local settings) for the README's flask commands.
 set -euo pipefail
@@ -61,4 +62,26 @@ flask db upgrade
 flask seed-demo
 echo
 echo "Lotse runs at http://127.0.0.1:${PORT}/  (stop with Ctrl+C)"
-exec .venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "127.0.0.1:${PORT}" --access-logfile - wsgi:app
+
+# The background worker (jobs, outbox delivery, reminders, overdue referrals) runs beside
+# gunicorn. Each runs in a process group of its own (set -m), so Ctrl+C reaches this script
+# only, which then stops each exactly once: the worker finishes the job it runs (SIGINT),
+# gunicorn its requests (SIGTERM). When either ends by itself, the other is stopped too.
+set -m
+.venv/bin/flask --app wsgi jobs worker & # not the flask() function: $! must be the worker itself
+worker=$!
+.venv/bin/gunicorn --workers "${WORKERS:-2}" --bind "127.0.0.1:${PORT}" --access-logfile - wsgi:app &
+web=$!
+stopped=0
+stop_both() {
+  [ "$stopped" = 1 ] && return
+  stopped=1
+  kill -TERM "$web" 2>/dev/null || true
+  kill -INT "$worker" 2>/dev/null || true
+}
+trap 'stop_both' INT TERM
+status=0
+wait -n "$web" "$worker" || status=$?
+stop_both
+wait "$web" "$worker" 2>/dev/null || true
+exit "$status"

@@ -20,6 +20,8 @@ from caseapp.jobs.services import reap_stale
 from caseapp.outbox.cli import send_due_report
 from caseapp.outbox.services import RetryPolicy
 from caseapp.referrals.services import flag_overdue
+from caseapp.volunteers.services import purge_unconfirmed
+from caseapp.volunteers.trainings import remind_trainings
 from caseapp.web import throttle
 
 
@@ -55,6 +57,18 @@ def attempts_purge() -> str:
     return f"removed {removed} attempts"
 
 
+def volunteers_remind_trainings() -> str:
+    queued = remind_trainings(utcnow())
+    db.session.commit()
+    return f"queued {queued} training reminders"  # outbox.send delivers them
+
+
+def volunteers_purge_unconfirmed() -> str:
+    removed = purge_unconfirmed(utcnow())
+    db.session.commit()
+    return f"removed {removed} unconfirmed sign-ups"
+
+
 def jobs_reap() -> str:
     count = reap_stale(utcnow())
     db.session.commit()
@@ -75,6 +89,18 @@ SCHEDULE: tuple[Periodic, ...] = (
         {"minute": "17", "hour": "3"},
         attempts_purge,
         "delete throttle tries no rule counts any more",
+    ),
+    Periodic(
+        "volunteers.remind-trainings",
+        {"minute": "23"},
+        volunteers_remind_trainings,
+        "queue reminders for trainings in the next 48 hours",
+    ),
+    Periodic(
+        "volunteers.purge-unconfirmed",
+        {"minute": "37", "hour": "3"},
+        volunteers_purge_unconfirmed,
+        "delete sign-ups never confirmed",
     ),
     Periodic("jobs.reap", {"minute": "*"}, jobs_reap, "fail jobs whose worker died"),
 )

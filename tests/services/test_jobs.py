@@ -306,6 +306,8 @@ def test_the_schedule_holds_the_periodic_work(app):
     assert names["reminders.send"] == "*/5 * * * *"
     assert names["referrals.flag-overdue"] == "7 * * * *"
     assert names["attempts.purge"] == "17 3 * * *"
+    assert names["volunteers.remind-trainings"] == "23 * * * *"
+    assert names["volunteers.purge-unconfirmed"] == "37 3 * * *"
     assert names["jobs.reap"] == "* * * * *"
     periodic_tasks = {t.__name__ for t in get_huey(app)._registry._periodic_tasks}
     assert {f"lotse.{name}" for name in names} <= periodic_tasks
@@ -321,7 +323,7 @@ def test_periodic_work_runs_from_the_queue_and_from_the_command_line(app, clock)
         app.extensions[TASKS]["periodic_once"]("attempts.purge")  # immediate mode: now
         assert db.session.scalar(select(func.count(Attempt.id))) == 1
     runner_cli = app.test_cli_runner()
-    for name in ("outbox.send", "reminders.send", "referrals.flag-overdue", "jobs.reap"):
+    for name in [entry.name for entry in periodic.SCHEDULE]:
         result = runner_cli.invoke(args=["jobs", "run", name])
         assert result.exit_code == 0, result.output
     assert "sent 0" in runner_cli.invoke(args=["jobs", "run", "outbox.send"]).output
