@@ -9,9 +9,10 @@ from sqlalchemy import select, update
 
 from caseapp.audit import services as audit
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from caseapp.core.errors import DomainError, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
+from caseapp.people import consents
 from caseapp.people.models import (
     AidEntry,
     AidKind,
@@ -19,7 +20,6 @@ from caseapp.people.models import (
     CaseNeed,
     CaseStatusChange,
     CaseVulnerability,
-    Consent,
     Consultation,
     Household,
     HouseholdMember,
@@ -29,8 +29,6 @@ from caseapp.people.models import (
 from caseapp.people.vocab import (
     CASE_STATUS,
     CLOSE_REASONS,
-    CONSENT_FORMS,
-    CONSENT_PURPOSES,
     CONSULTATION_MODES,
     HOUSEHOLD_ROLES,
     NEED_AREAS,
@@ -38,7 +36,6 @@ from caseapp.people.vocab import (
 )
 
 MAX_NOTES = 8000
-
 
 
 def _touch(case: Case, **values) -> None:
@@ -54,6 +51,7 @@ def _touch(case: Case, **values) -> None:
         update(Case).where(Case.id == case.id).values(**values),
         execution_options={"synchronize_session": "evaluate"},
     )
+
 
 def _audit(actor, action, case: Case, details=None):
     audit.record(
@@ -305,53 +303,10 @@ def add_aid_kind(
     return kind
 
 
-# --- consents ----------------------------------------------------------------------------
+# --- consents (caseapp/people/consents.py; re-exported where callers know them) ------------
 
-
-def record_consent(
-    actor,
-    case: Case,
-    *,
-    purpose: str,
-    receiving_office_id: int | None,
-    scope: str,
-    given_on: date,
-    form: str,
-    today: date,
-) -> Consent:
-    errors = {}
-    if purpose not in CONSENT_PURPOSES:
-        errors["purpose"] = _("Choose one of the offered values.")
-    if form not in CONSENT_FORMS:
-        errors["form"] = _("Choose one of the offered values.")
-    if given_on > today:
-        errors["given_on"] = _("This date cannot be in the future.")
-    if purpose == "referral" and not receiving_office_id:
-        errors["receiving_office"] = _("Sharing needs the office that receives the data.")
-    if errors:
-        raise ValidationFailed(errors)
-    consent = Consent(
-        person_id=case.person_id,
-        purpose=purpose,
-        receiving_office_id=receiving_office_id,
-        scope=scope,
-        given_on=given_on,
-        form=form,
-        recorded_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(consent)
-    db.session.flush()
-    _audit(actor, "record_consent", case, {"consent": [None, consent.id]})
-    return consent
-
-
-def withdraw_consent(actor, case: Case, consent_id: int, today: date) -> None:
-    consent = db.session.get(Consent, consent_id)
-    if consent is None or consent.person_id != case.person_id:
-        raise NotFound()
-    if consent.withdrawn_on is None:
-        consent.withdrawn_on = today
-        _audit(actor, "withdraw_consent", case, {"consent": [consent.id, None]})
+record_consent = consents.record_consent
+withdraw_consent = consents.withdraw_consent
 
 
 # --- households --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.i18n import _l, current_language, iso_language_choices
 from caseapp.people.vocab import (
@@ -27,6 +28,7 @@ from caseapp.people.vocab import (
     CONSENT_FORMS,
     CONSENT_PURPOSES,
     CONSULTATION_MODES,
+    DATA_CATEGORIES,
     HOUSEHOLD_ROLES,
     LANGUAGE_LEVELS,
     NEED_AREAS,
@@ -189,19 +191,28 @@ class AidForm(BaseForm):
     )
 
 
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class ConsentForm(BaseForm):
     purpose = SelectField(_l("Purpose"), choices=[])
     receiving_office = SelectField(
         _l("Receiving office"), choices=[], coerce=int, validate_choice=False
     )
-    scope = StringField(_l("Scope (which data)"), validators=[Optional(), Length(max=500)])
+    # The scope: the same data categories a referral shares; the note says anything else.
+    categories = CheckboxesField(_l("Data to share"), choices=[])
+    scope = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
     given_on = DateField(_l("Given on"), validators=[DataRequired()])
+    valid_until = DateField(_l("Valid until (optional)"), validators=[Optional()])
     form = SelectField(_l("How it was given"), choices=[])
 
     def __init__(self, *args, office_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.purpose.choices = _choices(CONSENT_PURPOSES)
         self.receiving_office.choices = [(0, "—"), *office_choices]
+        self.categories.choices = _choices(DATA_CATEGORIES)
         self.form.choices = _choices(CONSENT_FORMS)
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import local_today, utcnow
 from caseapp.db import TimestampMixin, TrilingualNameMixin
 from caseapp.extensions import db
 
@@ -206,14 +206,22 @@ class CaseStatusChange(db.Model):
 
 
 class Consent(db.Model):
+    """A person's consent to one purpose; for sharing, with one receiving office (or any).
+
+    `categories` is the scope: which parts of the record it covers (vocab.DATA_CATEGORIES,
+    the same list a referral shares from); `scope` is an optional free-text note on it.
+    """
+
     __tablename__ = "consents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(30))
     receiving_office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     scope: Mapped[str] = mapped_column(String(500), default="")
     given_on: Mapped[date]
+    valid_until: Mapped[date | None]
     form: Mapped[str] = mapped_column(String(20))
     withdrawn_on: Mapped[date | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -223,6 +231,14 @@ class Consent(db.Model):
 
     def __repr__(self) -> str:
         return f"<Consent {self.person_id} {self.purpose}>"
+
+    def state(self, today: date | None = None) -> str:
+        """'valid', 'withdrawn' or 'expired' (its end date has passed) on `today`."""
+        if self.withdrawn_on is not None:
+            return "withdrawn"
+        if self.valid_until is not None and self.valid_until < (today or local_today()):
+            return "expired"
+        return "valid"
 
 
 class Consultation(db.Model):

@@ -80,6 +80,18 @@ CONSENT_PURPOSES = {
     "reminders": _l("Reminders by e-mail or text message"),
 }
 
+# The parts of a person's record a consent to share covers and a referral shares (name and
+# year of birth are always shared); referrals.vocab.CATEGORIES is this same list.
+DATA_CATEGORIES = {
+    "contact": _l("Contact details (phone, e-mail, address)"),
+    "household": _l("Household members"),
+    "languages": _l("Languages and interpreter"),
+    "residence": _l("Residence status"),
+    "needs": _l("Need areas of the case"),
+    "consultations": _l("Selected consultations"),
+    "vulnerabilities": _l("Vulnerability flags"),
+}
+
 CONSENT_FORMS = {
     "written": _l("In writing"),
     "oral_interpreter": _l("Orally, with an interpreter"),

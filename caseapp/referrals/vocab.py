@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from caseapp.i18n import _l
+from caseapp.people.vocab import DATA_CATEGORIES
 
 CAPACITY = {
     "accepting": _l("Accepting referrals"),
@@ -28,16 +29,9 @@ STATUS = {
     "overdue": _l("Overdue"),
 }
 
-# Data the sending office may share; checked against the person's consent.
-CATEGORIES = {
-    "contact": _l("Contact details (phone, e-mail, address)"),
-    "household": _l("Household members"),
-    "languages": _l("Languages and interpreter"),
-    "residence": _l("Residence status"),
-    "needs": _l("Need areas of the case"),
-    "consultations": _l("Selected consultations"),
-    "vulnerabilities": _l("Vulnerability flags"),
-}
+# Data the sending office may share; checked against the person's consent, whose scope
+# names the same categories (people.vocab owns the list).
+CATEGORIES = DATA_CATEGORIES
 
 AGE_GROUPS = {
     "minor": _l("Minors (under 18)"),

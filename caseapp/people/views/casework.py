@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
@@ -32,6 +33,7 @@ from caseapp.people.views.common import (
     shown_as_in,
     today,
 )
+from caseapp.people.vocab import CONSENT_PURPOSES
 from caseapp.web import flow
 from caseapp.web.access import access
 
@@ -190,9 +192,19 @@ def aid_new(person_id: int):
     ), 400 if earlier else flow.status(form)
 
 
+def _local_path(target: str | None) -> str | None:
+    """A path on this site to go back to (the same rule as signing in's `next`), else None."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
 @bp.route("/<int:person_id>/consents/new", methods=["GET", "POST"])
 @access(*CASEWORK)
 def consent_new(person_id: int):
+    """Record a consent; `?purpose=` and `?office=` preset it, `?next=` is where to go back to
+    (a form that asked for the consent, with what was typed there in its query)."""
     person = _person_or_404(person_id, audit_read=False)
     offices = [
         (o.id, o.name)
@@ -201,8 +213,14 @@ def consent_new(person_id: int):
         )
     ]
     form = ConsentForm(office_choices=offices)
+    back = _local_path(request.args.get("next"))
     if request.method == "GET":
         form.given_on.data = today()
+        if request.args.get("purpose") in CONSENT_PURPOSES:
+            form.purpose.data = request.args["purpose"]
+        office = request.args.get("office", type=int)
+        if office in {key for key, _name in offices}:
+            form.receiving_office.data = office
     done = flow.submit(
         form,
         lambda: casework.record_consent(
@@ -210,17 +228,21 @@ def consent_new(person_id: int):
             person.case,
             purpose=form.purpose.data,
             receiving_office_id=form.receiving_office.data or None,
+            categories=form.categories.data or [],
             scope=form.scope.data or "",
             given_on=form.given_on.data,
+            valid_until=form.valid_until.data,
             form=form.form.data,
             today=today(),
         ),
-        to=url_for("people.detail", person_id=person_id),
+        to=back or url_for("people.detail", person_id=person_id),
         message=_("The consent has been recorded."),
     )
     if done:
         return done
-    return render_template("people/consent_form.html", form=form, person=person), flow.status(form)
+    return render_template(
+        "people/consent_form.html", form=form, person=person, back=back
+    ), flow.status(form)
 
 
 @bp.post("/<int:person_id>/consents/<int:consent_id>/withdraw")
