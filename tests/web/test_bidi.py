@@ -1,0 +1,360 @@
+"""Right-to-left done at the root (issue 12 §1): on Arabic pages every interpolated name, date,
+time, case number, room and office sits in its own isolate (<bdi>), so nothing reorders its
+neighbours; arrows and list separators follow the language; plain text uses FSI/LRI…PDI."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.auth.models import User
+from caseapp.core.clock import local_today, utcnow
+from caseapp.extensions import db
+from tests.conftest import Actions
+from tests.services.test_appointments_services import book, next_day_at, setup_office
+
+LATIN_NAME = ("Rania", "Khalil")
+OTHER_NAME = ("Omar", "Haddad")  # names are in Latin letters as in the passport
+ROOM = "Beratungsraum 2.14"
+ARABIC_ROOM = "قاعة الاستشارة"  # free text typed in Arabic sits in German lists too
+STEP = "Mietvertrag mitbringen"
+ARABIC_STEP = "إحضار عقد الإيجار"
+
+
+class IsolateMap(HTMLParser):
+    """The text of <main>, each piece with the text of the innermost isolate around it
+    (<bdi>, or an element with a dir attribute), or None outside any isolate."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # (tag, isolates)
+        self.in_main = 0
+        self.pieces: list[tuple[str, int | None]] = []  # (text, isolate index)
+        self.isolate_text: dict[int, list[str]] = {}
+        self.open_isolates: list[int] = []
+        self.counter = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        names = dict(attrs)
+        if tag == "main":
+            self.in_main += 1
+        isolates = bool(self.in_main) and (tag == "bdi" or "dir" in names)
+        if isolates:
+            self.counter += 1
+            self.open_isolates.append(self.counter)
+            self.isolate_text[self.counter] = []
+        self.stack.append((tag, isolates))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self.stack:
+            open_tag, isolates = self.stack.pop()
+            if isolates:
+                self.open_isolates.pop()
+            if open_tag == "main":
+                self.in_main -= 1
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.in_main or any(t in ("script", "style", "select") for t, _i in self.stack):
+            return
+        for index in self.open_isolates:
+            self.isolate_text[index].append(data)
+        self.pieces.append((data, self.open_isolates[-1] if self.open_isolates else None))
+
+    def isolate_of(self, value: str) -> list[str | None]:
+        """For every occurrence of `value` in the page's text: the text of its isolate."""
+        found = []
+        for text, index in self.pieces:
+            for _match in re.finditer(re.escape(value), text):
+                found.append(None if index is None else "".join(self.isolate_text[index]).strip())
+        return found
+
+
+def assert_isolated(html: str, values: list[str], wholes: list[str] = ()) -> None:
+    """Every value occurs and sits in an isolate of its own: the isolate's text is the value
+    itself, or one of `wholes` (a date and time shown as one unit, "30/11/2026، 09:30")."""
+    parsed = IsolateMap()
+    parsed.feed(html)
+    allowed = set(values) | set(wholes)
+    for value in values:
+        isolates = parsed.isolate_of(value)
+        assert isolates, f"{value!r} is not on the page"
+        for text in isolates:
+            assert text is not None, f"{value!r} is not isolated"
+            assert text in allowed and value in text, f"{value!r} shares its isolate: {text!r}"
+
+
+def _arabic(app, email) -> Actions:
+    actions = Actions(app.test_client())
+    assert actions.login(email).status_code == 302
+    actions.post("/account/language", {"language": "ar"})
+    return actions
+
+
+@pytest.fixture
+def office(app, make_user):
+    return seed_office(app, make_user)
+
+
+def seed_office(app, make_user) -> dict:
+    """An office with two newcomers, an appointment each today (rooms named in German and in
+    Arabic), next steps due (one typed in Arabic), and a referral sent to another office that
+    answered."""
+    from caseapp.appointments.models import Room
+    from caseapp.people import casework
+    from caseapp.people import services as people
+    from caseapp.people.models import Person
+    from caseapp.people.validation import PersonData
+    from caseapp.referrals.models import Referral, ReferralEvent, Service
+
+    setup = setup_office(app, make_user, name="Integrationszentrum Mitte")
+    with app.test_request_context():
+        db.session.get(Room, setup["rooms"][0]).name = ROOM
+        db.session.get(Room, setup["rooms"][1]).name = ARABIC_ROOM
+        worker = db.session.get(User, setup["worker_ids"][0])
+        ids = []
+        for (given, family), step in ((LATIN_NAME, STEP), (OTHER_NAME, ARABIC_STEP)):
+            person = people.register_person(
+                worker,
+                PersonData(
+                    given_name=given,
+                    family_name=family,
+                    birth_year=1991,
+                    phone="+49 171 5550199",
+                    street="Lennestraße 12",
+                    postcode="58762",
+                    city="Altena",
+                ),
+                office_id=setup["office"],
+                caseworker_id=worker.id,
+                today=local_today(),
+            )
+            casework.log_consultation(
+                worker,
+                person.case,
+                casework.ConsultationData(
+                    at=utcnow() - timedelta(days=2),
+                    duration_minutes=30,
+                    mode="in_person",
+                    steps=[casework.StepData(step, local_today() - timedelta(days=1), worker.id)],
+                ),
+                office_id=setup["office"],
+            )
+            ids.append(person.id)
+        other = setup_office(app, make_user, name="Jobcenter Altena")
+        service = Service(office_id=other["office"], name_de="Arbeitsvermittlung", response_days=3)
+        db.session.add(service)
+        db.session.flush()
+        person = db.session.get(Person, ids[0])
+        referral = Referral(
+            person_id=person.id,
+            case_id=person.case.id,
+            from_office_id=setup["office"],
+            to_office_id=other["office"],
+            service_id=service.id,
+            need="work",
+            status="accepted",
+            sent_at=utcnow() - timedelta(days=1),
+            respond_by=utcnow() + timedelta(days=2),
+            created_by_id=worker.id,
+        )
+        db.session.add(referral)
+        db.session.flush()
+        db.session.add(
+            ReferralEvent(
+                referral_id=referral.id,
+                at=utcnow() - timedelta(hours=3),
+                office_id=other["office"],
+                from_status="sent",
+                to_status="accepted",
+            )
+        )
+        db.session.commit()
+        setup["people"] = ids
+        setup["referral"] = referral.id
+        setup["case_numbers"] = [db.session.get(Person, i).case.case_number for i in ids]
+    book(app, setup, next_day_at(14, days=0), person=ids[0], room=0)
+    book(app, setup, next_day_at(15, days=0), person=ids[1], room=1)
+    return setup
+
+
+def test_start_page_isolates_names_dates_and_case_numbers_in_arabic(app, office):
+    page = _arabic(app, office["workers"][0]).client.get("/home").get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    latin, other = (" ".join(LATIN_NAME), " ".join(OTHER_NAME))
+    yesterday = local_today() - timedelta(days=1)
+    with app.test_request_context("/?lang=ar"):
+        from caseapp.i18n import format_day, format_moment
+
+        updated = format_day(local_today())
+        due = format_day(yesterday)
+        answered = format_moment(utcnow() - timedelta(hours=3), "short")
+    assert_isolated(
+        page,
+        [latin, other, *office["case_numbers"], STEP, ARABIC_STEP, updated, ROOM, ARABIC_ROOM],
+        wholes=[answered],
+    )
+    # "overdue since <date>": the date is its own left-to-right island inside the sentence.
+    assert f'<bdi dir="ltr">{due}</bdi>' in page
+    assert answered in page
+
+
+def test_case_file_isolates_every_value_and_arrows_point_left_in_arabic(app, office):
+    actions = _arabic(app, office["workers"][0])
+    page = actions.client.get(f"/people/{office['people'][0]}").get_data(as_text=True)
+    with app.test_request_context("/?lang=ar"):
+        from caseapp.i18n import format_day, format_moment
+
+        consulted = format_moment(utcnow() - timedelta(days=2), "short")
+        due = format_day(local_today() - timedelta(days=1))
+        booked = format_moment(next_day_at(14, days=0), "short")
+    assert_isolated(
+        page,
+        [
+            " ".join(LATIN_NAME),
+            office["case_numbers"][0],
+            "+49 171 5550199",
+            "Lennestraße 12",
+            "58762",
+            "Integrationszentrum Mitte",
+            "Jobcenter Altena",
+            ROOM,
+            STEP,
+            "Caseworker 1",
+            consulted,
+            booked,
+            due,
+        ],
+    )
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{2}\b", page)  # four-digit years only
+    # The referral section's "need → office" points the way Arabic reads.
+    assert "←" in page and "→" not in page.split("<main", 1)[1]
+
+
+def test_calendar_isolates_times_names_and_rooms_in_arabic(app, office):
+    actions = _arabic(app, office["workers"][0])
+    day = local_today().isoformat()
+    page = actions.client.get(
+        f"/appointments/calendar?office={office['office']}&caseworker={office['worker_ids'][0]}"
+        f"&date={day}&view=day"
+    ).get_data(as_text=True)
+    with app.test_request_context("/?lang=ar"):
+        from caseapp.i18n import format_day
+
+        heading = format_day(local_today())
+    assert_isolated(
+        page,
+        [
+            " ".join(LATIN_NAME),
+            " ".join(OTHER_NAME),
+            ROOM,
+            ARABIC_ROOM,
+            "14:00–14:30",
+            "15:00–15:30",
+            heading,
+            "08:00–18:00",
+        ],
+    )
+    assert "Integrationszentrum Mitte" in page
+
+
+def test_referral_list_isolates_offices_services_and_dates_in_arabic(app, office):
+    actions = _arabic(app, office["workers"][0])
+    page = actions.client.get("/referrals/?box=outgoing").get_data(as_text=True)
+    with app.test_request_context("/?lang=ar"):
+        from caseapp.i18n import format_moment
+
+        answered = format_moment(utcnow() - timedelta(hours=3), "short")
+    assert_isolated(
+        page,
+        ["Integrationszentrum Mitte", "Jobcenter Altena", "Arbeitsvermittlung", answered],
+    )
+    assert f'<bdi dir="ltr">{office["referral"]}</bdi>' in page
+
+
+def test_dates_and_times_follow_one_convention_per_language(app):
+    from caseapp.i18n import format_clock, format_day, format_moment
+
+    moment = datetime(2026, 3, 5, 13, 7, tzinfo=datetime.now().astimezone().tzinfo)
+    with app.test_request_context("/?lang=de"):
+        assert format_day(date(2026, 3, 5), "short") == "05.03.2026"  # never "05.03.26"
+        assert "2026" in format_moment(moment, "short")
+    with app.test_request_context("/?lang=ar"):
+        assert format_day(date(2026, 3, 5)) == "05/03/2026"  # no right-to-left marks
+        assert "\u200f" not in format_moment(moment, "short")
+        assert re.fullmatch(r"\d\d:\d\d", format_clock(moment))  # 24-hour, no ص/م
+        assert format_clock(datetime(2026, 3, 5, 18, 30).time(), rebase=False) == "18:30"
+
+
+def test_filters_isolate_in_html_and_in_plain_text(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/?lang=ar"):
+        html = render_template_string(
+            "{{ name|bdi }} {{ code|ltr }} {{ names|join_list }} {{ arrow() }}",
+            name="<Rania>",
+            code="L26-4YQ3R6",
+            names=["Anna", "Zoe"],
+        )
+        assert html == (
+            '<bdi>&lt;Rania&gt;</bdi> <bdi dir="ltr">L26-4YQ3R6</bdi> '
+            "<bdi>Anna</bdi>، <bdi>Zoe</bdi> ←"
+        )
+        text = app.jinja_env.from_string(
+            "{% autoescape false %}{{ name|bdi }} {{ code|ltr }}{% endautoescape %}"
+        ).render(name="Rania", code="L26-4YQ3R6")
+        assert text == "\u2068Rania\u2069 \u2066L26-4YQ3R6\u2069"
+    with app.test_request_context("/?lang=de"):
+        # German plain text with Latin values stays as it is (an SMS keeps the GSM alphabet);
+        # an Arabic name in it is isolated.
+        template = app.jinja_env.from_string(
+            "{% autoescape false %}{{ a|bdi }} / {{ b|bdi }} {{ arrow() }}{% endautoescape %}"
+        )
+        assert template.render(a="Rania", b="رانيا") == "Rania / \u2068رانيا\u2069 →"
+
+
+def test_page_title_carries_isolates_not_tags(app, office):
+    actions = _arabic(app, office["workers"][0])
+    page = actions.client.get(f"/people/{office['people'][0]}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<bdi" not in title and "&lt;bdi" not in title
+    assert f"\u2068{' '.join(LATIN_NAME)}\u2069" in title
+    assert f"\u2066{office['case_numbers'][0]}\u2069" in title
+
+
+def test_arabic_reminder_texts_isolate_names_dates_and_phone(app, office):
+    """E-mail, SMS and iCalendar text in Arabic: values between Unicode isolates."""
+    from flask_babel import force_locale
+
+    from caseapp.appointments import ical
+    from caseapp.appointments.models import Appointment
+
+    with app.test_request_context():
+        appointment = db.session.scalars(select(Appointment)).first()
+        with force_locale("ar"):
+            from flask import render_template
+
+            sms = render_template(
+                "emails/appointments/sms_booked.txt",
+                appointment=appointment,
+                office=appointment.office,
+                person=appointment.person,
+            )
+        assert "\u2068Integrationszentrum Mitte\u2069" in sms
+        assert "\u2068Marktplatz 3\u2069" in sms
+        assert re.search("\u2066[0-9/]+، [0-9:]+\u2069", sms), sms
+        body = ical.calendar_bytes([appointment], "ar", "lotse.example").decode()
+        unfolded = body.replace("\r\n ", "")
+        assert "\u2066+49 2352 209-310\u2069" in unfolded
+        assert "\u2068Integrationszentrum Mitte\u2069" in unfolded
