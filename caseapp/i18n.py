@@ -6,9 +6,12 @@ to LANGUAGES; nothing else changes.
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, time
+
 from babel import Locale
 from flask import g, has_request_context, request, session
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +20,13 @@ __all__ = [
     "LANGUAGES",
     "_",
     "_l",
+    "arrow",
+    "ascii_digits",
+    "format_clock",
+    "format_day",
+    "format_moment",
+    "isolate",
+    "join_list",
     "language_choices",
     "ngettext",
     "select_locale",
@@ -100,6 +110,91 @@ def text_direction(code: str | None = None) -> str:
     return Locale.parse(code or current_language()).text_direction
 
 
+def arrow(code: str | None = None) -> str:
+    """The arrow of a change (old → new) as the reader reads: pointing left in Arabic."""
+    return "\u2190" if text_direction(code) == "rtl" else "\u2192"
+
+
+# Unicode isolates for plain text (e-mail, SMS, iCalendar, PDF), the counterpart of <bdi>:
+# the value keeps its own direction and does not reorder the words around it.
+FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
+# Hebrew, Arabic, Syriac, Thaana, N'Ko and the Arabic presentation forms.
+_RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def has_rtl(text) -> bool:
+    return bool(text) and bool(_RTL_LETTERS.search(str(text)))
+
+
+def isolate(text, *, ltr: bool = False, language: str | None = None, always: bool = False) -> str:
+    """Plain text between FSI and PDI (LRI for a left-to-right island: a phone number, a case
+    number, a code, a date) wherever direction matters: in a right-to-left message, or for a
+    value with right-to-left letters. German and Turkish text with Latin values stays as it
+    is, so an SMS keeps the GSM alphabet (`always` isolates there too)."""
+    text = "" if text is None else str(text)
+    if not text or text.startswith((FSI, LRI)):
+        return text
+    if not always and text_direction(language) != "rtl" and not has_rtl(text):
+        return text
+    return (LRI if ltr else FSI) + text + PDI
+
+
+# Arabic-Indic and Eastern Arabic-Indic (Persian, Urdu) digits as typed on phone keyboards.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def ascii_digits(text: str) -> str:
+    """The same text with 0-9 for every Arabic-Indic or Eastern Arabic-Indic digit."""
+    return text.translate(_DIGITS) if isinstance(text, str) else text
+
+
+# Where Lotse departs from CLDR: German dates always have four-digit years; Arabic uses the
+# 24-hour clock everywhere (as slips, reminders and the calendar always did) and numeric dates
+# without right-to-left marks, because templates show them as left-to-right islands.
+_DATE_PATTERNS = {
+    "de": {"short": "dd.MM.y"},
+    "ar": {"short": "dd/MM/y", "medium": "dd/MM/y"},
+}
+_TIME_PATTERNS = {
+    "ar": {"short": "HH:mm", "medium": "HH:mm:ss", "long": "HH:mm:ss z", "full": "HH:mm:ss zzzz"},
+}
+NAMED_FORMATS = ("short", "medium", "long", "full")
+
+
+def _pattern(table: dict, fmt: str, code: str | None) -> str:
+    return table.get(code or current_language(), {}).get(fmt, fmt)
+
+
+def format_day(value: date | datetime, fmt: str = "medium") -> str:
+    """A date (a datetime is shown on its Europe/Berlin day) in the reader's language."""
+    return format_date(value, _pattern(_DATE_PATTERNS, fmt, None))
+
+
+def format_clock(value: datetime | time, fmt: str = "short", *, rebase: bool = True) -> str:
+    """A time of day; `rebase=False` for wall-clock times such as opening hours."""
+    return format_time(value, _pattern(_TIME_PATTERNS, fmt, None), rebase=rebase)
+
+
+def format_moment(value: datetime, fmt: str = "medium") -> str:
+    """Date and time; named formats join the two as the locale does ("{1}, {0}")."""
+    if fmt not in NAMED_FORMATS:
+        return format_datetime(value, fmt)
+    joined = str(Locale.parse(current_language()).datetime_formats[fmt])
+    return joined.replace("{1}", format_day(value, fmt)).replace("{0}", format_clock(value, fmt))
+
+
+def date_time_separator() -> str:
+    """What stands between a written-out date and its time ("Dienstag, 1. Dezember 2026, 10:00")."""
+    joined = str(Locale.parse(current_language()).datetime_formats["medium"])
+    return joined.replace("{1}", "").replace("{0}", "") or " "
+
+
+def country_name(code: str, in_language: str | None = None) -> str:
+    """Name of an ISO 3166 country in the viewer's language (Babel's CLDR data)."""
+    locale = Locale.parse(in_language or current_language())
+    return locale.territories.get(code, code)
+
+
 def language_choices() -> list[tuple[str, str]]:
     return list(LANGUAGES.items())
 
@@ -123,4 +218,6 @@ def init_app(app) -> None:
         text_direction=text_direction,
         current_language=current_language,
         language_name=language_name,
+        arrow=arrow,
+        list_separator=list_separator,
     )

@@ -8,14 +8,15 @@ from icalendar import Calendar, Event
 from caseapp.appointments.models import CANCELLED, CANCELLED_BY_NEWCOMER, Appointment
 from caseapp.appointments.slots import BERLIN
 from caseapp.core.clock import utcnow
-from caseapp.i18n import _
+from caseapp.i18n import _, isolate, list_separator
 
 
 def office_address(office) -> str:
-    return ", ".join(
-        part
-        for part in (office.name, office.street, f"{office.postcode} {office.city}".strip())
-        if part
+    """Name, street, postcode and town; each part isolated in a right-to-left text, so the
+    parts read in the language's order and "58762 Altena" stays one piece."""
+    town = f"{office.postcode} {office.city}".strip()
+    return list_separator().join(
+        isolate(part) for part in (office.name, office.street, town) if part
     )
 
 
@@ -26,16 +27,16 @@ def _event(appointment: Appointment, host: str, changes: int) -> Event:
     event.add("dtstamp", utcnow())
     event.add("dtstart", appointment.starts_at.astimezone(BERLIN))
     event.add("dtend", appointment.ends_at.astimezone(BERLIN))
-    event.add("summary", _("Appointment at %(office)s", office=office.name))
+    event.add("summary", _("Appointment at %(office)s", office=isolate(office.name)))
     location = office_address(office)
     if appointment.room:
-        location += " · " + _("Room: %(room)s", room=appointment.room.name)
+        location += " · " + _("Room: %(room)s", room=isolate(appointment.room.name))
     event.add("location", location)
     lines = []
     if appointment.notes_for_newcomer:
         lines += [_("Please bring:"), appointment.notes_for_newcomer]
     if office.phone:
-        lines.append(_("Phone: %(phone)s", phone=office.phone))
+        lines.append(_("Phone: %(phone)s", phone=isolate(office.phone, ltr=True)))
     if lines:
         event.add("description", "\n".join(lines))
     event.add("sequence", changes)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import force_locale, format_time
 
 from caseapp.appointments.ical import office_address
 from caseapp.appointments.models import Appointment
 from caseapp.audit import services as audit
-from caseapp.i18n import _
+from caseapp.i18n import _, format_day, isolate
 from caseapp.people.vocab import NEED_AREAS
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -48,7 +48,7 @@ def render_slip(
             "title": _("Appointment"),
             "name": appointment.person.full_name,
             "date_label": _("Date"),
-            "date": format_date(appointment.starts_at, "full"),
+            "date": format_day(appointment.starts_at, "full"),
             "time_label": _("Time"),
             # 24-hour digits, shown as a left-to-right island in every language.
             "time": format_time(appointment.starts_at, "HH:mm")
@@ -57,7 +57,7 @@ def render_slip(
             "where_label": _("Address"),
             "where": office_address(office),
             "room_label": _("Room"),
-            "room": appointment.room.name if appointment.room else "—",
+            "room": isolate(appointment.room.name) if appointment.room else "—",
             "purpose_label": _("Subject"),
             # Only the need area: the free-text purpose is the office's own note.
             "purpose": str(NEED_AREAS[appointment.need_area])
@@ -67,14 +67,17 @@ def render_slip(
             "bring": appointment.notes_for_newcomer,
             # Isolated left-to-right, or an Arabic line would reverse the groups of the number.
             "phone": _(
-                "If you cannot come, please call %(phone)s.", phone=f"\u2066{office.phone}\u2069"
+                "If you cannot come, please call %(phone)s.",
+                phone=isolate(office.phone, ltr=True, always=True),
             )
             if office.phone
             else _("If you cannot come, please tell your office."),
             "portal": _("Your appointments online: scan the code or open"),
             "case_label": _("Case number"),
             "code_label": _("Access code"),
-            "code_until": _("valid until %(date)s", date=format_date(code_valid_until, "medium"))
+            "code_until": _(
+                "valid until %(date)s", date=isolate(format_day(code_valid_until), ltr=True)
+            )
             if code_valid_until
             else "",
         }

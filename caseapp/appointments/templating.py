@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import format_time
-
 from caseapp.appointments.models import (
     ATTENDED,
     CANCELLED,
@@ -60,9 +58,8 @@ def init_app(app) -> None:
             "appointment_changes": CHANGE_LABELS,
         }
 
-    # Wall-clock time of an aware datetime in Europe/Berlin, 24-hour (the shared `time` filter
-    # is for opening-hours times and does not convert time zones).
-    app.jinja_env.filters["clock"] = lambda value: format_time(value, "HH:mm")
+    # `clock` (the Europe/Berlin time of an aware datetime, 24-hour, isolated) is one of the
+    # shared filters in web/bidi.py.
     app.jinja_env.globals.update(
         person_appointments=person_appointments,
         caseworker_day=caseworker_day,

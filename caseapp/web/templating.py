@@ -1,12 +1,17 @@
-"""Jinja helpers: language links, sort links, Babel formatting filters, labels."""
+"""Jinja helpers: language links, sort links, Babel formatting filters, labels.
+
+Dates, times and other interpolated values are isolated by the filters in web/bidi.py.
+"""
 
 from __future__ import annotations
 
 from flask import request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_decimal
 
 from caseapp.auth.roles import ROLE_LABELS, Role
+from caseapp.i18n import ascii_digits, country_name, language_name
 from caseapp.offices.kinds import OFFICE_KIND_LABELS, OfficeKind
+from caseapp.web import bidi
 
 
 def url_for_lang(code: str) -> str:
@@ -50,6 +55,17 @@ def weekday_name(index: int) -> str:
     return get_day_names("wide", locale=get_locale())[index]
 
 
+def extract(key, mapping):
+    """`keys|map("extract", labels)`: the label of each key (the key itself if unknown)."""
+    return mapping.get(key, key)
+
+
+def tel_uri(phone) -> str:
+    """A phone number as written ("+49 2352 12-3") for a tel: link (digits and a leading +)."""
+    text = ascii_digits(str(phone or ""))
+    return ("+" if text.strip().startswith("+") else "") + "".join(c for c in text if c.isdigit())
+
+
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         url_for_lang=url_for_lang,
@@ -58,9 +74,13 @@ def init_app(app) -> None:
         office_kind_label=office_kind_label,
         weekday_name=weekday_name,
     )
+    app.jinja_env.globals.update(bidi.GLOBALS)
+    app.jinja_env.filters.update(bidi.FILTERS)
     app.jinja_env.filters.update(
-        date=format_date,
-        datetime=format_datetime,
-        time=lambda t, fmt="short": format_time(t, fmt, rebase=False),
         number=format_decimal,
+        language_name=language_name,
+        country_name=country_name,
+        extract=extract,
+        role_label=role_label,
+        tel_uri=tel_uri,
     )
