@@ -13,6 +13,7 @@ from caseapp.extensions import db
 from caseapp.matches import services
 from caseapp.matches.models import MatchProposal, MatchRequest, district_neighbours
 from caseapp.offices.models import District
+from caseapp.people import consents
 from caseapp.people.models import Case, CaseNeed, Person
 from caseapp.volunteers.models import Programme, Volunteer
 
@@ -80,6 +81,17 @@ def seed(coordinator: User | None, rng_seed: int = 5) -> None:
     )
 
     def ask(person, kind):
+        if not consents.has_consent(person.id, "volunteer_matching", today):
+            consents.record_consent(
+                coordinator,
+                person.case,
+                purpose="volunteer_matching",
+                receiving_office_id=None,
+                scope="",
+                given_on=today - timedelta(days=160),
+                form="oral_interpreter",
+                today=today,
+            )
         services.create_request(
             coordinator,
             person,

@@ -25,6 +25,7 @@ from caseapp.matches.engine.scoring import Programme as EngineProgramme
 from caseapp.matches.models import Match, MatchingSettings, MatchProposal, MatchRequest
 from caseapp.matches.models import district_neighbours as neighbours_table
 from caseapp.offices.models import District
+from caseapp.people import consents
 from caseapp.people.models import Case, CaseNeed, HouseholdMember, Person
 from caseapp.volunteers.labels import ENGAGED, Status
 from caseapp.volunteers.models import Application, Programme, Volunteer
@@ -90,8 +91,13 @@ def _age(birth_year: int | None, today: date) -> int | None:
 def load_newcomers(
     programme: Programme, today: date, request_ids: set[int] | None = None
 ) -> list[NewcomerProfile]:
-    """Every waiting request of the programme as a NewcomerProfile (id = request id)."""
-    mine = [MatchRequest.programme_id == programme.id, MatchRequest.status == "waiting"]
+    """Every waiting request of the programme as a NewcomerProfile (id = request id), of
+    persons whose consent to matching is valid today (nobody else is proposed or shown)."""
+    mine = [
+        MatchRequest.programme_id == programme.id,
+        MatchRequest.status == "waiting",
+        consents.consented(MatchRequest.person_id, "volunteer_matching", today),
+    ]
     if request_ids is not None:
         mine.append(MatchRequest.id.in_(request_ids))
     rows = db.session.execute(

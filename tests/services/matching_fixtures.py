@@ -56,6 +56,24 @@ def newcomer(worker: User, office_id: int, given: str, district_id: int, languag
     )
 
 
+def consent_to_matching(worker: User, person: Person) -> None:
+    """The volunteer_matching consent a person needs to go on a waiting list (once)."""
+    from caseapp.people import casework, consents
+
+    if consents.has_consent(person.id, "volunteer_matching", TODAY):
+        return
+    casework.record_consent(
+        worker,
+        person.case,
+        purpose="volunteer_matching",
+        receiving_office_id=None,
+        scope="",
+        given_on=TODAY,
+        form="written",
+        today=TODAY,
+    )
+
+
 def build(
     app, world, make_user, *, kind="welcome_ambassador", volunteer_email=None, name=None
 ) -> dict:
@@ -94,6 +112,7 @@ def build(
         }
         requests = {}
         for key, person in people.items():
+            consent_to_matching(worker, person)
             requests[key] = services.create_request(
                 worker,
                 person,

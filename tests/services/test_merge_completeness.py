@@ -38,7 +38,7 @@ from caseapp.portal import services as portal
 from caseapp.referrals import directory
 from caseapp.referrals import services as referrals
 from caseapp.referrals.models import Referral
-from tests.services.matching_fixtures import trained_volunteer
+from tests.services.matching_fixtures import consent_to_matching, trained_volunteer
 from tests.services.test_people_services import TODAY, register
 from tests.web.test_volunteers_views import make_programme
 
@@ -90,6 +90,7 @@ def _appointment(person: Person, days: int) -> Appointment:
 
 
 def _waiting(worker, person: Person, programme_id: int, waiting_since: date) -> MatchRequest:
+    consent_to_matching(worker, person)
     return matching.create_request(
         worker,
         person,
@@ -145,6 +146,7 @@ def _removed_with_one_row_of_every_kind(world, worker, admin) -> dict:
         case,
         purpose="referral",
         receiving_office_id=world["office_b"],
+        categories=["contact"],
         scope="Kontaktdaten",
         given_on=TODAY,
         form="written",
@@ -267,7 +269,7 @@ def test_merge_moves_a_row_of_every_kind_to_the_survivor_and_says_so_in_the_audi
         "aid_entries": 1,
         "appointments": 1,
         "case_status_changes": 3,  # opened, active; and the earlier duplicate's opening
-        "consents": 1,
+        "consents": 2,  # to share with office B, and to matching
         "consultations": 1,
         "duplicate_decisions": 1,  # "not the same person" as Rania Khalil, now the survivor's
         "household_members": 1,

@@ -20,6 +20,7 @@ from caseapp.matches.models import (
     MatchRequest,
     district_neighbours,
 )
+from caseapp.people import consents
 from caseapp.people.models import HouseholdMember, Person
 from caseapp.volunteers.models import Programme
 
@@ -37,7 +38,18 @@ class RequestData:
     notes: str = ""
 
 
+def missing_consent(person: Person, today: date) -> str | None:
+    """Why the person cannot wait for a volunteer: no valid volunteer_matching consent."""
+    if consents.has_consent(person.id, "volunteer_matching", today):
+        return None
+    return _(
+        "%(name)s has not consented to being matched with a volunteer. Record the consent first.",
+        name=person.full_name,
+    )
+
+
 def create_request(actor, person: Person, data: RequestData, today: date) -> MatchRequest:
+    """Put the person on a programme's waiting list; needs a valid volunteer_matching consent."""
     errors: dict[str, list[str]] = {}
     programme = db.session.get(Programme, data.programme_id) if data.programme_id else None
     if programme is None or not programme.active:
@@ -56,6 +68,9 @@ def create_request(actor, person: Person, data: RequestData, today: date) -> Mat
         )
     ):
         errors["programme"] = [_("This person is already waiting or matched in this programme.")]
+    refusal = missing_consent(person, today)
+    if refusal:
+        errors["consent"] = [refusal]
     if errors:
         raise ValidationFailed(errors)
     household_id = None

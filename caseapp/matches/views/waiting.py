@@ -14,6 +14,7 @@ from caseapp.matches import services
 from caseapp.matches.blueprint import bp
 from caseapp.matches.forms import RequestForm
 from caseapp.matches.models import MatchProposal, MatchRequest, MatchRound, MatchUnmatched
+from caseapp.matches.services.waiting import missing_consent
 from caseapp.matches.views.common import (
     CASEWORK,
     COORDINATION,
@@ -22,6 +23,7 @@ from caseapp.matches.views.common import (
     flash_refusal,
 )
 from caseapp.offices.models import District
+from caseapp.people import consents
 from caseapp.people import services as people_services
 from caseapp.people.models import Person
 from caseapp.web import flow
@@ -42,10 +44,12 @@ def waiting():
         {"waiting": MatchRequest.waiting_since, "name": Person.family_name_norm},
         "waiting",
     )
+    # Nobody is shown to the coordination office without a valid consent to matching.
+    consented = consents.consented(MatchRequest.person_id, "volunteer_matching", local_today())
     stmt = (
         select(MatchRequest)
         .join(Person, Person.id == MatchRequest.person_id)
-        .where(MatchRequest.status == "waiting")
+        .where(MatchRequest.status == "waiting", consented)
         .order_by(order, MatchRequest.id)
     )
     if programme_id:
@@ -90,7 +94,7 @@ def waiting():
         .select_from(MatchRequest)
         .join(Person, Person.id == MatchRequest.person_id)
         .outerjoin(District, District.id == Person.district_id)
-        .where(MatchRequest.status == "waiting")
+        .where(MatchRequest.status == "waiting", consented)
         .where(MatchRequest.programme_id == programme_id if programme_id else literal(True))
         .group_by(District.name)
         .order_by(func.count(MatchRequest.id).desc())
@@ -121,9 +125,11 @@ def request_new(person_id: int):
     except NotFound:
         abort(404)
     lang = current_language()
-    form = RequestForm()
+    # Back from recording the consent: the query holds what was typed before (see below).
+    typed = request.method == "GET" and any(name in request.args for name in TYPED)
+    form = RequestForm(formdata=request.args) if typed else RequestForm()
     form.programme.choices = [(p.id, p.name(lang)) for p in _programmes() if p.active]
-    if request.method == "GET":
+    if request.method == "GET" and not typed:
         form.waiting_since.data = local_today()
     done = flow.submit(
         form,
@@ -146,7 +152,35 @@ def request_new(person_id: int):
     )
     if done:
         return done
-    return render_template("matches/request_form.html", form=form, person=person), flow.status(form)
+    missing = missing_consent(person, local_today())
+    return render_template(
+        "matches/request_form.html",
+        form=form,
+        person=person,
+        consent_missing=missing,
+        consent_url=_consent_url(person, form) if missing else None,
+    ), flow.status(form)
+
+
+# The waiting-list form's fields, carried through the consent form in the query of `next`.
+TYPED = (
+    "programme",
+    "waiting_since",
+    "gender_preference",
+    "interests",
+    "availability",
+    "interpreter_arranged",
+    "notes",
+)
+
+
+def _consent_url(person: Person, form: RequestForm) -> str:
+    """The consent form, preset to matching, coming back here with everything typed so far."""
+    typed = {name: form[name].raw_data for name in TYPED if form[name].raw_data}
+    back = url_for("matches.request_new", person_id=person.id, **typed)
+    return url_for(
+        "people.consent_new", person_id=person.id, purpose="volunteer_matching", next=back
+    )
 
 
 @bp.route("/requests/<int:match_request_id>/withdraw", methods=["GET", "POST"])
