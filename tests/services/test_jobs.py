@@ -7,6 +7,7 @@ runs a real worker process.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -167,6 +168,40 @@ def test_starting_the_same_work_twice_gives_one_job(ctx, world, queue_file):
     assert other != first
     assert queue_file.pending_count() == 2
     assert db.session.scalar(select(func.count(Job.id))) == 2
+
+
+def test_two_starts_in_the_same_moment_give_one_job(app, world, queue_file):
+    """Two coordinators at once: the second waits for the first's row (SQLite's write lock,
+    PostgreSQL's unique index) and is led to it."""
+    import threading
+
+    flushed, results = threading.Event(), {}
+
+    def first():
+        with app.app_context():
+            results["first"] = jobs.start(_user(world["caseworker_a"]), "test.note")
+            db.session.flush()
+            flushed.set()
+            time.sleep(0.5)  # the second start comes while this one is not committed yet
+            db.session.commit()
+            db.session.remove()
+
+    def second():
+        flushed.wait(5)
+        with app.app_context():
+            results["second"] = jobs.start(_user(world["admin"]), "test.note")
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results["first"] == results["second"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Job.id))) == 1
+    assert queue_file.pending_count() == 1
 
 
 def test_a_job_that_raises_fails_readably_and_leaves_nothing_half_written(ctx, world):
