@@ -126,7 +126,9 @@ class ReferralForm(BaseForm):
     message = TextAreaField(
         _l("Message to the receiving office"), validators=[Optional(), Length(max=4000)]
     )
-    categories = CheckboxesField(_l("Data to share"), choices=[])
+    # Only the categories the consent covers are offered (offer_categories); the service
+    # refuses any other by name, so the field does not refuse them first with a bare message.
+    categories = CheckboxesField(_l("Data to share"), choices=[], validate_choice=False)
     consultations = CheckboxesField(
         _l("Consultations to share"), coerce=int, choices=[], validate_choice=False
     )
@@ -138,6 +140,10 @@ class ReferralForm(BaseForm):
         self.urgency.choices = _choices(URGENCY)
         self.categories.choices = _choices(CATEGORIES)
         self.consultations.choices = list(consultation_choices)
+
+    def offer_categories(self, allowed) -> None:
+        """Offer only the categories the person's consent covers for the chosen office."""
+        self.categories.choices = [(k, v) for k, v in _choices(CATEGORIES) if k in allowed]
 
 
 class StatusForm(BaseForm):

@@ -1,38 +1,71 @@
 """What a referral shares: the consent check and the snapshot of consented categories.
 
+A referral may share only the categories (vocab.CATEGORIES) that the person's consent to
+share with the receiving office covers: the newest valid consent (not withdrawn, not
+expired) that names that office or no office decides (people.consents.sharing_consent).
+
 The receiving office sees a snapshot taken at send time (what was shared stays exactly what
-was shared, even if the case changes later), and only while the consent stays valid:
-withdrawing it empties the snapshot on the next read or the next `referrals flag-overdue` run.
+was shared, even if the case changes later), and only while that consent stays valid:
+withdrawing it (or its end date passing) empties the snapshot on the next read or the next
+`referrals flag-overdue` run, and the receiving office no longer sees the referral's
+message either (templates/referrals/detail.html says why).
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
+from caseapp.core.clock import local_today
+from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
+from caseapp.i18n import _, join_list
+from caseapp.people.consents import sharing_consent
 from caseapp.people.models import Case, Consent, Consultation, Person
 from caseapp.referrals.models import Referral
+from caseapp.referrals.vocab import CATEGORIES
 
 
-def valid_consent(person_id: int, office_id: int) -> Consent | None:
-    """The person's newest consent to share with this office that is not withdrawn."""
-    return db.session.scalar(
-        select(Consent)
-        .where(
-            Consent.person_id == person_id,
-            Consent.purpose == "referral",
-            Consent.receiving_office_id == office_id,
-            Consent.withdrawn_on.is_(None),
+def valid_consent(person_id: int, office_id: int, today: date | None = None) -> Consent | None:
+    """The consent that decides what may be shared with this office today, if any."""
+    return sharing_consent(person_id, office_id, today or local_today())
+
+
+def allowed_categories(person_id: int, office_id: int | None, today: date | None = None) -> list:
+    """The categories the person's consent lets the sending office share with `office_id`."""
+    consent = valid_consent(person_id, office_id, today) if office_id else None
+    return [c for c in CATEGORIES if consent is not None and c in consent.categories]
+
+
+def check_covered(referral: Referral, consent: Consent) -> None:
+    """Refuse, naming them, the chosen categories the consent does not cover."""
+    uncovered = [c for c in referral.categories if c not in (consent.categories or [])]
+    if uncovered:
+        raise ValidationFailed(
+            {
+                "categories": _(
+                    "Not covered by the consent to share with %(office)s: %(categories)s. Untick these or record a consent that covers them.",
+                    office=referral.to_office.name,
+                    categories=join_list(str(CATEGORIES.get(c, c)) for c in uncovered),
+                )
+            }
         )
-        .order_by(Consent.given_on.desc(), Consent.id.desc())
-        .limit(1)
-    )
 
 
-def shared_data(referral: Referral) -> dict | None:
-    """What the receiving office may see now; None once the consent is withdrawn."""
+def sharing_ended(referral: Referral, today: date | None = None) -> str:
+    """'withdrawn' or 'expired' once the consent a sent referral relied on ended, else ''."""
     consent = referral.consent
-    if consent is None or consent.withdrawn_on is not None:
+    if consent is None:
+        return ""
+    state = consent.state(today or local_today())
+    return state if state in ("withdrawn", "expired") else ""
+
+
+def shared_data(referral: Referral, today: date | None = None) -> dict | None:
+    """What the receiving office may see now; None once the consent is withdrawn or ended."""
+    consent = referral.consent
+    if consent is None or sharing_ended(referral, today):
         if referral.shared:
             referral.shared = {}  # access ends: the copy is erased, not only hidden
         return None

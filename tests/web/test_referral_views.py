@@ -21,8 +21,20 @@ MARKER_STREET = "MARKER-STREET-ref-44"  # shared only with contact details
 MARKER_MESSAGE = "Bitte Termin zur Arbeitsvermittlung"
 
 
-def referral_records(app, world, *, to_office_id=None, consent=True, categories=("contact",)):
-    """A person of office A, a service of office B (or `to_office_id`), optionally consent."""
+ALL_CATEGORIES = (
+    "contact",
+    "household",
+    "languages",
+    "residence",
+    "needs",
+    "consultations",
+    "vulnerabilities",
+)
+
+
+def referral_records(app, world, *, to_office_id=None, consent=True, categories=ALL_CATEGORIES):
+    """A person of office A, a service of office B (or `to_office_id`), optionally a consent
+    to share `categories` (all by default) with that office."""
     from caseapp.people import casework, services
     from caseapp.people.validation import PersonData
     from caseapp.referrals import directory
@@ -86,6 +98,7 @@ def referral_records(app, world, *, to_office_id=None, consent=True, categories=
                 person.case,
                 purpose="referral",
                 receiving_office_id=to_office,
+                categories=categories,
                 scope="Kontaktdaten",
                 given_on=date(2026, 11, 21),
                 form="written",

@@ -25,4 +25,9 @@ from caseapp.referrals.services.visibility import (  # noqa: F401
     side,
     visible_query,
 )
-from caseapp.referrals.sharing import shared_data  # noqa: F401 - the detail page reads it here
+from caseapp.referrals.sharing import (  # noqa: F401 - the referral pages read these here
+    allowed_categories,
+    shared_data,
+    sharing_ended,
+    valid_consent,
+)

@@ -1,9 +1,11 @@
 """Referral lifecycle: draft, send with consent check, accept, decline, progress, close.
 
-Decision: the receiving office sees a snapshot of the consented categories taken at send
-time (what was shared stays exactly what was shared, even if the case changes later), and
-only while the consent stays valid: withdrawing it empties the snapshot on the next read and
-the receiving pages show nothing of the person beyond the referral's own status.
+Decision: a referral is sent only with a valid consent to share with the receiving office
+that covers every chosen category (a draft shares nothing and is not checked yet). The
+receiving office sees a snapshot of those categories taken at send time (what was shared
+stays exactly what was shared, even if the case changes later), and only while the consent
+stays valid: withdrawing it empties the snapshot on the next read and the receiving pages
+show nothing of the person beyond the referral's own status, not even its message.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from caseapp.audit import services as audit
-from caseapp.core.clock import local_today, utcnow
+from caseapp.core.clock import local_today, to_local, utcnow
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -24,7 +26,7 @@ from caseapp.referrals.models import Referral, ReferralEvent, Service
 from caseapp.referrals.notifications import notify_office, notify_sender
 from caseapp.referrals.services.proposals import propose
 from caseapp.referrals.services.visibility import side
-from caseapp.referrals.sharing import build_snapshot, valid_consent
+from caseapp.referrals.sharing import build_snapshot, check_covered, valid_consent
 from caseapp.referrals.vocab import CATEGORIES, STATUS, URGENCY
 
 # status -> statuses it may move to
@@ -181,7 +183,7 @@ def send_referral(actor, referral: Referral, now: datetime | None = None) -> Ref
             consultation_ids=referral.consultation_ids,
         ),
     )
-    consent = valid_consent(person.id, referral.to_office_id)
+    consent = valid_consent(person.id, referral.to_office_id, to_local(now).date())
     if consent is None:
         raise ValidationFailed(
             {
@@ -192,6 +194,7 @@ def send_referral(actor, referral: Referral, now: datetime | None = None) -> Ref
                 )
             }
         )
+    check_covered(referral, consent)
     referral.consent_id = consent.id
     referral.shared = build_snapshot(referral)
     add_event(actor, referral, "sent", office_id=referral.from_office_id)

@@ -1,13 +1,13 @@
 """The daily run (`referrals flag-overdue`): referrals past their response time are flagged
-once and both offices told; copies held under a withdrawn consent are erased."""
+once and both offices told; copies held under a withdrawn or ended consent are erased."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import to_local, utcnow
 from caseapp.extensions import db
 from caseapp.people.models import Consent
 from caseapp.referrals.models import Referral
@@ -31,12 +31,13 @@ def flag_overdue(now: datetime | None = None) -> int:
         add_event(None, referral, "overdue")
         notify_sender(referral, "overdue", "")
         notify_office(referral, overdue=True)
-    # Consents withdrawn since: erase the copies the receiving offices held.
+    # Consents withdrawn or ended since: erase the copies the receiving offices held.
+    today = to_local(now).date()
     for referral in db.session.scalars(
         select(Referral)
         .join(Consent, Consent.id == Referral.consent_id)
-        .where(Consent.withdrawn_on.is_not(None))
+        .where(or_(Consent.withdrawn_on.is_not(None), Consent.valid_until < today))
     ):
-        shared_data(referral)
+        shared_data(referral, today)
     db.session.flush()
     return len(rows)

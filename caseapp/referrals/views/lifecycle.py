@@ -91,7 +91,13 @@ def new(person_id: int):
         form.service.data = (
             wanted if wanted in {c[0] for c in choices} else decision.service_id or 0
         )
-        form.categories.data = ["contact", "languages"]
+    # Only what the consent for the chosen service's office covers is offered.
+    chosen = db.session.get(Service, form.service.data) if form.service.data else None
+    to_office = chosen.office if chosen else None
+    allowed = services.allowed_categories(person.id, to_office.id if to_office else None, today())
+    form.offer_categories(allowed)
+    if request.method == "GET":
+        form.categories.data = [c for c in ("contact", "languages") if c in allowed]
     refused: set[str] = set()
     made: list[Referral] = []
 
@@ -140,6 +146,17 @@ def new(person_id: int):
         skipped=[(db.session.get(Service, sid), code) for sid, code in decision.skipped],
         consent_missing="consent" in refused,
         need=need,
+        to_office=to_office,
+        consent=services.valid_consent(person.id, to_office.id, today()) if to_office else None,
+        consent_url=url_for(
+            "people.consent_new",
+            person_id=person.id,
+            purpose="referral",
+            office=to_office.id if to_office else None,
+            next=url_for(
+                "referrals.new", person_id=person.id, need=need, service=form.service.data or None
+            ),
+        ),
     ), flow.status(form)
 
 
@@ -155,6 +172,8 @@ def detail(referral_id: int):
         referral=referral,
         side=who,
         shared=shared,
+        # the receiving office is told why it no longer sees the person (nor the message)
+        ended=services.sharing_ended(referral) if who == "receiver" else "",
         form=StatusForm(),
         now=utcnow(),
         possible=_possible_steps(referral, who),
