@@ -13,6 +13,7 @@ from caseapp.auth.roles import Role
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFound
 from caseapp.extensions import db
+from caseapp.i18n import _l
 from caseapp.jobs.registry import JobKind, register
 from caseapp.jobs.runner import JobContext
 from caseapp.matches import services as matching
@@ -83,7 +84,8 @@ register(
         roles=frozenset({Role.ADMIN}),
         key=lambda params: "register",
         result_template="jobs/results/duplicates.html",
-        stages=("duplicates.scanning",),
+        title=_l("Duplicate scan of the whole register"),
+        stages={"duplicates.scanning": _l("Comparing every record in the register")},
     )
 )
 register(
@@ -94,6 +96,13 @@ register(
         key=lambda params: str(params["programme_id"]),
         # Every coordinator may open a round's page, so every coordinator may follow it.
         visible_to=frozenset({Role.COORDINATOR}),
-        stages=("matching.loading", "matching.solving", "matching.storing"),
+        title=_l("Matching round"),
+        stages={
+            "matching.loading": _l("Reading the waiting list and the volunteers"),
+            "matching.solving": _l(
+                "Finding the best pairs (waiting: %(newcomers)d, volunteers: %(volunteers)d)"
+            ),
+            "matching.storing": _l("Saving the proposals"),
+        },
     )
 )

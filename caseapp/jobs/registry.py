@@ -3,8 +3,11 @@
     register(JobKind(
         name="matching.round",
         run=run_matching_round,          # run(ctx, **params) -> result dict
+        roles=frozenset({Role.COORDINATOR}),
         key=lambda p: str(p["programme_id"]),
         visible_to=frozenset({Role.COORDINATOR}),
+        title=_l("Matching round"),
+        stages={"matching.solving": _l("Finding the best pairs ...")},
     ))
 
 `run` gets a JobContext (caseapp/jobs/runner.py): the starter as `ctx.actor`, and
@@ -36,8 +39,11 @@ class JobKind:
     visible_to: frozenset[Role] = frozenset()
     # For results without a page of their own: a template under templates/jobs/results/.
     result_template: str | None = None
-    # Stage codes the job reports, each worded by the web layer (jobs/wording.py).
-    stages: tuple[str, ...] = field(default_factory=tuple)
+    # What the job is called on its page and in "My jobs" (a lazy string, _l(...)).
+    title: Any = None
+    # The stage codes it passes to ctx.progress, each with its wording (lazy strings that
+    # may use the named values the job reports with it).
+    stages: Mapping[str, Any] = field(default_factory=dict)
 
 
 _KINDS: dict[str, JobKind] = {}

@@ -87,7 +87,7 @@ def status(job_id: int):
         done=status.done,
         total=status.total,
         percent=status.percent,
-        stage=wording.stage_text(status.stage, status.stage_params),
+        stage=wording.stage_text(job.kind, status.stage, status.stage_params),
         done_text=_("%(done)s of %(total)s", done=_number(status.done), total=_number(status.total))
         if status.total
         else "",

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from caseapp.i18n import _, _l, ngettext
-
-KIND_TITLES = {
-    "people.duplicates": _l("Duplicate scan of the whole register"),
-    "matching.round": _l("Matching round"),
-}
+from caseapp.jobs import registry
 
 STATES = {
     "queued": _l("Waiting"),
@@ -17,15 +13,6 @@ STATES = {
 }
 
 STATE_BADGES = {"queued": "secondary", "running": "primary", "done": "success", "failed": "danger"}
-
-STAGES = {
-    "duplicates.scanning": _l("Comparing every record in the register"),
-    "matching.loading": _l("Reading the waiting list and the volunteers"),
-    "matching.solving": _l(
-        "Finding the best pairs (waiting: %(newcomers)d, volunteers: %(volunteers)d)"
-    ),
-    "matching.storing": _l("Saving the proposals"),
-}
 
 ERRORS = {
     "error": _l(
@@ -45,15 +32,17 @@ ERRORS = {
 
 
 def kind_title(kind: str) -> str:
-    return str(KIND_TITLES.get(kind, kind))
+    registered = registry.get(kind)
+    return str(registered.title) if registered and registered.title else kind
 
 
 def state_label(state: str) -> str:
     return str(STATES.get(state, state))
 
 
-def stage_text(stage: str, params: dict | None = None) -> str:
-    text = STAGES.get(stage)
+def stage_text(kind: str, stage: str, params: dict | None = None) -> str:
+    registered = registry.get(kind)
+    text = registered.stages.get(stage) if registered else None
     if text is None:
         return ""
     try:
