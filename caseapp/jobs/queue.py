@@ -13,6 +13,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+import redis
+import redis.exceptions
 from flask import Flask, current_app
 from huey import Huey, RedisHuey
 from huey.storage import SqliteStorage
@@ -59,7 +61,13 @@ def jobs_url(app: Flask) -> str:
 def make_huey(url: str, *, immediate: bool = False, name: str = "lotse") -> Huey:
     """A Huey instance on the storage the URL names (no connection is opened yet)."""
     if url.startswith(REDIS_SCHEMES):
-        return RedisHuey(name, url=url, immediate=immediate, results=False)
+        # Timeouts, so that an unreachable Redis makes a page say "unavailable" in seconds
+        # instead of hanging; the worker's blocking read waits 1 s at a time, well within.
+        # Values in the URL's query string (?socket_timeout=...) win.
+        pool = redis.ConnectionPool.from_url(
+            url, socket_connect_timeout=3, socket_timeout=10, health_check_interval=30
+        )
+        return RedisHuey(name, connection_pool=pool, immediate=immediate, results=False)
     if url.startswith(SQLITE_PREFIX):
         return SqliteHuey(
             name, filename=url[len(SQLITE_PREFIX) :], immediate=immediate, results=False
@@ -80,13 +88,11 @@ def enqueue_job(job_id: int) -> None:
 
 
 # What a storage raises when its server or file is unavailable.
-UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
-try:
-    import redis.exceptions
-
-    UNAVAILABLE_ERRORS += (redis.exceptions.RedisError,)
-except ImportError:  # pragma: no cover - redis is a dependency; keep SQLite-only installs working
-    pass
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    sqlite3.Error,
+    OSError,
+    redis.exceptions.RedisError,
+)
 
 
 def check_available(huey: Huey) -> None:
