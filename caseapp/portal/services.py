@@ -22,7 +22,7 @@ from caseapp.auth.passwords import hash_password, verify_password
 from caseapp.auth.roles import Role
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.extensions import db
-from caseapp.i18n import _, current_language
+from caseapp.i18n import _, ascii_digits, current_language
 from caseapp.matches.services import companions_for
 from caseapp.people.models import Case, Person
 from caseapp.portal.access import access_for, newcomer_language
@@ -54,12 +54,26 @@ def new_code() -> str:
 
 
 def normalise_code(value: str | None) -> str:
-    raw = re.sub(r"[^A-Za-z0-9]", "", value or "").upper()
+    """The code as issued, however it was typed: lower case, without or with other dashes,
+    spaces, Arabic-Indic digits."""
+    raw = re.sub(r"[^A-Za-z0-9]", "", ascii_digits(value or "")).upper()
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
+# L + two-digit year + six characters (L26-4YQ3R6), as people.services.new_case_number makes.
+_CASE_NUMBER = re.compile(r"(L\d\d)([A-Z0-9]{6})")
+# Spaces, dashes of every kind, dots and slashes, and invisible direction marks from pasting.
+_CASE_NOISE = re.compile(r"[\s\-_./\u2010-\u2015\u061c\u200b-\u200f\u2066-\u2069]")
+
+
 def normalise_case_number(value: str | None) -> str:
-    return re.sub(r"\s+", "", value or "").upper()[:40]
+    """The case number as printed, however it was typed: "l26 4yq3r6", "L264YQ3R6",
+    "L٢٦-٤YQ٣R٦" all become "L26-4YQ3R6"."""
+    compact = re.sub(_CASE_NOISE, "", ascii_digits(value or "")).upper()
+    number = _CASE_NUMBER.fullmatch(compact)
+    if number:
+        return f"{number.group(1)}-{number.group(2)}"
+    return compact[:40]
 
 
 def access_for_user(user) -> PortalAccess | None:

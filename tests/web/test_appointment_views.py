@@ -81,7 +81,8 @@ def test_book_from_the_case_file(app, actions, setup):
     [
         ({"starts_at": "2020-01-06T10:00"}, "The appointment cannot start in the past."),
         ({"when": 21}, "The office is closed at that time."),
-        ({"duration_minutes": "0"}, "The end must be after the start."),
+        # Issue 12 §2: a duration of 0 says what is needed, not only that the end is wrong.
+        ({"duration_minutes": "0"}, "Enter at least 1 minute."),
         ({"room": "999999"}, "Choose one of the rooms of this office."),
     ],
 )
