@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 
-from caseapp.audit import services as audit
 from caseapp.auth.roles import Role
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFound
@@ -34,14 +33,6 @@ def scan_duplicates(ctx: JobContext) -> dict:
     if "progress" in inspect.signature(merging.duplicate_pairs).parameters:
         options["progress"] = lambda done, total: ctx.progress(done, total, "duplicates.scanning")
     pairs = merging.duplicate_pairs(**options)
-    audit.record(
-        ctx.actor,
-        "people.duplicate_scan",
-        "person",
-        None,
-        purpose="merge",
-        details={"pairs": len(pairs)},
-    )
     return {
         "count": len(pairs),
         "pairs": [

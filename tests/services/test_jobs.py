@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select, update
 
 from caseapp import jobs
-from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import User
 from caseapp.auth.roles import Role
 from caseapp.core.errors import NotFound, ValidationFailed
@@ -114,9 +113,6 @@ def test_duplicate_scan_runs_as_a_job_and_keeps_its_result(ctx, world):
     assert job.result["count"] >= 1
     assert [a, b] in [pair[:2] for pair in job.result["pairs"]]
     assert job.active_key is None and job.finished_at is not None
-    assert db.session.scalar(
-        select(func.count(AuditEntry.id)).where(AuditEntry.action == "people.duplicate_scan")
-    )
 
 
 def test_a_matching_round_runs_as_a_job_for_any_coordinator_to_follow(app, world, make_user, ctx):
