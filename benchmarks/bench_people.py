@@ -11,6 +11,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import statistics
 import tempfile
 import time
@@ -32,9 +33,12 @@ from caseapp.people.models import (
     Consultation,
     Person,
     PersonNameKey,
+    PersonSearchKey,
 )
 from caseapp.people.services import phone_key
+from caseapp.people.services.finder import key_rows
 
+CASE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PASSWORD = "benchmark password 2026"  # noqa: S105 - throw-away data
 VARIANTS = {
     "Mohammed": ["Muhammad", "Mohamad", "Mohammad"],
@@ -121,9 +125,15 @@ def build(persons, office_id, caseworker_id, rng):
             for k in namematch.blocking_keys(row["given_name"], row["family_name"])
         ]
         db.session.execute(insert(PersonNameKey), keys)
+        words = [
+            row
+            for pid, person in zip(ids, rows, strict=True)
+            for row in key_rows(pid, office_id, person["given_name"], person["family_name"], "")
+        ]
+        db.session.execute(insert(PersonSearchKey), words)
         cases = [
             {
-                "case_number": f"L26-{pid:06d}",
+                "case_number": "L26-" + "".join(rng.choices(CASE_ALPHABET, k=6)),
                 "person_id": pid,
                 "office_id": office_id,
                 "caseworker_id": caseworker_id,
@@ -144,12 +154,51 @@ def build(persons, office_id, caseworker_id, rng):
         db.session.commit()
 
 
+def search_queries(sample, rng):
+    """Per query kind of the search box (issue 13), a list of queries from the sample."""
+    from caseapp.demo.people import ARABIC
+
+    def variant(name):
+        for word, alternatives in VARIANTS.items():
+            if word in name:
+                return name.replace(word, rng.choice(alternatives))
+        return name
+
+    first = [g.split()[0] for _pid, g, _f, _y, _c, _p in sample]
+    family = [f.split()[0] for _pid, _g, f, _y, _c, _p in sample]
+    arabic = [ARABIC[g] for g in first if g in ARABIC] or ["محمد"]
+    phones = [p for *_rest, p in sample if p]
+    numbers = [c for *_rest, c, _p in sample]
+    return {
+        "given name alone": first,
+        "family name alone": family,
+        "given and family name, a variant": [
+            f"{variant(g)} {variant(f)}" for g, f in zip(first, family, strict=True)
+        ],
+        "Family, Given (any order)": [f"{f}, {g}" for g, f in zip(first, family, strict=True)],
+        "typed so far (3 + 3 letters)": [
+            f"{g[:3]} {f[:3]}" for g, f in zip(first, family, strict=True)
+        ],
+        "one Arabic word": arabic,
+        "name and birth year": [
+            f"{g} {y}" for g, (_pid, _g, _f, y, _c, _p) in zip(first, sample, strict=True)
+        ],
+        "case number, lower case without dash": [n.lower().replace("-", "") for n in numbers],
+        "case number body alone": [n[4:] for n in numbers],
+        "phone number, another format": [
+            "0" + p.replace("+49 ", "").replace(" ", "/", 1) for p in phones
+        ],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--threads", type=int, default=10, help="concurrent searchers")
+    parser.add_argument("--search-only", action="store_true", help="skip lists, import")
     args = parser.parse_args()
     rng = random.Random(2026)
 
@@ -184,9 +233,19 @@ def main():
         t0 = time.perf_counter()
         build(args.persons, office_id, worker_id, rng)
         build_seconds = time.perf_counter() - t0
+        # Every 50th person, spread over the whole register.
         sample = list(
             db.session.execute(
-                select(Person.id, Person.given_name, Person.family_name, Person.birth_year)
+                select(
+                    Person.id,
+                    Person.given_name,
+                    Person.family_name,
+                    Person.birth_year,
+                    Case.case_number,
+                    Person.phone,
+                )
+                .join(Case, Case.person_id == Person.id)
+                .where(Person.id % 50 == 0)
                 .order_by(Person.id)
                 .limit(2000)
             )
@@ -218,8 +277,33 @@ def main():
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
 
-    client = app.test_client()
-    client.post("/login", data={"email": "cw@bench.example", "password": PASSWORD})
+    def signed_in():
+        client = app.test_client()
+        client.post("/login", data={"email": "cw@bench.example", "password": PASSWORD})
+        return client
+
+    client = signed_in()
+    kinds = search_queries(sample, rng)
+    results = {}
+    hits = {}
+    for kind, queries in kinds.items():
+        found = []
+
+        def search(i, queries=queries, found=found):
+            response = client.post("/people/", data={"q": queries[i % len(queries)]})
+            found.append("/people/" in response.get_data(as_text=True))
+
+        results[f"search: {kind}"] = measure(search, args.runs, args.requests)
+        hits[kind] = sum(found) / len(found)
+    results["live search fragment (as you type)"] = measure(
+        lambda i: client.post(
+            "/people/",
+            data={"q": kinds["typed so far (3 + 3 letters)"][i], "fragment": "1", "compact": "1"},
+        ),
+        args.runs,
+        args.requests,
+    )
+    rows = list(sample[:400])
 
     def variant(name):
         for word, alternatives in VARIANTS.items():
@@ -227,89 +311,138 @@ def main():
                 return name.replace(word, rng.choice(alternatives))
         return name
 
-    queries = [f"{variant(g.split()[0])} {variant(f)}" for _pid, g, f, _y in sample[:400]]
-    results = {
-        "name search /people/?q= (p1)": measure(
-            lambda i: client.get(f"/people/?q={queries[i % 400]}"), args.runs, args.requests
+    results["duplicate candidates (POST)"] = measure(
+        lambda i: client.post(
+            "/people/candidates",
+            data={
+                "given_name": variant(rows[i % 400][1]),
+                "family_name": variant(rows[i % 400][2]),
+                "birth_date": str(rows[i % 400][3]),
+            },
         ),
-        "duplicate candidates": measure(
-            lambda i: client.get(
-                "/people/candidates",
-                query_string={
-                    "given_name": variant(sample[i][1]),
-                    "family_name": variant(sample[i][2]),
-                    "birth_date": str(sample[i][3]),
-                },
-            ),
-            args.runs,
-            args.requests,
-        ),
-        "case list filtered, page 1": measure(
-            lambda i: client.get("/people/?status=active&need=work&sort=-updated"),
-            args.runs,
-            args.requests,
-        ),
-        "case list by name, page 80 (last linked)": measure(
-            lambda i: client.get("/people/?status=active&sort=name&page=80"),
-            args.runs,
-            args.requests,
-        ),
-        "case list by name, page 300 (typed URL)": measure(
-            lambda i: client.get("/people/?status=active&sort=name&page=300"),
-            args.runs,
-            args.requests,
-        ),
-        "case file (12 consultations)": measure(
-            lambda i: client.get(f"/people/{sample[i % 200][0]}"), args.runs, args.requests
-        ),
-    }
+        args.runs,
+        args.requests,
+    )
+    concurrent = None
+    if args.threads > 1:
+        import threading
+
+        clients = [signed_in() for _ in range(args.threads)]
+        mixed = [q for queries in kinds.values() for q in queries[:20]]
+        samples: list[float] = []
+        lock = threading.Lock()
+
+        def searcher(n):
+            local = []
+            for i in range(args.requests):
+                start = time.perf_counter()
+                clients[n].post("/people/", data={"q": mixed[(n * 31 + i) % len(mixed)]})
+                local.append((time.perf_counter() - start) * 1000)
+            with lock:
+                samples.extend(local)
+
+        threads = [threading.Thread(target=searcher, args=(n,)) for n in range(args.threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        concurrent = (statistics.median(samples), percentile(samples, 0.95), len(samples))
+    if not args.search_only:
+        results.update(
+            {
+                "case list filtered, page 1": measure(
+                    lambda i: client.get("/people/?status=active&need=work&sort=-updated"),
+                    args.runs,
+                    args.requests,
+                ),
+                "case list by name, page 80 (last linked)": measure(
+                    lambda i: client.get("/people/?status=active&sort=name&page=80"),
+                    args.runs,
+                    args.requests,
+                ),
+                "case list by name, page 300 (typed URL)": measure(
+                    lambda i: client.get("/people/?status=active&sort=name&page=300"),
+                    args.runs,
+                    args.requests,
+                ),
+                "case file (12 consultations)": measure(
+                    lambda i: client.get(f"/people/{sample[i % 200][0]}"),
+                    args.runs,
+                    args.requests,
+                ),
+            }
+        )
     with app.app_context():
-        from caseapp.people.merging import duplicate_pairs
+        from caseapp.people.namematch import parse_query
+        from caseapp.people.services import duplicates, finder
 
+        plans = []
+        if db.engine.dialect.name == "postgresql":
+            for text_query in ("Mohammed", "Ahmad Hassan", "رانيا", "ran hal"):
+                stmt = finder._name_candidates(None, parse_query(text_query))
+                compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
+                plan = db.session.execute(text(f"EXPLAIN ANALYZE {compiled}")).scalars().all()
+                plans.append((text_query, plan))
         t0 = time.perf_counter()
-        pairs = duplicate_pairs()
+        scan = duplicates.scan(None)
         scan_seconds = time.perf_counter() - t0
+        tiers = duplicates.queue_counts(scan.id)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if not args.search_only:
+            import_rows = [
+                "external_id,given_name,family_name,birth_date,sex,nationality,languages,district,phone,email"
+            ]
+            for i in range(args.import_rows):
+                p = fake_person(rng, i)
+                birth = (
+                    f"{p['birth_year']}-{p['birth_month']:02d}-{p['birth_day']:02d}"
+                    if p["birth_month"]
+                    else str(p["birth_year"])
+                )
+                import_rows.append(
+                    f"I-{i},{p['given_name']},{p['family_name']},{birth},{p['sex']},"
+                    f"{p['nationalities'][0]},{p['languages'][0]['code']},,{p['phone']},"
+                )
+            raw = "\n".join(import_rows).encode()
+            from caseapp.people.importing import import_people
 
-        import_rows = [
-            "external_id,given_name,family_name,birth_date,sex,nationality,languages,district,phone,email"
-        ]
-        for i in range(args.import_rows):
-            p = fake_person(rng, i)
-            birth = (
-                f"{p['birth_year']}-{p['birth_month']:02d}-{p['birth_day']:02d}"
-                if p["birth_month"]
-                else str(p["birth_year"])
-            )
-            import_rows.append(
-                f"I-{i},{p['given_name']},{p['family_name']},{birth},{p['sex']},"
-                f"{p['nationalities'][0]},{p['languages'][0]['code']},,{p['phone']},"
-            )
-        raw = "\n".join(import_rows).encode()
-        from caseapp.people.importing import import_people
-
-        with app.test_request_context():
-            t0 = time.perf_counter()
-            report = import_people(None, raw, office_id=other_id, today=date.today())
-            db.session.commit()
-            import_seconds = time.perf_counter() - t0
+            with app.test_request_context():
+                t0 = time.perf_counter()
+                report = import_people(None, raw, office_id=other_id, today=date.today())
+                db.session.commit()
+                import_seconds = time.perf_counter() - t0
 
     dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"database {dialect}"
+        f"database {dialect}, load average {os.getloadavg()[0]:.1f}"
     )
     print(
         f"data: {args.persons:,} persons (built in {build_seconds:.0f} s); "
         f"{args.runs} runs x {args.requests} requests"
     )
-    print(f"{'what':<34} {'median ms':>10} {'p95 ms':>10}")
+    print(f"{'what':<48} {'median ms':>10} {'p95 ms':>10} {'found':>6}")
     for label, (median, p95) in results.items():
-        print(f"{label:<34} {median:>10.1f} {p95:>10.1f}")
-    print(f"full duplicate scan: {scan_seconds:.1f} s, {len(pairs):,} likely pairs")
+        kind = label.removeprefix("search: ")
+        found = f"{hits[kind]:.0%}" if kind in hits else ""
+        print(f"{label:<48} {median:>10.1f} {p95:>10.1f} {found:>6}")
+    if concurrent:
+        print(
+            f"{args.threads} concurrent searchers, mixed kinds, {concurrent[2]} requests: "
+            f"median {concurrent[0]:.1f} ms, p95 {concurrent[1]:.1f} ms"
+        )
     print(
-        f"CSV import of {args.import_rows:,} rows: {import_seconds:.1f} s "
-        f"({report.created:,} created, {len(report.errors):,} rejected)"
+        f"full duplicate scan (database, batches): {scan_seconds:.1f} s, {scan.pairs:,} pairs "
+        f"stored, left per tier {tiers}; peak RSS of the process {peak:.0f} MiB"
     )
+    if not args.search_only:
+        print(
+            f"CSV import of {args.import_rows:,} rows: {import_seconds:.1f} s "
+            f"({report.created:,} created, {len(report.errors):,} rejected)"
+        )
+    for text_query, plan in plans:
+        print(f"\nEXPLAIN ANALYZE name candidates for {text_query!r}:")
+        print("\n".join("  " + line for line in plan))
 
 
 if __name__ == "__main__":

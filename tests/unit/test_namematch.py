@@ -528,14 +528,16 @@ def test_twins_and_siblings_stay_apart_whatever_else_they_share():
     assert placeholder.tier == ""
 
 
-def test_a_rare_name_is_possible_a_common_one_is_not_listed():
+def test_how_common_a_name_is_moves_the_score_not_the_tier():
     from caseapp.people.namematch.review import assess
     from caseapp.people.namematch.scoring import prepare
 
     a = prepare(_with(person(1, "Xebat", "Kejo", "1990", "m")))
     b = prepare(_with(person(2, "Khabat", "Kejo", "1990", "m")))
-    assert assess(a, b, name_count=2).tier == "possible"
-    assert assess(a, b, name_count=500).tier == "name_only"
+    rare, common, unknown = assess(a, b, 2), assess(a, b, 500), assess(a, b, None)
+    assert rare.score > unknown.score > common.score
+    assert "rare_name" in rare.reasons and "common_name" in common.reasons
+    assert {rare.tier, common.tier, unknown.tier} == {"name_only"}
 
 
 def test_placeholder_dates_do_not_count_as_the_same_birth_date():

@@ -39,7 +39,6 @@ SUPPORT = frozenset(
         "same_arrival",
         "household_members",
         "original_script_match",
-        "rare_name",
     }
 )
 # Strong enough on their own, with the names, to propose a merge.
@@ -57,8 +56,10 @@ _SAME_HOUSEHOLD = -8.0  # two members of one household are two people
 _SHARED_NATIONALITY = 0.2
 _DIFFERENT_NATIONALITY = -1.5
 _ARRIVAL_DAYS = 31  # arrival dates this far apart are different arrivals
-# How many persons in the register share the name (the pair of first given and first family
-# name skeletons): a name few people carry makes a name + year agreement telling.
+# How many persons in the register carry exactly this name: a name few people carry makes a
+# name + year agreement more telling, a common one less. It moves the score, never the tier:
+# on the duplicate generator at 100,000 persons even a name only the two records carry was
+# another person's in three pairs of five (benchmarks/tiers.py).
 # In a small register every name is rare: below this size the count says nothing.
 RARE_NAME = 3
 COMMON_NAME = 40

@@ -51,7 +51,7 @@ _DIGRAPH_CLASS = {
 # "dj" is German d + j (Nadja) or French j (Djamel, Belhadj).
 # "j" is German y (Jussuf) or English/French j (Jamal, Hajar), which Turkish writes c (Hacer);
 # "ǰ" stands for that consonant j inside this module.
-_AMBIGUOUS = re.compile(r"(?<![std])ch|(?<![s])c(?![hk])|dj|(?<!d)j")
+_AMBIGUOUS = re.compile(r"dsch|(?<![std])ch|(?<![s])c(?![hk])|dj|(?<!d)j")
 _J = "ǰ"
 _MAX_READINGS = 4
 # French ou before a vowel at the start is w (Ouali, Oualid).
@@ -76,6 +76,8 @@ def _classes(token: str) -> str:
         token = "kh" + token[1:] if token[0] == "x" else token[:-1] + "kh"
     if len(token) >= 6 and token.endswith("eh"):
         token = token[:-1]  # Persian feminine -eh is Arabic -a: Sakineh, Fatemeh, Hamideh
+    elif len(token) >= 5 and token.endswith("ah") and not token.endswith("llah"):
+        token = token[:-1]  # the written tā' marbūṭa: Fatimah, Aminah, Sarah, Hamzah
     if token.endswith("llah"):
         token = token[:-1]
     token = _GLUED_ARTICLE.sub("", token)
@@ -143,13 +145,13 @@ def _analyse(token: str) -> tuple[str, tuple[str, ...]]:
 @lru_cache(maxsize=131072)
 def spellings(token: str) -> tuple[str, ...]:
     """The token as each tradition would read its ambiguous letters, primary reading first."""
-    if ("c" not in token and "j" not in token) or is_arabic(token):
+    if ("c" not in token and "j" not in token) or is_arabic(token):  # dsch has a c
         return (token,)
     variants, pos = [""], 0
     for match in _AMBIGUOUS.finditer(token):
         if match.group() == "ch":
             options: tuple[str, ...] = ("ch", "sh")
-        elif match.group() in ("dj", "j"):
+        elif match.group() in ("dsch", "dj", "j"):
             options = (match.group(), _J)
         else:
             following = token[match.end() : match.end() + 1]

@@ -11,12 +11,12 @@ key the two share, so the scan can walk the key index in order, in batches, and 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Container, Iterable, Iterator
 
 from caseapp.people.namematch.evidence import COMMON_NAME, NAME_ONLY, TIERS, usable_count
 from caseapp.people.namematch.keys import _pair, keys_for_tokens
-from caseapp.people.namematch.phonetic import token_skeleton
+from caseapp.people.namematch.phonetic import phonetic_code, token_skeleton
 from caseapp.people.namematch.scoring import (
     DIFFERENT_DATE,
     PLACEHOLDER_DAY,
@@ -36,13 +36,20 @@ def person_keys(p: Prepared) -> frozenset[str]:
 
 
 def name_key(p: Prepared) -> str:
-    """The key of the person's first given and first family name: how common the name is."""
+    """The key of the person's first given and first family name (how the registration hint
+    estimates how common a name is, by one indexed count)."""
     given = p.tokens[0] if p.tokens else ""
     family = p.tokens[p.n_given] if len(p.tokens) > p.n_given else ""
     a, b = token_skeleton(given), token_skeleton(family)
     if a and b:
         return _pair(a, b)
     return f"n:{(a or b)[:18]}"
+
+
+def name_signature(p: Prepared) -> tuple[str, ...]:
+    """The person's whole name as phonetic codes, in any order: persons with the same
+    signature carry the same name, and they share every blocking key."""
+    return tuple(sorted(phonetic_code(t) for t in p.tokens))
 
 
 def _full_date(p: Prepared) -> tuple[int, int, int] | None:
@@ -116,14 +123,26 @@ def assess(a: Prepared, b: Prepared, name_count: int | None = None) -> Compariso
     return compare_prepared(a, b, birth, names, name_count=name_count)
 
 
-def pair_name_count(a: Prepared, b: Prepared, counts: Callable[[str], int]) -> int:
-    """How many persons carry the pair's name: of a's name key if b shares it, else b's."""
-    key_a, key_b = name_key(a), name_key(b)
-    if key_a in person_keys(b):
-        return counts(key_a)
-    if key_b in person_keys(a):
-        return counts(key_b)
-    return min(counts(key_a), counts(key_b))
+def bucket_candidates(
+    key: str, members: list[Prepared], common_keys: Container[str]
+) -> Iterator[tuple[Prepared, Prepared, int]]:
+    """(a, b, how many persons carry the name) for the pairs this bucket answers for.
+
+    A pair belongs to the smallest key the two share among the keys that are not common
+    (buckets of COMMON_NAME and more), or to the smallest of all when every shared key is
+    common: there it is compared only with the same date or a shared contact, elsewhere
+    always. Persons with the same name share every key, so the bucket counts them all.
+    """
+    signatures = Counter(name_signature(m) for m in members)
+    for i, j in bucket_pairs(members):
+        a, b = members[i], members[j]
+        shared = person_keys(a) & person_keys(b)
+        if not shared:
+            continue
+        rare = [k for k in shared if k not in common_keys]
+        if (min(rare) if rare else min(shared)) != key:
+            continue
+        yield a, b, max(signatures[name_signature(a)], signatures[name_signature(b)])
 
 
 def review_pairs(
@@ -137,20 +156,14 @@ def review_pairs(
     for index, p in enumerate(people):
         for key in person_keys(p):
             buckets[key].append(index)
-    sizes = {key: len(members) for key, members in buckets.items()}
+    common = {key for key, members in buckets.items() if len(members) >= COMMON_NAME}
     found: list[tuple[int, int, Comparison]] = []
     candidates = 0
     for key, members in buckets.items():
         if len(members) < 2:
             continue
-        group = [people[m] for m in members]
-        for i, j in bucket_pairs(group):
-            a, b = group[i], group[j]
-            shared = person_keys(a) & person_keys(b)
-            if min(shared) != key:
-                continue  # scored in the bucket of the smallest shared key
+        for a, b, count in bucket_candidates(key, [people[m] for m in members], common):
             candidates += 1
-            count = pair_name_count(a, b, lambda k: sizes.get(k, 1))
             comparison = assess(a, b, usable_count(count, len(people)))
             if comparison is not None and comparison.tier:
                 low, high = sorted((a.id, b.id))
@@ -202,4 +215,12 @@ def clusters(
     return groups
 
 
-__all__ = ["NAME_ONLY", "assess", "bucket_pairs", "clusters", "name_key", "review_pairs"]
+__all__ = [
+    "NAME_ONLY",
+    "assess",
+    "bucket_candidates",
+    "bucket_pairs",
+    "clusters",
+    "name_key",
+    "review_pairs",
+]

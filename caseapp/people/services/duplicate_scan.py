@@ -205,30 +205,15 @@ def start_scan(actor) -> DuplicateScan:
     return scan
 
 
-class _Counts:
-    """How many persons carry a name key (bounded cache of indexed counts)."""
-
-    def __init__(self):
-        self.cache: dict[str, int] = {}
-
-    def fetch(self, keys: set[str]) -> None:
-        wanted = sorted(k for k in keys if k not in self.cache)
-        if len(self.cache) + len(wanted) > 200_000:
-            self.cache.clear()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            found = dict(
-                db.session.execute(
-                    select(PersonNameKey.key, func.count())
-                    .where(PersonNameKey.key.in_(chunk))
-                    .group_by(PersonNameKey.key)
-                ).all()
-            )
-            for key in chunk:
-                self.cache[key] = found.get(key, 1)
-
-    def __call__(self, key: str) -> int:
-        return self.cache.get(key, 1)
+def common_keys() -> set[str]:
+    """Name keys that COMMON_NAME persons or more share (few: the frequent name pairs)."""
+    return set(
+        db.session.scalars(
+            select(PersonNameKey.key)
+            .group_by(PersonNameKey.key)
+            .having(func.count() >= ev.COMMON_NAME)
+        )
+    )
 
 
 def _batch(after: str, size: int) -> tuple[dict[str, list[int]], str] | None:
@@ -276,7 +261,7 @@ def scan(
     scan_id, last_key, found = scan_row.id, scan_row.last_key, scan_row.pairs
     deadline = None if seconds is None else time.monotonic() + seconds
     facts: OrderedDict[int, _Loaded] = OrderedDict()
-    counts = _Counts()
+    common = common_keys()
     size = register_size()
     while True:
         step = _batch(last_key, batch)
@@ -290,20 +275,14 @@ def scan(
             facts.popitem(last=False)
         candidates = []
         for key, members in buckets.items():
-            group = [facts[m] for m in members if m in facts]
+            group = {m: facts[m] for m in members if m in facts}
             if len(group) < 2:
                 continue
-            prepared = [g.prepared for g in group]
-            for i, j in review.bucket_pairs(prepared):
-                a, b = group[i], group[j]
-                shared = review.person_keys(a.prepared) & review.person_keys(b.prepared)
-                if shared and min(shared) != key:
-                    continue  # scored in the bucket of the smallest key the two share
-                candidates.append((a, b))
-        counts.fetch({review.name_key(c.prepared) for pair in candidates for c in pair})
+            prepared = [g.prepared for g in group.values()]
+            for a, b, count in review.bucket_candidates(key, prepared, common):
+                candidates.append((group[a.id], group[b.id], count))
         rows = []
-        for a, b in candidates:
-            name_count = review.pair_name_count(a.prepared, b.prepared, counts)
+        for a, b, name_count in candidates:
             comparison = review.assess(a.prepared, b.prepared, ev.usable_count(name_count, size))
             if comparison is None or not comparison.tier:
                 continue

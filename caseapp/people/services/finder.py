@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, delete, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from caseapp.auth import scope
 from caseapp.core.signals import merge_handler
 from caseapp.extensions import db
 from caseapp.people import namematch
-from caseapp.people.models import Case, Person, PersonSearchKey
+from caseapp.people.models import Case, CaseNeed, CaseVulnerability, Person, PersonSearchKey
 from caseapp.people.namematch import search as keys
 from caseapp.people.services.registration import phone_key
 
@@ -25,8 +25,9 @@ def drop_merged_keys(survivor: Person, *, removed: Person, **_kw) -> dict[str, i
     return {}
 
 
-RESULTS = 50  # hits shown; more means "add the birth year"
-CANDIDATES = 400  # persons ranked per query
+RESULTS = 25  # hits shown; more means "add the birth year"
+LIVE_RESULTS = 8  # under the navbar's box
+CANDIDATES = 250  # persons ranked per query (plain columns)
 DRIVER_CAP = 4000  # index entries counted to find the rarest word of a query
 
 
@@ -196,21 +197,87 @@ def _case_numbers(body: str) -> list[str]:
     return [f"L{year:02d}-{body}" for year in range(20, last + 1)]
 
 
-def _passes(person: Person, filters: dict | None) -> bool:
+def _ranked(
+    actor, query: namematch.Query, filters: dict | None = None
+) -> tuple[list[tuple[float, str, int, tuple[str, ...]]], int]:
+    """(score, sort name, id, reasons) of the candidates that are hits, best first, from
+    plain columns (no ORM objects: up to CANDIDATES rows per keystroke); and how many
+    candidates the index gave."""
+    ids = _candidates(actor, query)
+    if not ids:
+        return [], 0
+    stmt = scope.scoped(
+        select(
+            Person.id,
+            Person.given_name,
+            Person.family_name,
+            Person.family_name_norm,
+            Person.original_name,
+            Person.birth_year,
+            Person.birth_month,
+            Person.birth_day,
+            Person.sex,
+            Case.id.label("case_id"),
+            Case.case_number,
+            Case.status,
+            Case.caseworker_id,
+            Case.office_id.label("case_office_id"),
+        )
+        .outerjoin(Case, Case.person_id == Person.id)
+        .where(Person.id.in_(ids), Person.merged_into_id.is_(None)),
+        Person.office_id,
+        actor,
+    )
+    rows = db.session.execute(stmt).all()
+    rows = _filtered(rows, filters or {})
+    ranked = []
+    for row in rows:
+        score, reasons = _rank(query, row)
+        if score > 0:
+            ranked.append((score, row.family_name_norm, row.id, reasons))
+    ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
+    return ranked, len(ids)
+
+
+def _filtered(rows, filters: dict) -> list:
     """The case list's filters (status, need area, vulnerability, caseworker, office)."""
-    if not filters:
-        return True
-    case = person.case
-    if case is None:
-        return not any(filters.values())
-    checks = {
-        "status": lambda v: case.status == v,
-        "need": lambda v: v in case.need_areas,
-        "vulnerability": lambda v: v in case.vulnerabilities,
-        "caseworker_id": lambda v: case.caseworker_id == v,
-        "office_id": lambda v: case.office_id == v,
-    }
-    return all(checks[name](value) for name, value in filters.items() if value)
+    if not any(filters.values()):
+        return rows
+    keep = []
+    case_ids = [r.case_id for r in rows if r.case_id]
+    needs = vulnerabilities = None
+    if filters.get("need"):
+        needs = set(
+            db.session.scalars(
+                select(CaseNeed.case_id).where(
+                    CaseNeed.case_id.in_(case_ids or [0]), CaseNeed.need == filters["need"]
+                )
+            )
+        )
+    if filters.get("vulnerability"):
+        vulnerabilities = set(
+            db.session.scalars(
+                select(CaseVulnerability.case_id).where(
+                    CaseVulnerability.case_id.in_(case_ids or [0]),
+                    CaseVulnerability.flag == filters["vulnerability"],
+                )
+            )
+        )
+    for row in rows:
+        if row.case_id is None:
+            continue
+        if filters.get("status") and row.status != filters["status"]:
+            continue
+        if filters.get("caseworker_id") and row.caseworker_id != filters["caseworker_id"]:
+            continue
+        if filters.get("office_id") and row.case_office_id != filters["office_id"]:
+            continue
+        if needs is not None and row.case_id not in needs:
+            continue
+        if vulnerabilities is not None and row.case_id not in vulnerabilities:
+            continue
+        keep.append(row)
+    return keep
 
 
 def find_people(
@@ -219,51 +286,47 @@ def find_people(
     """Persons the actor may see who match the search box text, best first, with reasons.
 
     `filters` are the case list's (status, need, vulnerability, caseworker_id, office_id),
-    applied to the candidates."""
+    applied to the candidates. Only the hits shown are loaded as persons."""
     query = namematch.parse_query(text)
     result = SearchResult(query=query)
     if query.hint:
         return result
-    ids = _candidates(actor, query)
-    if not ids:
-        return result
+    ranked, candidates = _ranked(actor, query, filters)
+    shown = ranked[:limit]
     people = {
         p.id: p
         for p in db.session.scalars(
-            scope.scoped(
-                select(Person)
-                .options(selectinload(Person.case))
-                .where(Person.id.in_(ids), Person.merged_into_id.is_(None)),
-                Person.office_id,
-                actor,
+            select(Person)
+            .options(
+                selectinload(Person.case).options(
+                    lazyload(Case.need_rows),
+                    lazyload(Case.vulnerability_rows),
+                    lazyload(Case.caseworker),
+                    lazyload(Case.office),
+                ),
+                lazyload(Person.district),
             )
+            .where(Person.id.in_([r[2] for r in shown] or [0]))
         )
-        if _passes(p, filters)
     }
-    hits = []
-    for person in people.values():
-        score, reasons = _rank(query, person)
-        if score > 0:
-            hits.append(Hit(person, score, reasons))
-    hits.sort(key=lambda h: (-h.score, h.person.family_name_norm, h.person.id))
-    result.more = len(hits) > limit or len(ids) >= CANDIDATES
-    result.hits = hits[:limit]
+    result.hits = [Hit(people[pid], score, reasons) for score, _n, pid, reasons in shown]
+    result.more = len(ranked) > limit or candidates >= CANDIDATES
     return result
 
 
-def _rank(query: namematch.Query, person: Person) -> tuple[float, tuple[str, ...]]:
+def _rank(query: namematch.Query, row) -> tuple[float, tuple[str, ...]]:
     facts = namematch.PersonFacts(
-        id=person.id,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        original_name=person.original_name or "",
-        birth_year=person.birth_year,
-        birth_month=person.birth_month,
-        birth_day=person.birth_day,
-        sex=person.sex or "",
+        id=row.id,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        original_name=row.original_name or "",
+        birth_year=row.birth_year,
+        birth_month=row.birth_month,
+        birth_day=row.birth_day,
+        sex=row.sex or "",
     )
     if query.case_number or query.case_body:
-        number = person.case.case_number if person.case else ""
+        number = row.case_number or ""
         if number.endswith(query.case_number or query.case_body):
             return 1.0, ("case_number",)
     if query.phone:
@@ -286,8 +349,10 @@ def near_matches(actor, text: str, *, limit: int = 10) -> list[Hit]:
 
 
 def matching_ids(actor, text: str) -> list[int] | None:
-    """Ids of the persons the search box would show for `text` (None: not a search)."""
-    result = find_people(actor, text, limit=CANDIDATES)
-    if result.hint == "empty":
+    """Ids of the persons the search box finds for `text`, best first (None: not a search)."""
+    query = namematch.parse_query(text)
+    if query.hint == "empty":
         return None
-    return [hit.person.id for hit in result.hits]
+    if query.hint:
+        return []
+    return [pid for _score, _name, pid, _reasons in _ranked(actor, query)[0]]

@@ -17,6 +17,7 @@ from caseapp.people import sections, services
 from caseapp.people.blueprint import bp
 from caseapp.people.forms import PersonForm
 from caseapp.people.models import Consent, Person
+from caseapp.people.services import finder
 from caseapp.people.validation import PersonData, format_birth, parse_birth, validate_person
 from caseapp.people.views.common import (
     CASEWORK,
@@ -90,7 +91,9 @@ def index():
         kept = {names.get(k, k): v for k, v in filters.items() if v}
         return redirect(url_for("people.index", **kept))
     if q:
-        result = services.find_people(current_user, q, filters=filters)
+        compact = bool(args.get("fragment") and args.get("compact"))
+        limit = finder.LIVE_RESULTS if compact else finder.RESULTS
+        result = services.find_people(current_user, q, filters=filters, limit=limit)
         near = [] if result.hits else services.near_matches(current_user, q)
         if args.get("fragment"):  # results as you type
             return render_template(
@@ -98,7 +101,7 @@ def index():
                 result=result,
                 near=near,
                 q=q,
-                compact=bool(args.get("compact")),
+                compact=compact,
             )
         return render_template(
             "people/index.html",
