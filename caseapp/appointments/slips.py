@@ -13,6 +13,7 @@ from flask_babel import force_locale, format_time
 
 from caseapp.appointments.ical import office_address
 from caseapp.appointments.models import Appointment
+from caseapp.appointments.slots import BERLIN
 from caseapp.audit import services as audit
 from caseapp.i18n import _, format_day, isolate
 from caseapp.people.vocab import NEED_AREAS
@@ -29,6 +30,10 @@ def qr_png(url: str) -> io.BytesIO:
     return buffer
 
 
+def slip_filename(appointment: Appointment) -> str:
+    return f"appointment-{appointment.starts_at.astimezone(BERLIN):%Y-%m-%d}.pdf"
+
+
 def render_slip(
     appointment: Appointment,
     language: str,
@@ -36,17 +41,21 @@ def render_slip(
     *,
     access_code: str | None = None,
     code_valid_until=None,
+    person=None,
 ) -> bytes:
+    """The slip; `person` is whom it is for (a household member printing the household's
+    appointment gets their own name and case number), the appointment's person by default."""
     from fpdf import FPDF
 
     rtl = language == "ar"
     align = "R" if rtl else "L"
     office = appointment.office
-    case_number = appointment.person.case.case_number
+    person = person or appointment.person
+    case_number = person.case.case_number
     with force_locale(language):
         texts = {
             "title": _("Appointment"),
-            "name": appointment.person.full_name,
+            "name": person.full_name,
             "date_label": _("Date"),
             "date": format_day(appointment.starts_at, "full"),
             "time_label": _("Time"),
@@ -179,13 +188,16 @@ def render_slip(
     return bytes(pdf.output())
 
 
-def record_print(actor, appointment: Appointment, *, with_code: bool) -> None:
+def record_print(
+    actor, appointment: Appointment, *, with_code: bool, purpose: str = "case_management"
+) -> None:
+    """Audited like any read of case data; the newcomer's own prints with purpose "portal"."""
     audit.record(
         actor,
         "print_appointment_slip",
         "person",
         appointment.person_id,
         office_id=appointment.office_id,
-        purpose="case_management",
+        purpose=purpose,
         details={"appointment": [None, appointment.id], "access_code": [None, with_code]},
     )

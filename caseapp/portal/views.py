@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
-from caseapp.appointments import ical
+from caseapp.appointments import ical, reminders, slips
 from caseapp.appointments import services as appointments
 from caseapp.appointments.models import SCHEDULED, Appointment, AppointmentChange
 from caseapp.audit import services as audit
@@ -187,6 +187,26 @@ def _ics_response(rows, filename: str):
 def appointment_ics(appointment_id: int):
     appointment = _own_or_404(appointment_id)
     return _ics_response([appointment], f"appointment-{appointment.id}.ics")
+
+
+@bp.get("/appointments/<int:appointment_id>/slip.pdf")
+@access(Role.NEWCOMER)
+def appointment_slip(appointment_id: int):
+    """The newcomer's own slip (or their household's) to show at reception or print, in the
+    language the portal is shown in; never with the access code."""
+    appointment = _own_or_404(appointment_id)
+    person = services.person_for(current_user)
+    language = current_language()
+    url = reminders.portal_url(language, person.case.case_number)
+    pdf = slips.render_slip(appointment, language, url, person=person)
+    slips.record_print(current_user, appointment, with_code=False, purpose="portal")
+    db.session.commit()  # the audit row of this print
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="{slips.slip_filename(appointment)}"'
+    )
+    return response
 
 
 @bp.get("/appointments.ics")

@@ -71,3 +71,45 @@ def test_caseworker_books_a_free_time_from_the_calendar(app, page, make_user, ar
     page.wait_for_url("**/appointments/*")
     assert "Reisepass" in page.inner_text("main")
     assert page.outside_requests == []
+
+
+def test_newcomer_on_a_phone_in_arabic_calls_maps_and_prints_the_slip(
+    app, browser, live_server, make_user, artifacts
+):
+    """390×844, Arabic: the card fits the screen, the office's number dials, the map link is a
+    geo: link (nothing loaded until tapped), opening hours are on show, the slip opens."""
+    setup = setup_office(app, make_user)
+    book(app, setup, next_day_at(10), notes_for_newcomer="جواز السفر")
+    code = issue(app, setup)
+    number = case_number(app, setup["person"])
+    context = browser.new_context(
+        base_url=live_server,
+        viewport={"width": 390, "height": 844},
+        locale="ar",
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: None if r.url.startswith(live_server) else outside.append(r.url))
+    page.goto(f"/portal/login?lang=ar&case_number={number}")
+    page.fill("#access_code", code)
+    page.press("#access_code", "Enter")
+    page.wait_for_url("**/portal/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    # Nothing wider than the phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    card = page.locator("main article").first
+    tel = card.locator("a[href^='tel:']")
+    assert tel.get_attribute("href") == "tel:+492352209310"
+    assert tel.bounding_box()["height"] >= 24  # a touch target
+    assert card.locator("a[href^='geo:']").count() == 1
+    hours = card.locator("table.hours-table")
+    assert hours.is_visible() and "08:00" in hours.inner_text()
+    slip = card.locator("a[href$='slip.pdf']")
+    assert slip.is_visible()
+    response = page.request.get(slip.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    page.screenshot(path=str(artifacts / "portal-phone-ar.png"), full_page=True)
+    assert outside == []
+    context.close()

@@ -78,6 +78,7 @@ EXPECTED: dict[str, object] = {
     "portal.home": {"newcomer"},
     "portal.appointment_ics": {"newcomer"},
     "portal.calendar_ics": {"newcomer"},
+    "portal.appointment_slip": {"newcomer"},
     "portal.request_reschedule": {"newcomer"},
     "portal.contact": {"newcomer"},
     "portal.logout": {"newcomer"},

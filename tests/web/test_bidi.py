@@ -226,7 +226,7 @@ def test_case_file_isolates_every_value_and_arrows_point_left_in_arabic(app, off
             office["case_numbers"][0],
             "+49 171 5550199",
             "Lennestraße 12",
-            "58762",
+            "58762 Altena",  # postcode and town stay one piece
             "Integrationszentrum Mitte",
             "Jobcenter Altena",
             ROOM,
