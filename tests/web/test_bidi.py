@@ -358,3 +358,31 @@ def test_arabic_reminder_texts_isolate_names_dates_and_phone(app, office):
         unfolded = body.replace("\r\n ", "")
         assert "\u2066+49 2352 209-310\u2069" in unfolded
         assert "\u2068Integrationszentrum Mitte\u2069" in unfolded
+
+
+# Templates of the areas converted in issue 12 §1 (others follow as their owners convert them).
+CONVERTED = ["dashboard", "appointments", "referrals", "directory", "portal", "volunteers"]
+CONVERTED_PEOPLE = ["detail", "_next_steps", "_timeline_casework", "household", "aid_form"]
+BARE_VALUE = re.compile(
+    r"\{\{\s*[\w.]+\.(full_name|case_number|display_name|phone|email|street|city)\s*\}\}"
+)
+
+
+def test_converted_templates_print_no_bare_names_numbers_or_arrows():
+    """A name, case number or phone printed without |bdi/|ltr, or a literal → that does not
+    turn in Arabic, fails here before it reaches a page."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    paths = [p for d in CONVERTED for p in (root / d).rglob("*.html")]
+    paths += [root / "people" / f"{name}.html" for name in CONVERTED_PEOPLE]
+    found = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if "<option" in line:  # an option holds text only; it gets dir="auto" instead
+                continue
+            found += [f"{path.relative_to(root)}: {m.group()}" for m in BARE_VALUE.finditer(line)]
+        if "→" in text or "←" in text:
+            found.append(f"{path.relative_to(root)}: a literal arrow (use arrow())")
+    assert found == []
