@@ -528,16 +528,31 @@ def test_twins_and_siblings_stay_apart_whatever_else_they_share():
     assert placeholder.tier == ""
 
 
-def test_how_common_a_name_is_moves_the_score_not_the_tier():
+def test_a_name_nobody_else_carries_is_possible_a_common_one_is_not_listed():
     from caseapp.people.namematch.review import assess
     from caseapp.people.namematch.scoring import prepare
 
     a = prepare(_with(person(1, "Xebat", "Kejo", "1990", "m")))
     b = prepare(_with(person(2, "Khabat", "Kejo", "1990", "m")))
-    rare, common, unknown = assess(a, b, 2), assess(a, b, 500), assess(a, b, None)
-    assert rare.score > unknown.score > common.score
+    rare, few, common = assess(a, b, 2), assess(a, b, 5), assess(a, b, 500)
+    assert rare.score > few.score > common.score
     assert "rare_name" in rare.reasons and "common_name" in common.reasons
-    assert {rare.tier, common.tier, unknown.tier} == {"name_only"}
+    assert (rare.tier, few.tier, common.tier) == ("possible", "name_only", "name_only")
+
+
+def test_the_same_birthday_among_hundreds_of_namesakes_is_only_possible():
+    from caseapp.people.namematch.review import assess
+    from caseapp.people.namematch.scoring import prepare
+
+    a = prepare(_with(person(1, "Mohammed", "Ahmad", "1990-05-05", "m")))
+    b = prepare(_with(person(2, "Mohammed", "Ahmad", "1990-05-05", "m")))
+    assert assess(a, b, 10).tier == "certain"
+    assert assess(a, b, 800).tier == "possible"
+    phones = [
+        prepare(_with(person(i, "Mohammed", "Ahmad", "1990-05-05", "m"), phone="1712345"))
+        for i in (1, 2)
+    ]
+    assert assess(*phones, 800).tier == "certain"
 
 
 def test_placeholder_dates_do_not_count_as_the_same_birth_date():

@@ -39,6 +39,7 @@ SUPPORT = frozenset(
         "same_arrival",
         "household_members",
         "original_script_match",
+        "rare_name",
     }
 )
 # Strong enough on their own, with the names, to propose a merge.
@@ -56,12 +57,13 @@ _SAME_HOUSEHOLD = -8.0  # two members of one household are two people
 _SHARED_NATIONALITY = 0.2
 _DIFFERENT_NATIONALITY = -1.5
 _ARRIVAL_DAYS = 31  # arrival dates this far apart are different arrivals
-# How many persons in the register carry exactly this name: a name few people carry makes a
-# name + year agreement more telling, a common one less. It moves the score, never the tier:
-# on the duplicate generator at 100,000 persons even a name only the two records carry was
-# another person's in three pairs of five (benchmarks/tiers.py).
-# In a small register every name is rare: below this size the count says nothing.
-RARE_NAME = 3
+# How many persons in the register carry exactly this name. A name nobody else carries makes
+# a name + year agreement worth a look ("possibly"), though on the duplicate generator at
+# 100,000 persons it was still another person in three pairs of five (benchmarks/tiers.py);
+# with a name hundreds carry, even the same full date happens by chance, so that alone is
+# "possibly", not "almost certainly". In a small register every name is rare: below
+# MIN_REGISTER persons the count says nothing.
+RARE_NAME = 2
 COMMON_NAME = 40
 MIN_REGISTER = 10_000
 _RARE = 1.2
@@ -152,7 +154,10 @@ def tier_of(score: float, reasons: tuple[str, ...]) -> str:
     if RULED_OUT.intersection(reasons):
         return ""
     supported = bool(SUPPORT.intersection(reasons))
-    if score >= CERTAIN_SCORE and supported and STRONG.intersection(reasons):
+    strong = STRONG.intersection(reasons)
+    if strong == {"same_birth_date"} and "common_name" in reasons:
+        strong = set()  # birthday coincidences among the hundreds who carry the name
+    if score >= CERTAIN_SCORE and supported and strong:
         return CERTAIN
     if score >= POSSIBLE_SCORE and supported:
         return POSSIBLE
