@@ -11,13 +11,16 @@ from caseapp.core.clock import utcnow
 from caseapp.i18n import _, isolate, list_separator
 
 
-def office_address(office) -> str:
+def office_address(office, *, isolated: bool = True) -> str:
     """Name, street, postcode and town; each part isolated in a right-to-left text, so the
-    parts read in the language's order and "58762 Altena" stays one piece."""
+    parts read in the language's order and "58762 Altena" stays one piece. PDFs take the
+    plain form: their text layer loses what stands between isolates, and fpdf2's own
+    bidi keeps a Latin address together."""
     town = f"{office.postcode} {office.city}".strip()
-    return list_separator().join(
-        isolate(part) for part in (office.name, office.street, town) if part
-    )
+    parts = [part for part in (office.name, office.street, town) if part]
+    if not isolated:
+        return ", ".join(parts)
+    return list_separator().join(isolate(part) for part in parts)
 
 
 def _event(appointment: Appointment, host: str, changes: int) -> Event:

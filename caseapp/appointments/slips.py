@@ -64,9 +64,9 @@ def render_slip(
             + " – "
             + format_time(appointment.ends_at, "HH:mm"),
             "where_label": _("Address"),
-            "where": office_address(office),
+            "where": office_address(office, isolated=False),
             "room_label": _("Room"),
-            "room": isolate(appointment.room.name) if appointment.room else "—",
+            "room": appointment.room.name if appointment.room else "—",
             "purpose_label": _("Subject"),
             # Only the need area: the free-text purpose is the office's own note.
             "purpose": str(NEED_AREAS[appointment.need_area])
@@ -84,9 +84,7 @@ def render_slip(
             "portal": _("Your appointments online: scan the code or open"),
             "case_label": _("Case number"),
             "code_label": _("Access code"),
-            "code_until": _(
-                "valid until %(date)s", date=isolate(format_day(code_valid_until), ltr=True)
-            )
+            "code_until": _("valid until %(date)s", date=format_day(code_valid_until))
             if code_valid_until
             else "",
         }
