@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -57,10 +58,10 @@ class User(TimestampMixin, db.Model):
     # Roles and offices
     @property
     def role_set(self) -> frozenset[Role]:
-        return frozenset(Role(r.role) for r in self.roles)
+        return _role_set(tuple(r.role for r in self.roles))
 
     def has_role(self, *roles: Role | str) -> bool:
-        return bool(self.role_set & {Role(r) for r in roles})
+        return bool(self.role_set & _role_set(roles))
 
     @property
     def is_staff(self) -> bool:
@@ -77,6 +78,12 @@ class User(TimestampMixin, db.Model):
     @property
     def offices(self):
         return sorted((m.office for m in self.memberships), key=lambda o: o.name.casefold())
+
+
+@lru_cache(maxsize=64)
+def _role_set(names: tuple[Role | str, ...]) -> frozenset[Role]:
+    """Role names as a set of Role (asked several times per page: cached, as there are few)."""
+    return frozenset(Role(name) for name in names)
 
 
 class UserRole(db.Model):

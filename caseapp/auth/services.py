@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from caseapp.audit import services as audit
-from caseapp.auth.models import User, UserSession
+from caseapp.auth.models import OfficeMembership, User, UserSession
 from caseapp.auth.normalise import normalise_email
 from caseapp.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from caseapp.core.clock import utcnow
@@ -76,18 +77,34 @@ def start_session(user: User, ip_address: str | None) -> str:
 
 
 def load_session_user(user_id: str, token: str | None, absolute: timedelta) -> User | None:
-    """The user for a live, unrevoked session of that user; None ends the session."""
+    """The user for a live, unrevoked session of that user; None ends the session.
+
+    Runs on every request, so it is one statement: the session row with the user, their roles
+    and offices (an office's districts and opening hours only if a page asks for them).
+    """
     if not token or not user_id or not user_id.isdigit():
         return None
-    row = db.session.scalar(
-        select(UserSession).where(UserSession.token_digest == token_digest(token))
+    found = (
+        db.session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_digest == token_digest(token))
+            .options(
+                joinedload(User.roles),
+                joinedload(User.memberships).joinedload(OfficeMembership.office).lazyload("*"),
+            )
+        )
+        .unique()
+        .first()
     )
-    if row is None or row.revoked_at is not None or row.user_id != int(user_id):
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or row.user_id != int(user_id):
         return None
     if utcnow() - row.created_at > absolute:
         return None
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     return user
 

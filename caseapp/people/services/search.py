@@ -191,6 +191,9 @@ def caseworkers_of(office_ids) -> list[User]:
         select(User)
         .where(User.active.is_(True), User.roles.any(UserRole.role == "caseworker"))
         .order_by(User.display_name)
+        # Choice lists need names only: roles and offices (with their districts and opening
+        # hours) are loaded only if asked for, not for every caseworker on every list page.
+        .options(lazyload(User.roles), lazyload(User.memberships))
     )
     if office_ids is not None:
         stmt = stmt.where(User.memberships.any(OfficeMembership.office_id.in_(office_ids or {0})))

@@ -42,10 +42,11 @@ def _district_choices():
 
 def _office_choices():
     offices = scope.visible_office_ids(current_user)
-    stmt = select(Office).where(Office.active.is_(True)).order_by(Office.name)
+    # Two columns, not Office objects with their districts and opening hours (every list page).
+    stmt = select(Office.id, Office.name).where(Office.active.is_(True)).order_by(Office.name)
     if offices is not None:
         stmt = stmt.where(Office.id.in_(offices or {0}))
-    return [(o.id, o.name) for o in db.session.scalars(stmt)]
+    return [(office_id, name) for office_id, name in db.session.execute(stmt)]
 
 
 def _caseworker_choices(office_id: int):
