@@ -37,7 +37,7 @@ from caseapp.people.models import (  # noqa: F401
 )
 from caseapp.portal.models import PortalAccess  # noqa: F401
 from caseapp.referrals.models import Referral, ReferralEvent, RoutingRule, Service  # noqa: F401
-from caseapp.reports.models import ConsultationBarrier  # noqa: F401
+from caseapp.reports.models import ConsultationBarrier, ReportSnapshot  # noqa: F401
 from caseapp.volunteers.models import (  # noqa: F401
     Application,
     Certificate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.appointments.models import Appointment, RescheduleRequest
@@ -37,6 +37,25 @@ class ConsultationBarrier(db.Model):
 
     def __repr__(self) -> str:
         return f"<ConsultationBarrier {self.consultation_id} {self.code}>"
+
+
+class ReportSnapshot(db.Model):
+    """One indicator's suppressed cube for one year, computed by `flask reports refresh`, so
+    that pages read it instead of aggregating a million rows per request. Only suppressed
+    aggregates are stored (zlib-compressed JSON), never rows or names."""
+
+    __tablename__ = "report_snapshots"
+    __table_args__ = (UniqueConstraint("indicator", "year", "min_cell"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int]
+    min_cell: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    def __repr__(self) -> str:
+        return f"<ReportSnapshot {self.indicator} {self.year}>"
 
 
 # Period filters of the report queries: one range scan per indicator and year instead of a

@@ -22,6 +22,7 @@ from caseapp.extensions import db
 from caseapp.i18n import _, _l
 from caseapp.offices.models import District, Office
 from caseapp.people.models import Case, Consultation
+from caseapp.reports import snapshots
 from caseapp.reports.cube import CITY, Cube
 from caseapp.reports.indicators import COORDINATION_SECTIONS, INDICATORS, OFFICE_SECTIONS
 from caseapp.reports.models import ConsultationBarrier
@@ -102,7 +103,8 @@ def audience(actor) -> Audience:
 
 
 class Report:
-    """The indicators of one year, each computed (and suppressed) once when first needed.
+    """The indicators of one year, each computed (and suppressed) once when first needed —
+    or read from its stored snapshot while that is fresh (`snapshots`).
 
     Stock figures (at a period's end) are computed for `periods` only, which is consistent:
     a stock has no sums across periods, so each period's slice is suppressed on its own.
@@ -116,8 +118,11 @@ class Report:
         periods: tuple[Period, ...] | None = None,
         now: datetime | None = None,
         today: date | None = None,
+        stored: bool = True,
     ):
         self.year = year
+        self.stored = stored
+        self.as_of: datetime | None = None  # the oldest snapshot used; None: all live
         self.min_cell = limit if limit is not None else min_cell()
         self.context = Context(
             year=year,
@@ -132,8 +137,29 @@ class Report:
 
     def cube(self, key: str) -> Cube:
         if key not in self._cubes:
-            self._cubes[key] = INDICATORS[key].compute(self.context)
+            found = snapshots.fresh(key, self.year, self.min_cell) if self.stored else None
+            if found is not None:
+                self._cubes[key], computed_at = found
+                self.as_of = min(self.as_of or computed_at, computed_at)
+            else:
+                self._cubes[key] = INDICATORS[key].compute(self.context)
         return self._cubes[key]
+
+
+def refresh(years, *, limit: int | None = None) -> list[tuple[str, int, float]]:
+    """Compute and store every indicator's cube for `years` (all periods), committing after
+    each so that no request waits on a long transaction. Returns (indicator, year, seconds)."""
+    import time
+
+    done = []
+    for year in years:
+        report = Report(year, limit=limit, stored=False)
+        for key in INDICATORS:
+            started = time.perf_counter()
+            snapshots.store(report.cube(key))
+            db.session.commit()
+            done.append((key, year, time.perf_counter() - started))
+    return done
 
 
 # --- structural barriers ----------------------------------------------------------------------

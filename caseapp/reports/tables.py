@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask_babel import get_locale
 
 from caseapp.i18n import _
 from caseapp.reports.cube import ALL, Cube, ratio
@@ -18,6 +19,18 @@ from caseapp.reports.periods import Period
 
 # How a measure is shown: (digits after the decimal point, divide by)
 FORMATS = {"count": (0, 1), "value": (0, 100), "minutes": (1, 60), "volunteers": (0, 1)}
+
+
+def format_number(value, digits: int = 0) -> str:
+    """A number with the locale's grouping and decimal signs ("1.234,5" in German, "1,234.5"
+    in Arabic with Latin digits, as Babel's patterns); formatting by hand because a yearly
+    report formats tens of thousands of cells."""
+    locale = get_locale()
+    text = f"{round(float(value), digits):,.{digits}f}"
+    if locale is None:
+        return text
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
 
 
 @dataclass
@@ -34,8 +47,7 @@ class Cell:
             return self.marker
         if self.value is None:
             return "–"
-        pattern = "#,##0" if self.digits == 0 else "#,##0." + "0" * self.digits
-        return format_decimal(round(self.value, self.digits), format=pattern)
+        return format_number(self.value, self.digits)
 
     @property
     def number(self) -> str:

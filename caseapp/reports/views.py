@@ -63,7 +63,7 @@ def _tables(section: str, area: tuple, period: Period):
         if area_for(figure, area) is None:
             continue
         tables.append(build_table(report.cube(figure.indicator), figure, area, period, names))
-    return tables, names
+    return tables, names, report.as_of
 
 
 def chart_for(table, rtl: bool):
@@ -108,7 +108,7 @@ def section(section: str):
         abort(403)
     period = _period(request.args.get("period"))
     area = _area(request.args.get("area"), audience.areas(section))
-    tables, names = _tables(section, area, period)
+    tables, names, as_of = _tables(section, area, period)
     rtl = text_direction(current_language()) == "rtl"
     figures = [(table, chart_for(table, rtl)) for table in tables]
     return render_template(
@@ -125,6 +125,7 @@ def section(section: str):
         year_period=Period,
         min_cell=services.min_cell(),
         city=CITY,
+        as_of=as_of,
     )
 
 

@@ -175,3 +175,39 @@ def test_tag_barriers_refuses_unknown_codes_long_notes_and_other_offices(world):
         )
         is None
     )
+
+
+def test_snapshots_round_trip_and_serve_while_fresh(app, world, clock):
+    from caseapp.people.models import Case, Person
+    from caseapp.reports import snapshots
+    from caseapp.reports.cube import ALL
+    from caseapp.reports.periods import Period
+    from caseapp.reports.services import Report, refresh
+
+    live = Report(2026, stored=False).cube("registrations")
+    assert snapshots.load(snapshots.dump(live)).measures == live.measures
+    assert snapshots.load(snapshots.dump(live)).hidden == live.hidden
+
+    done = refresh([2026])
+    assert {key for key, _year, _s in done} >= {"registrations", "barriers", "cases_open"}
+    # A registration after the refresh: the stored figure stays until it is refreshed ...
+    person = Person(office_id=world["a"], given_name="Neu", family_name="Test")
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(Case(case_number="T-new", person_id=person.id, office_id=world["a"]))
+    db.session.flush()
+    stored = Report(2026)
+    assert stored.cube("registrations").value(CITY, ALL, Period(2026)) == 5
+    assert stored.as_of is not None
+    # ... or too old (60 minutes): then the page computes live.
+    clock.advance(minutes=61)
+    later = Report(2026)
+    assert later.cube("registrations").value(CITY, ALL, Period(2026)) == 6
+    assert later.as_of is None
+
+
+def test_refresh_command(app, world):
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["reports", "refresh", "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    assert "2026" in result.output

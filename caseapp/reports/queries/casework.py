@@ -3,7 +3,7 @@ consultation, consultations by need area and mode, next steps."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, case, cast, distinct, exists, func, literal, select
+from sqlalchemy import String, case, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from caseapp.extensions import db
@@ -12,11 +12,11 @@ from caseapp.people.vocab import CASE_STATUS, CLOSE_REASONS, CONSULTATION_MODES,
 from caseapp.reports import cube as cubes
 from caseapp.reports.periods import Period, local_midnight_utc
 from caseapp.reports.queries.common import (
-    LEVELS,
     Breakdown,
     Context,
     Source,
     days_between,
+    distinct_rows,
     grouped,
     in_year,
     local_date,
@@ -191,9 +191,7 @@ def persons_consulted(ctx: Context) -> cubes.Cube:
     their case's office: each person once per period)."""
     source = _consultations_source()
     source.areas = _case_areas()
-    rows = []
-    for level in LEVELS:
-        rows += grouped(source, ctx.year, [func.count(distinct(Consultation.case_id))], level=level)
+    rows = distinct_rows(source, ctx.year, Consultation.case_id)
     return cubes.build(
         "persons_consulted",
         ctx.year,

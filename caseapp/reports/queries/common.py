@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     case,
     cast,
+    distinct,
     func,
     literal,
     literal_column,
@@ -223,38 +224,101 @@ def nearest_rank(
     return select(*rgroups, n, median, p90).group_by(*rgroups, n)
 
 
+def distinct_rows(
+    source: Source,
+    year: int,
+    unit: ColumnElement,
+    *,
+    breakdown: Breakdown | None = None,
+    levels: Sequence[str] = LEVELS,
+) -> list[tuple]:
+    """Distinct units (persons, volunteers) per area, category and period, for every period
+    level: they do not add up from months to quarters, so each level is counted — in one
+    statement over the year's rows read once (a CTE)."""
+    kinds = list(source.areas)
+    stmt = source.stmt
+    if breakdown is not None and breakdown.unnest is not None:
+        stmt = stmt.join(breakdown.unnest, true())
+    category = breakdown.expr if breakdown is not None else literal("all", String)
+    obs = (
+        stmt.where(in_year(source.when, year, source.dates))
+        .with_only_columns(
+            *[source.areas[k].label(f"area_{i}") for i, k in enumerate(kinds)],
+            category.label("cat"),
+            source.when.label("w"),
+            unit.label("unit"),
+            maintain_column_froms=False,
+        )
+        .cte("observations")
+    )
+    areas = [obs.c[f"area_{i}"] for i in range(len(kinds))]
+    parts = []
+    for level in levels:
+        number = bucket(obs.c.w, year, level, source.dates)
+        parts.append(
+            select(
+                literal(level, String).label("level"),
+                *areas,
+                obs.c.cat,
+                number.label("b"),
+                func.count(distinct(obs.c.unit)).label("n"),
+            ).group_by(*areas, obs.c.cat, number)
+        )
+    out = []
+    for row in db.session.execute(union_all(*parts)):
+        level, ids, code, n_bucket, n = row[0], row[1 : 1 + len(kinds)], *row[1 + len(kinds) :]
+        cat = ALL if breakdown is None else (breakdown.name, _code(code))
+        when = _period(year, level, n_bucket, None)
+        for kind, area_id in zip(kinds, ids, strict=True):
+            out.append(((kind, area_id), cat, when, n))
+    return out
+
+
 def quantile_rows(
     source: Source, year: int, days: ColumnElement, *, breakdown: Breakdown | None = None
 ) -> list[tuple]:
     """(area, category, period, n, median, p90) for every area (city included) and period.
 
-    One statement per period level: the observations of every area kind are stacked with
-    UNION ALL and ranked in one window pass.
+    One statement: the year's observations once (a CTE, which both databases materialise
+    when it is read more than once), stacked with UNION ALL per area kind and period level,
+    ranked in one window pass.
     """
     from caseapp.reports.cube import CITY
 
-    out = []
     category = breakdown.expr if breakdown is not None else literal("all", String)
-    base = source.stmt.where(in_year(source.when, year, source.dates))
-    kinds = [*source.areas.items(), ("city", literal(0, Integer))]
+    kinds = list(source.areas)
+    obs = (
+        source.stmt.where(in_year(source.when, year, source.dates))
+        .with_only_columns(
+            *[source.areas[k].label(f"area_{i}") for i, k in enumerate(kinds)],
+            category.label("cat"),
+            source.when.label("w"),
+            days.label("days"),
+            maintain_column_froms=False,
+        )
+        .cte("observations")
+    )
+    parts = []
     for level in LEVELS:
-        number = bucket(source.when, year, level, source.dates)
-        parts = [
-            base.with_only_columns(
-                literal(kind, String).label("kind"),
-                column.label("area"),
-                category.label("cat"),
-                number.label("b"),
-                days.label("days"),
-                maintain_column_froms=False,
+        number = bucket(obs.c.w, year, level, source.dates)
+        for i, kind in [*enumerate(kinds), (None, "city")]:
+            area = obs.c[f"area_{i}"] if i is not None else literal(0, Integer)
+            parts.append(
+                select(
+                    literal(kind, String).label("kind"),
+                    literal(level, String).label("level"),
+                    area.label("area"),
+                    obs.c.cat.label("cat"),
+                    number.label("b"),
+                    obs.c.days.label("days"),
+                )
             )
-            for kind, column in kinds
-        ]
-        stmt = nearest_rank(union_all(*parts), ["kind", "area", "cat", "b"])
-        for kind, area_id, code, n_bucket, n, median, p90 in db.session.execute(stmt):
-            area = CITY if kind == "city" else (kind, area_id)
-            cat = ALL if breakdown is None else (breakdown.name, _code(code))
-            out.append((area, cat, _period(year, level, n_bucket, None), n, median, p90))
+    stmt = nearest_rank(union_all(*parts), ["kind", "level", "area", "cat", "b"])
+    out = []
+    for kind, level, area_id, code, n_bucket, n, median, p90 in db.session.execute(stmt):
+        area = CITY if kind == "city" else (kind, area_id)
+        cat = ALL if breakdown is None else (breakdown.name, _code(code))
+        out.append((area, cat, _period(year, level, n_bucket, None), n, median, p90))
     return out
 
 
