@@ -51,6 +51,13 @@ VARIANTS = {
 }
 
 
+def case_number(pid: int) -> str:
+    """A unique case number that looks random (an odd multiplier permutes 32^6 numbers)."""
+    n = (pid * 2654435761) % 32**6
+    body = "".join(CASE_ALPHABET[(n >> (5 * k)) & 31] for k in range(6))
+    return f"L26-{body}"
+
+
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
@@ -133,7 +140,7 @@ def build(persons, office_id, caseworker_id, rng):
         db.session.execute(insert(PersonSearchKey), words)
         cases = [
             {
-                "case_number": "L26-" + "".join(rng.choices(CASE_ALPHABET, k=6)),
+                "case_number": case_number(pid),
                 "person_id": pid,
                 "office_id": office_id,
                 "caseworker_id": caseworker_id,

@@ -189,3 +189,18 @@ def test_the_registration_hint_shows_the_tier(register_world, world):
     found = services.duplicate_candidates(worker, services.facts_from_data(data))
     assert found and found[0][0].id == register_world["rania"].id
     assert found[0][1].tier == "certain" and "same_phone" in found[0][1].reasons
+
+
+def test_the_stored_scan_finds_what_the_whole_register_in_memory_finds(register_world, world):
+    register(
+        _user(world["caseworker_b"]),
+        world["office_b"],
+        given_name="Mohamad",
+        family_name="El Hassan",
+        birth_year=1988,
+        birth_month=None,
+        birth_day=None,
+    )
+    stored = review.scan(None, batch=5)
+    in_memory = {(p.a_id, p.b_id, p.tier) for p in review.preview()}
+    assert {(a, b, p.tier) for (a, b), p in _pairs(stored.id).items()} == in_memory

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Iterator
+from functools import lru_cache
 
 from caseapp.people.namematch.evidence import COMMON_NAME, NAME_ONLY, TIERS, usable_count
 from caseapp.people.namematch.keys import _pair, keys_for_tokens
@@ -29,6 +30,7 @@ from caseapp.people.namematch.scoring import (
     names_rule_out,
     prepare,
 )
+from caseapp.people.namematch.script import tokenise
 
 
 def person_keys(p: Prepared) -> frozenset[str]:
@@ -49,7 +51,17 @@ def name_key(p: Prepared) -> str:
 def name_signature(p: Prepared) -> tuple[str, ...]:
     """The person's whole name as phonetic codes, in any order: persons with the same
     signature carry the same name, and they share every blocking key."""
-    return tuple(sorted(phonetic_code(t) for t in p.tokens))
+    return _signature(p.tokens)
+
+
+@lru_cache(maxsize=65536)
+def _signature(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(phonetic_code(t) for t in tokens))
+
+
+def signature_of(given_name: str, family_name: str) -> tuple[str, ...]:
+    """`name_signature` from the name fields (the scan counts names before loading facts)."""
+    return _signature(tokenise(given_name or "") + tokenise(family_name or ""))
 
 
 def _full_date(p: Prepared) -> tuple[int, int, int] | None:
@@ -68,9 +80,10 @@ def _contacts(p: Prepared) -> tuple[str, ...]:
 
 
 def bucket_pairs(
-    members: list[Prepared], *, common: int = COMMON_NAME
+    members: list[Prepared], *, common: int = COMMON_NAME, size: int | None = None
 ) -> Iterator[tuple[int, int]]:
-    """Index pairs (i < j) of one bucket worth comparing (see the module docstring)."""
+    """Index pairs (i < j) of one bucket worth comparing (see the module docstring); `size`
+    is the whole bucket's when only some of its members are passed."""
     by_date: dict[tuple, list[int]] = defaultdict(list)
     vague: list[int] = []
     for i, p in enumerate(members):
@@ -85,7 +98,7 @@ def bucket_pairs(
                 yield (i, j) if i < j else (j, i)
     if not vague:
         return
-    if len(members) >= common:
+    if (size or len(members)) >= common:
         # A common name: only vague pairs that share a contact or arrival are worth a look.
         by_contact: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(members):
@@ -124,7 +137,11 @@ def assess(a: Prepared, b: Prepared, name_count: int | None = None) -> Compariso
 
 
 def bucket_candidates(
-    key: str, members: list[Prepared], common_keys: Container[str]
+    key: str,
+    members: list[Prepared],
+    common_keys: Container[str],
+    names: Counter | None = None,
+    size: int | None = None,
 ) -> Iterator[tuple[Prepared, Prepared, int]]:
     """(a, b, how many persons carry the name) for the pairs this bucket answers for.
 
@@ -133,8 +150,8 @@ def bucket_candidates(
     common: there it is compared only with the same date or a shared contact, elsewhere
     always. Persons with the same name share every key, so the bucket counts them all.
     """
-    signatures = Counter(name_signature(m) for m in members)
-    for i, j in bucket_pairs(members):
+    signatures = names if names is not None else Counter(name_signature(m) for m in members)
+    for i, j in bucket_pairs(members, size=size):
         a, b = members[i], members[j]
         shared = person_keys(a) & person_keys(b)
         if not shared:

@@ -10,7 +10,7 @@ last key. Memory holds one batch; an interrupted scan goes on from its last key.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 
 from sqlalchemy import delete, func, select
@@ -29,7 +29,7 @@ from caseapp.people.models import (
 )
 from caseapp.people.namematch import evidence as ev
 from caseapp.people.namematch import review
-from caseapp.people.namematch.scoring import Prepared, prepare
+from caseapp.people.namematch.scoring import PLACEHOLDER_DAY, Prepared, prepare
 
 BATCH = 20_000  # key rows per batch: one commit each
 FACTS_CACHE = 50_000  # persons kept between batches (a person sits in ~9 buckets)
@@ -216,11 +216,25 @@ def common_keys() -> set[str]:
     )
 
 
-def _batch(after: str, size: int) -> tuple[dict[str, list[int]], str] | None:
-    """The next complete buckets after key `after`: {key: person ids}, and the last key."""
+def _batch(after: str, size: int) -> tuple[dict[str, list[tuple]], str] | None:
+    """The next complete buckets after key `after`: {key: [(person id, year, month, day,
+    given name, family name)]} of persons not merged, and the last key."""
+    columns = (
+        PersonNameKey.key,
+        PersonNameKey.person_id,
+        Person.birth_year,
+        Person.birth_month,
+        Person.birth_day,
+        Person.given_name,
+        Person.family_name,
+    )
+    base = (
+        select(*columns)
+        .join(Person, Person.id == PersonNameKey.person_id)
+        .where(Person.merged_into_id.is_(None))
+    )
     rows = db.session.execute(
-        select(PersonNameKey.key, PersonNameKey.person_id)
-        .where(PersonNameKey.key > after)
+        base.where(PersonNameKey.key > after)
         .order_by(PersonNameKey.key, PersonNameKey.person_id)
         .limit(size)
     ).all()
@@ -232,16 +246,38 @@ def _batch(after: str, size: int) -> tuple[dict[str, list[int]], str] | None:
         if complete:
             rows, last = complete, complete[-1].key
         else:  # one bucket larger than a batch: take it whole
-            rows = [
-                (last, pid)
-                for pid in db.session.scalars(
-                    select(PersonNameKey.person_id).where(PersonNameKey.key == last)
-                )
-            ]
-    buckets: dict[str, list[int]] = defaultdict(list)
-    for key, person_id in rows:
-        buckets[key].append(person_id)
+            rows = db.session.execute(base.where(PersonNameKey.key == last)).all()
+    buckets: dict[str, list[tuple]] = defaultdict(list)
+    for key, *member in rows:
+        buckets[key].append(tuple(member))
     return buckets, last
+
+
+def _vague(month, day) -> bool:
+    return day is None or (month, day) == PLACEHOLDER_DAY
+
+
+def _with_partner(members: list[tuple]) -> list[int]:
+    """Persons of a bucket whose birth date is compatible with another member's (the same
+    full date, or a vague date at most a year apart): only they need their facts loaded,
+    and in most small buckets there are none."""
+    full = Counter((y, m, d) for _p, y, m, d, *_n in members if not _vague(m, d))
+    years = Counter(y for _p, y, _m, _d, *_n in members)
+    vague_years = Counter(y for _p, y, m, d, *_n in members if _vague(m, d))
+    out = []
+    for pid, year, month, day, *_names in members:
+        if year is None:
+            near, near_vague = len(members) - 1, len(members) - 1
+        else:
+            window = (year - 1, year, year + 1)
+            near = years[None] + sum(years[y] for y in window) - 1
+            near_vague = vague_years[None] + sum(vague_years[y] for y in window)
+        if _vague(month, day):
+            if near > 0:
+                out.append(pid)
+        elif full[(year, month, day)] > 1 or near_vague > 0:
+            out.append(pid)
+    return out
 
 
 def scan(
@@ -268,18 +304,26 @@ def scan(
         if step is None:
             break
         buckets, last = step
-        wanted = {pid for members in buckets.values() if len(members) > 1 for pid in members}
+        wanted = {
+            pid
+            for members in buckets.values()
+            if len(members) > 1
+            for pid in _with_partner(members)
+        }
         missing = [pid for pid in wanted if pid not in facts]
         facts.update(load_facts(sorted(missing)))
         while len(facts) > FACTS_CACHE:
             facts.popitem(last=False)
         candidates = []
         for key, members in buckets.items():
-            group = {m: facts[m] for m in members if m in facts}
+            group = {m[0]: facts[m[0]] for m in members if m[0] in facts}
             if len(group) < 2:
                 continue
             prepared = [g.prepared for g in group.values()]
-            for a, b, count in review.bucket_candidates(key, prepared, common):
+            # How many carry each name: counted over the whole bucket, facts or not.
+            names = Counter(review.signature_of(given, family) for *_m, given, family in members)
+            found_here = review.bucket_candidates(key, prepared, common, names, len(members))
+            for a, b, count in found_here:
                 candidates.append((group[a.id], group[b.id], count))
         rows = []
         for a, b, name_count in candidates:

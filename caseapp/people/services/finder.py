@@ -27,8 +27,9 @@ def drop_merged_keys(survivor: Person, *, removed: Person, **_kw) -> dict[str, i
 
 RESULTS = 25  # hits shown; more means "add the birth year"
 LIVE_RESULTS = 8  # under the navbar's box
-CANDIDATES = 250  # persons ranked per query (plain columns)
-DRIVER_CAP = 4000  # index entries counted to find the rarest word of a query
+CANDIDATES = 120  # persons ranked per query (plain columns)
+DRIVER_CAP = 2000  # index entries read for the rarest word of a query
+ESTIMATE_CAP = 500  # enough to tell a rare word from a common one
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,8 @@ def _in_scope(stmt, actor):
 
 
 def _estimate(condition, actor) -> int:
-    """How many index entries match, counted up to DRIVER_CAP (an index range scan)."""
-    inner = _in_scope(select(PersonSearchKey.id).where(condition), actor).limit(DRIVER_CAP)
+    """How many index entries match, counted up to ESTIMATE_CAP (an index range scan)."""
+    inner = _in_scope(select(PersonSearchKey.id).where(condition), actor).limit(ESTIMATE_CAP)
     return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
 
 
@@ -146,9 +147,13 @@ def _name_candidates(actor, query: namematch.Query):
         counts = [_estimate(c, actor) for c in conditions]
         order = sorted(range(len(conditions)), key=counts.__getitem__)
         conditions = [conditions[i] for i in order]
-    driver = _in_scope(select(PersonSearchKey.person_id).where(conditions[0]), actor).limit(
-        DRIVER_CAP
-    )
+    driver = _in_scope(select(PersonSearchKey.person_id).where(conditions[0]), actor)
+    if query.birth_year:
+        # The year narrows before the cap, or a common name's first entries would hide it.
+        driver = driver.join(Person, Person.id == PersonSearchKey.person_id).where(
+            Person.birth_year == query.birth_year
+        )
+    driver = driver.limit(DRIVER_CAP)
     stmt = select(Person.id).where(Person.id.in_(driver.scalar_subquery()))
     for condition in conditions[1:]:
         stmt = stmt.where(exists().where(PersonSearchKey.person_id == Person.id, condition))
