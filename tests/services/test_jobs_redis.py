@@ -37,10 +37,16 @@ def redis_url(tmp_path):
     if server is None:
         pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
     port = _free_port()
+    # The server is a service beside the test, not under test: CI's shifted-clock stage runs
+    # pytest under libfaketime, which must not reach redis-server (it then never answers).
+    server_env = {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
     process = subprocess.Popen(
         [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=server_env,
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
@@ -52,6 +58,7 @@ def redis_url(tmp_path):
         except redis.exceptions.ConnectionError:
             if time.monotonic() > deadline:
                 process.kill()
+                process.wait(10)
                 raise
             time.sleep(0.1)
     yield url
