@@ -1,0 +1,167 @@
+"""The stored duplicate review on a real database: the duplicate generator's register (with
+~2 % injected duplicates and the evidence of benchmarks/tiers.py) written as persons, then the
+resumable scan as `flask people scan` runs it; precision and recall per tier, time, peak RSS.
+
+Run:  CASEAPP_ENV=development .venv/bin/python benchmarks/bench_review_db.py [--persons 100000]
+      DATABASE_URL=postgresql://... for PostgreSQL (the database is emptied first!).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+os.environ.setdefault("CASEAPP_ENV", "development")
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/review.sqlite3"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import insert, select, text
+from tiers import generated
+
+from caseapp.app import create_app
+from caseapp.extensions import db
+from caseapp.people import namematch
+from caseapp.people.models import DuplicatePair, Person, PersonNameKey
+from caseapp.people.namematch.evidence import TIERS
+
+BATCH = 5000
+
+
+def write(people, office_id: int) -> dict[int, int]:
+    """Insert the generated persons; generator id -> database id."""
+    now = datetime.now(UTC)
+    ids: dict[int, int] = {}
+    for start in range(0, len(people), BATCH):
+        chunk = people[start : start + BATCH]
+        rows = []
+        for p in chunk:
+            e = p.evidence
+            street, _sep, postcode = (e.address or "").partition("|")
+            rows.append(
+                {
+                    "office_id": office_id,
+                    "external_id": f"G-{p.id}",
+                    "given_name": p.given_name,
+                    "family_name": p.family_name,
+                    "family_name_norm": namematch.normalise(p.family_name)[:120],
+                    "original_name": p.original_name,
+                    "birth_year": p.birth_year,
+                    "birth_month": p.birth_month,
+                    "birth_day": p.birth_day,
+                    "sex": p.sex,
+                    "nationalities": sorted(e.nationalities),
+                    "languages": [],
+                    "interpreter_language": "",
+                    "phone": e.phone,
+                    "phone_digits": e.phone,
+                    "email": e.email,
+                    "street": street,
+                    "postcode": postcode or "58762",
+                    "city": "",
+                    "residence_status": "",
+                    "arrived_germany_on": date.fromordinal(e.arrived) if e.arrived else None,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+        db.session.execute(insert(Person), rows)
+        found = dict(
+            db.session.execute(
+                select(Person.external_id, Person.id).where(
+                    Person.external_id.in_([r["external_id"] for r in rows])
+                )
+            ).all()
+        )
+        keys = []
+        for p in chunk:
+            pid = found[f"G-{p.id}"]
+            ids[p.id] = pid
+            keys += [
+                {"person_id": pid, "key": k[:40]}
+                for k in namematch.blocking_keys(p.given_name, p.family_name, p.original_name)
+            ]
+        db.session.execute(insert(PersonNameKey), keys)
+        db.session.commit()
+    return ids
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--batch", type=int, default=20_000, help="key rows per scan batch")
+    args = parser.parse_args()
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade()
+        from caseapp.offices.services import OfficeData, create_office
+
+        office = create_office(None, OfficeData(name="Register", kind="integration_centre"))
+        db.session.commit()
+        people, truth = generated(args.persons, args.seed, with_evidence=True)
+        t0 = time.perf_counter()
+        ids = write(people, office.id)
+        build_seconds = time.perf_counter() - t0
+        del people
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
+        truth_db = {tuple(sorted((ids[a], ids[b]))) for a, b in truth}
+        from caseapp.people.services import duplicates
+
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        t0 = time.perf_counter()
+        scan = duplicates.scan(None, batch=args.batch)
+        scan_seconds = time.perf_counter() - t0
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        pairs = db.session.execute(
+            select(DuplicatePair.a_id, DuplicatePair.b_id, DuplicatePair.tier).where(
+                DuplicatePair.scan_id == scan.id
+            )
+        ).all()
+    dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, database {dialect}, load {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"data: {args.persons:,} persons, {len(truth_db):,} injected duplicates (written in "
+        f"{build_seconds:.0f} s); scan {scan_seconds:.1f} s in batches of {args.batch:,} key "
+        f"rows, {len(pairs):,} pairs stored; peak RSS {peak:.0f} MiB (before the scan "
+        f"{rss_before:.0f} MiB, the generated register included)"
+    )
+    print("| tier | pairs | injected duplicates | precision | recall (this tier and above) |")
+    print("|---|---:|---:|---:|---:|")
+    so_far = 0
+    listed = 0
+    for tier in TIERS:
+        group = {(a, b) for a, b, t in pairs if t == tier}
+        hits = len(group & truth_db)
+        so_far += hits
+        if tier != TIERS[-1]:
+            listed += len(group)
+        precision = hits / len(group) if group else 1.0
+        print(
+            f"| {tier} | {len(group):,} | {hits:,} | {precision:.3f} | "
+            f"{so_far / len(truth_db):.3f} |"
+        )
+    print(f"listed pairs (first two tiers) per injected duplicate: {listed / len(truth_db):.2f}")
+
+
+if __name__ == "__main__":
+    main()
