@@ -195,7 +195,7 @@ def carry_decisions(survivor: Person, *, removed: Person, **_kw) -> dict[str, in
 
 # --- a register without a stored scan ---------------------------------------------------
 
-PREVIEW_PERSONS = 20_000  # up to this many persons the page can compare on the fly
+PREVIEW_PERSONS = 3_000  # up to this many persons the page compares on the fly (~2 s)
 
 
 @dataclass(frozen=True)

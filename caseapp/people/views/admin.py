@@ -42,6 +42,7 @@ def duplicates():
         abort(400)
     scan = review.latest_scan()
     running = review.running_scan()
+    too_large = False
     if scan is not None:
         counts = review.queue_counts(scan.id)
         rows = review.queue(scan.id, tier, page=page, name=name)
@@ -52,7 +53,9 @@ def duplicates():
         later = {(p.a_id, p.b_id) for p, decision in rows if decision == "later"}
         groups = review.pair_clusters(scan.id)
     else:
-        found = review.preview() or []
+        found = review.preview()
+        too_large = found is None
+        found = found or []
         counts = {t: sum(1 for p in found if p.tier == t) for t in ev.TIERS}
         decided = review.decisions_of([(p.a_id, p.b_id) for p in found])
         later = {key for key, decision in decided.items() if decision == "later"}
@@ -89,6 +92,7 @@ def duplicates():
         name=name,
         scan=scan,
         running=running,
+        too_large=too_large,
         groups=groups,
         form=BaseForm(),
     )
