@@ -68,6 +68,46 @@ def test_each_batch_is_committed_and_others_can_write_in_between(cw_a, world):  
     assert (run.status, run.rows_done, run.rows_total, run.created) == ("done", 7, 7, 7)
 
 
+def test_a_batch_waits_for_a_colleague_holding_the_database(cw_a, world):  # noqa: F811
+    """On SQLite the importer asks for the write lock every few milliseconds and waits;
+    on PostgreSQL it waits for the run's row. Either way the import goes on."""
+    import threading
+    import time
+
+    held = threading.Event()
+    engine = db.engine
+    sqlite = engine.dialect.name == "sqlite"
+
+    def hold_for_a_moment():
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            if sqlite:
+                cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("UPDATE people_import_runs SET updated_at = updated_at")
+            held.set()
+            time.sleep(0.4)
+            raw.commit() if not sqlite else cursor.execute("COMMIT")
+        finally:
+            raw.close()
+
+    threads = []
+
+    def progress(done, total):
+        if done == 2:
+            threads.append(threading.Thread(target=hold_for_a_moment))
+            threads[0].start()
+            held.wait(5)
+
+    started = time.monotonic()
+    report = run_import(
+        None, _csv(5), office_id=world["office_a"], today=TODAY, batch_rows=2, progress=progress
+    )
+    threads[0].join()
+    assert report.created == 5 and _persons() == 5
+    assert time.monotonic() - started >= 0.4  # it did wait
+
+
 def test_batches_adapt_to_the_target_time(cw_a, world, monkeypatch):  # noqa: F811
     sizes = []
     original = import_runs.apply_rows
