@@ -204,3 +204,20 @@ def test_the_stored_scan_finds_what_the_whole_register_in_memory_finds(register_
     stored = review.scan(None, batch=5)
     in_memory = {(p.a_id, p.b_id, p.tier) for p in review.preview()}
     assert {(a, b, p.tier) for (a, b), p in _pairs(stored.id).items()} == in_memory
+
+
+def test_an_address_is_street_house_number_and_postcode():
+    def address(street, postcode="58762"):
+        return review.evidence_of(
+            phone_digits="",
+            email="",
+            street=street,
+            postcode=postcode,
+            nationalities=[],
+            arrived=None,
+        ).address
+
+    assert address("Lennestraße 5") == address("Lennestr. 5") == address("lennestrasse  5")
+    assert address("Lennestraße 5") != address("Lennestraße 7")  # neighbours, not one household
+    assert address("Lennestraße 5") != address("Lennestraße 5", "58791")
+    assert address("") == ""

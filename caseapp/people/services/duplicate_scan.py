@@ -9,7 +9,9 @@ last key. Memory holds one batch; an interrupted scan goes on from its last key.
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 
@@ -38,9 +40,16 @@ FACTS_CACHE = 50_000  # persons kept between batches (a person sits in ~9 bucket
 # --- facts and evidence of persons ------------------------------------------------------
 
 
+_STREET_SUFFIX = re.compile(r"(str)(?:asse|\.)?(?=\d|$)")
+
+
 def _address(street: str, postcode: str) -> str:
-    street = namematch.normalise(street or "").replace(" ", "")
-    return f"{street}|{(postcode or '').replace(' ', '')}" if street else ""
+    """Street, house number and postcode, compared as one: "Lennestraße 5" = "Lennestr. 5"."""
+    text = unicodedata.normalize("NFKD", (street or "").casefold().replace("ß", "ss"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _STREET_SUFFIX.sub("strasse", re.sub(r"[^\w.]+|_", "", text)).replace(".", "")
+    code = "".join((postcode or "").split())
+    return f"{text}|{code}" if text else ""
 
 
 def evidence_of(
