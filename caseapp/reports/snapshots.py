@@ -131,3 +131,4 @@ def store(cube: Cube) -> None:
     row.payload = dump(cube)
     row.computed_at = utcnow()
     db.session.flush()
+    _read.pop((cube.key, cube.year, cube.min_cell), None)  # same process: read it anew

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 
 from caseapp.auth.roles import Role
@@ -20,7 +20,6 @@ from caseapp.web.access import access
 
 READERS = (Role.CASEWORKER, Role.COORDINATOR, Role.REPORTS, Role.ADMIN)
 YEARS_BACK = 4
-PDF_LANGUAGES = ("de", "en", "ar", "tr")
 
 
 def _years() -> list[int]:
@@ -92,8 +91,7 @@ def index():
         yearly=audience.yearly_report,
         years=_years(),
         default_year=local_today().year - 1,
-        languages=[(code, LANGUAGES[code]) for code in PDF_LANGUAGES if code in LANGUAGES]
-        or list(LANGUAGES.items()),
+        languages=list(LANGUAGES.items()),
         min_cell=services.min_cell(),
     )
 
@@ -194,7 +192,3 @@ def _download(content: bytes, name: str, mimetype: str) -> Response:
     response = Response(content, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def section_url(section: str, period: Period, area: tuple) -> str:
-    return url_for("reports.section", section=section, period=period.key, area=area_key(area))

@@ -3,9 +3,10 @@ consultation, consultations by need area and mode, next steps."""
 
 from __future__ import annotations
 
-from sqlalchemy import String, case, cast, exists, func, literal, select
+from sqlalchemy import Integer, String, case, cast, exists, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
+from caseapp.db import UTCDateTime
 from caseapp.extensions import db
 from caseapp.people.models import Case, CaseStatusChange, Consultation, NextStep, Person
 from caseapp.people.vocab import CASE_STATUS, CLOSE_REASONS, CONSULTATION_MODES, NEED_AREAS
@@ -100,35 +101,67 @@ def registrations(ctx: Context) -> cubes.Cube:
 
 def cases_open(ctx: Context) -> cubes.Cube:
     """Open cases at the end of the period by status (open, active, on hold): the status of
-    each case's latest change before that instant (its current status if it never changed)."""
-    rows = []
-    for period, end in ctx.stock_ends().items():
-        latest = (
-            select(CaseStatusChange.to_status)
-            .where(CaseStatusChange.case_id == Case.id, CaseStatusChange.at < end)
-            .order_by(CaseStatusChange.at.desc(), CaseStatusChange.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        at_end = _persons(
-            select(
-                Case.office_id.label("office"),
-                Person.district_id.label("district"),
-                func.coalesce(latest, Case.status).label("status"),
+    each case's latest change before that instant (every case has its registration as the
+    first change).
+
+    One statement for every period end: each status change is valid from its instant until
+    the case's next change (LEAD), and counts at the ends that fall inside that interval.
+    """
+    ends = list(ctx.stock_ends().items())
+    if not ends:
+        return _empty_open(ctx)
+    valid = (
+        select(
+            CaseStatusChange.case_id.label("case_id"),
+            CaseStatusChange.to_status.label("status"),
+            CaseStatusChange.at.label("since"),
+            func.lead(CaseStatusChange.at)
+            .over(
+                partition_by=CaseStatusChange.case_id,
+                order_by=(CaseStatusChange.at, CaseStatusChange.id),
             )
-            .select_from(Case)
-            .join(Person, Person.id == Case.person_id)
-            .where(Case.created_at < end)
-        ).subquery()
-        stmt = (
-            select(at_end.c.office, at_end.c.district, at_end.c.status, func.count())
-            .where(at_end.c.status.in_(OPEN_STATUSES))
-            .group_by(at_end.c.office, at_end.c.district, at_end.c.status)
+            .label("until"),
         )
-        for office, district, status, n in db.session.execute(stmt):
-            category = ("status", status)
-            rows.append((("office", office), category, period, n))
-            rows.append((("district", district), category, period, n))
+    ).cte("valid")
+    instants = union_all(
+        *[
+            select(literal(i, Integer).label("i"), literal(end, UTCDateTime()).label("at"))
+            for i, (_period, end) in enumerate(ends)
+        ]
+    ).cte("instants")
+    stmt = _persons(
+        select(
+            instants.c.i,
+            Case.office_id,
+            Person.district_id,
+            valid.c.status,
+            func.count(),
+        )
+        .select_from(valid)
+        .join(
+            instants,
+            (valid.c.since < instants.c.at)
+            & (valid.c.until.is_(None) | (valid.c.until >= instants.c.at)),
+        )
+        .join(Case, Case.id == valid.c.case_id)
+        .join(Person, Person.id == Case.person_id)
+        .where(valid.c.status.in_(OPEN_STATUSES))
+        .group_by(instants.c.i, Case.office_id, Person.district_id, valid.c.status)
+    )
+    rows = []
+    for i, office, district, status, n in db.session.execute(stmt):
+        period = ends[i][0]
+        category = ("status", status)
+        rows.append((("office", office), category, period, n))
+        rows.append((("district", district), category, period, n))
+    return _open_cube(ctx, rows)
+
+
+def _empty_open(ctx: Context) -> cubes.Cube:
+    return _open_cube(ctx, [])
+
+
+def _open_cube(ctx: Context, rows) -> cubes.Cube:
     return cubes.build(
         "cases_open",
         ctx.year,
