@@ -82,6 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
     from caseapp.jobs.cli import register_cli as register_jobs_cli
 
     register_jobs_cli(app)
+    from caseapp import features
+
+    features.register_cli(app)
     return app
 
 
@@ -186,6 +189,9 @@ def _register_blueprints(app: Flask) -> None:
         jobs_bp,
     ):
         app.register_blueprint(bp)
+    from caseapp import features
+
+    features.register_blueprints(app)
 
 
 def _check_idle_timeout():
@@ -220,6 +226,12 @@ def _register_template_helpers(app: Flask) -> None:
 
     i18n.init_app(app)
     templating.init_app(app)
+    from caseapp.web import nav
+
+    nav.init_app(app)
+    from caseapp import features
+
+    features.init_app(app)
     from caseapp.volunteers import templating as volunteer_templating
 
     volunteer_templating.init_app(app)

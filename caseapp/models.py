@@ -1,5 +1,6 @@
 """Imports every model module so the metadata is complete (migrations, tests)."""
 
+from caseapp import features
 from caseapp.appointments.models import (  # noqa: F401
     Appointment,
     AppointmentChange,
@@ -50,3 +51,5 @@ from caseapp.volunteers.models import (  # noqa: F401
 )
 from caseapp.web.idempotency import SubmittedForm  # noqa: F401
 from caseapp.web.throttle import Attempt  # noqa: F401
+
+features.import_models()

@@ -1,0 +1,1 @@
+"""api: see caseapp/features.py for how this package plugs in."""

@@ -1,0 +1,1 @@
+"""crypto: see caseapp/features.py for how this package plugs in."""

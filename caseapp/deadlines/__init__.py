@@ -1,0 +1,1 @@
+"""deadlines: see caseapp/features.py for how this package plugs in."""

@@ -1,0 +1,1 @@
+"""feeds: see caseapp/features.py for how this package plugs in."""

@@ -1,0 +1,1 @@
+"""handover: see caseapp/features.py for how this package plugs in."""

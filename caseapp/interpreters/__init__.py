@@ -1,0 +1,1 @@
+"""interpreters: see caseapp/features.py for how this package plugs in."""

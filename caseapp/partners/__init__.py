@@ -1,0 +1,1 @@
+"""partners: see caseapp/features.py for how this package plugs in."""

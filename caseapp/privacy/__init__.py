@@ -1,0 +1,1 @@
+"""privacy: see caseapp/features.py for how this package plugs in."""
