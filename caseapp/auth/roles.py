@@ -13,9 +13,14 @@ class Role(StrEnum):
     NEWCOMER = "newcomer"
     # Integration management: city-wide report figures and the yearly report; no office.
     REPORTS = "reports"
+    # The data-protection officer: subject access exports, erasure confirmation (four eyes),
+    # retention runs; city-wide, no office.
+    DATA_PROTECTION = "data_protection"
 
 
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER, Role.REPORTS})
+STAFF_ROLES = frozenset(
+    {Role.ADMIN, Role.COORDINATOR, Role.CASEWORKER, Role.REPORTS, Role.DATA_PROTECTION}
+)
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
@@ -24,4 +29,5 @@ ROLE_LABELS = {
     Role.VOLUNTEER: _l("Volunteer"),
     Role.NEWCOMER: _l("Newcomer"),
     Role.REPORTS: _l("Reports (integration management)"),
+    Role.DATA_PROTECTION: _l("Data protection"),
 }
