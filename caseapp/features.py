@@ -4,7 +4,9 @@ Each name is a package under `caseapp/` that may have any of:
 - `models.py`  — its tables (imported by `caseapp.models`, so migrations and tests see them);
 - `blueprint.py` with `bp` (and optionally `extra_blueprints`, a tuple) — its pages;
 - `setup.py` with `init_app(app)` — extensions, template helpers, job kinds, nav entries;
-- `cli.py` with `register_cli(app)` — its `flask --app wsgi ...` commands.
+- `cli.py` with `register_cli(app)` — its `flask --app wsgi ...` commands;
+- `periodic.py` with `PERIODIC`, a tuple of `caseapp.jobs.periodic.Periodic` — work the
+  worker's scheduler runs (each also runnable as `flask --app wsgi jobs run NAME`).
 """
 
 from __future__ import annotations
@@ -58,3 +60,12 @@ def register_cli(app) -> None:
         module = _module(feature, "cli")
         if module is not None:
             module.register_cli(app)
+
+
+def periodic_entries() -> tuple:
+    entries: tuple = ()
+    for feature in FEATURES:
+        module = _module(feature, "periodic")
+        if module is not None:
+            entries += tuple(module.PERIODIC)
+    return entries

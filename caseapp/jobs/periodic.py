@@ -106,8 +106,16 @@ SCHEDULE: tuple[Periodic, ...] = (
 )
 
 
+def schedule() -> tuple[Periodic, ...]:
+    """The core entries, then those of feature packages (`caseapp/<feature>/periodic.py`
+    with a tuple `PERIODIC`; see caseapp/features.py)."""
+    from caseapp import features
+
+    return SCHEDULE + features.periodic_entries()
+
+
 def by_name(name: str) -> Periodic:
-    for entry in SCHEDULE:
+    for entry in schedule():
         if entry.name == name:
             return entry
     raise KeyError(name)

@@ -25,7 +25,7 @@ def define(app: Flask, huey: Huey) -> None:
         run_job(app, huey, job_id)
 
     tasks = {"run_job": huey.task(name="lotse.run_job")(run)}
-    for entry in periodic.SCHEDULE:
+    for entry in periodic.schedule():
         _define_periodic(app, huey, entry)
 
     def run_periodic_once(name: str) -> None:
