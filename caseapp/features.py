@@ -6,7 +6,9 @@ Each name is a package under `caseapp/` that may have any of:
 - `setup.py` with `init_app(app)` — extensions, template helpers, job kinds, nav entries;
 - `cli.py` with `register_cli(app)` — its `flask --app wsgi ...` commands;
 - `periodic.py` with `PERIODIC`, a tuple of `caseapp.jobs.periodic.Periodic` — work the
-  worker's scheduler runs (each also runnable as `flask --app wsgi jobs run NAME`).
+  worker's scheduler runs (each also runnable as `flask --app wsgi jobs run NAME`);
+- `demo.py` with `seed()` — its demo data, added after the core's (idempotent: creates
+  only what is missing, as `flask --app wsgi seed-demo` may run twice).
 """
 
 from __future__ import annotations
@@ -69,3 +71,10 @@ def periodic_entries() -> tuple:
         if module is not None:
             entries += tuple(module.PERIODIC)
     return entries
+
+
+def seed_demo() -> None:
+    for feature in FEATURES:
+        module = _module(feature, "demo")
+        if module is not None:
+            module.seed()

@@ -28,4 +28,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
     referrals.seed()
     appointments.seed()
     matches.seed(coordinator)
+    from caseapp import features
+
+    db.session.flush()
+    features.seed_demo()
     return rows
