@@ -6,8 +6,6 @@ into their own package (register() is the seam) when they touch it.
 
 from __future__ import annotations
 
-import inspect
-
 from caseapp.auth.roles import Role
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFound
@@ -16,30 +14,24 @@ from caseapp.i18n import _l
 from caseapp.jobs.registry import JobKind, register
 from caseapp.jobs.runner import JobContext
 from caseapp.matches import services as matching
-from caseapp.people import merging
+from caseapp.people.services import duplicate_scan
 from caseapp.volunteers.models import Programme
 
 DUPLICATE_SCAN = "people.duplicates"
 MATCHING_ROUND = "matching.round"
-# The result page lists this many pairs at most; the count says how many were found.
-MAX_STORED_PAIRS = 5000
 
 
 def scan_duplicates(ctx: JobContext) -> dict:
-    """Likely duplicate pairs across the whole register (people.merging.duplicate_pairs)."""
-    ctx.progress(0, None, "duplicates.scanning")
-    options = {}
-    # Progress as the scan goes, once duplicate_pairs offers it (progress(done, total)).
-    if "progress" in inspect.signature(merging.duplicate_pairs).parameters:
-        options["progress"] = lambda done, total: ctx.progress(done, total, "duplicates.scanning")
-    pairs = merging.duplicate_pairs(**options)
-    return {
-        "count": len(pairs),
-        "pairs": [
-            [a, b, round(float(c.score), 4), list(c.reasons)]
-            for a, b, c in pairs[:MAX_STORED_PAIRS]
-        ],
-    }
+    """The stored duplicate scan of the whole register (the review queue's source), run to
+    its end: it commits per batch, so a worker that dies leaves a scan the next run goes on
+    with, and the review page shows the new queue when it is done."""
+    ctx.progress(0, None, "duplicates.scanning", found=0)
+
+    def progress(_last_key, found):
+        ctx.progress(0, None, "duplicates.scanning", found=found)
+
+    scan = duplicate_scan.scan(ctx.actor, progress=progress)
+    return {"link": {"endpoint": "people.duplicates", "values": {}}, "count": int(scan.pairs)}
 
 
 def run_matching_round(ctx: JobContext, programme_id: int, max_candidates: int | None = None):
@@ -52,6 +44,9 @@ def run_matching_round(ctx: JobContext, programme_id: int, max_candidates: int |
     ctx.progress(0, 2, "matching.loading")
     inputs = matching.load_round(programme, today)
     db.session.commit()  # no database lock while the solver runs
+    if max_candidates is None:
+        # Very large rounds keep each person's best pairs only (memory stays about 1 GB).
+        max_candidates = matching.candidates_cap(len(inputs.newcomers) * len(inputs.volunteers))
     ctx.progress(
         1,
         2,
@@ -74,9 +69,12 @@ register(
         run=scan_duplicates,
         roles=frozenset({Role.ADMIN}),
         key=lambda params: "register",
-        result_template="jobs/results/duplicates.html",
         title=_l("Duplicate scan of the whole register"),
-        stages={"duplicates.scanning": _l("Comparing every record in the register")},
+        stages={
+            "duplicates.scanning": _l(
+                "Comparing every record in the register (pairs found so far: %(found)d)"
+            )
+        },
     )
 )
 register(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import format_decimal as _number
 from flask_login import current_user
-from sqlalchemy import select
 
 from caseapp.auth.roles import STAFF_ROLES, Role
 from caseapp.core.errors import NotFound, ValidationFailed
@@ -16,13 +15,8 @@ from caseapp.jobs.blueprint import bp
 from caseapp.jobs.forms import StartForm
 from caseapp.jobs.kinds import DUPLICATE_SCAN
 from caseapp.jobs.queue import JobsUnavailable
-from caseapp.people.models import Person
-from caseapp.people.namematch import Comparison
 from caseapp.web import flow
 from caseapp.web.access import access
-from caseapp.web.pagination import CappedPage
-
-PAIRS_PER_PAGE = 100
 
 
 def _status_or_404(job_id: int) -> services.JobStatus:
@@ -139,30 +133,7 @@ def result(job_id: int):
     kind = registry.get(job.kind)
     if kind is None or not kind.result_template:
         abort(404)
-    if job.kind == DUPLICATE_SCAN:
-        return _duplicates_result(job, kind.result_template)
     return render_template(kind.result_template, job=job)
-
-
-def _duplicates_result(job, template: str):
-    stored = (job.result or {}).get("pairs", [])
-    page_no = max(1, request.args.get("page", 1, type=int) or 1)
-    chunk = stored[(page_no - 1) * PAIRS_PER_PAGE : page_no * PAIRS_PER_PAGE]
-    ids = {i for a, b, _s, _r in chunk for i in (a, b)}
-    people = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Person).where(Person.id.in_(ids or {0}), Person.merged_into_id.is_(None))
-        )
-    }
-    # Records merged since the scan are left out: there is nothing to compare any more.
-    pairs = [
-        (a, b, Comparison(score=score, reasons=tuple(reasons)))
-        for a, b, score, reasons in chunk
-        if a in people and b in people
-    ]
-    page = CappedPage(pairs, page_no, PAIRS_PER_PAGE, len(stored), capped=False)
-    return render_template(template, job=job, pairs=pairs, people=people, page=page)
 
 
 @bp.post("/duplicate-scan")

@@ -92,9 +92,10 @@ def test_admin_scans_the_register_as_a_job_and_reads_the_result(app, world):
     assert "Duplicate scan of the whole register" in page
     assert "1 likely duplicate pair found." in page
     assert 'http-equiv="refresh"' not in page  # finished: nothing to refresh
+    # The result is the duplicate review queue the scan stored.
     result = admin.client.get(location + "/result?lang=en")
-    assert result.status_code == 200
-    text = result.get_data(as_text=True)
+    assert result.status_code == 302 and "/people/duplicates" in result.headers["Location"]
+    text = admin.client.get("/people/duplicates?lang=en").get_data(as_text=True)
     assert "Mohammed Al-Hassan" in text and "Muhammad Alhasan" in text
     assert "/people/merge?a=" in text
     listing = admin.client.get("/jobs/?lang=en").get_data(as_text=True)

@@ -478,3 +478,45 @@ def test_thank_you_page_counts_newcomers_accompanied_this_year(app, world, make_
         as_text=True
     )
     assert "begleitet" not in earlier
+
+
+def test_a_large_round_runs_as_a_job_with_a_progress_page_then_the_round(
+    app, world, make_user, actions, monkeypatch
+):
+    ids = build(app, world, make_user)
+    _coordinator(actions, world)
+    # Every round counts as large here: the button hands it to the background worker.
+    monkeypatch.setitem(app.config, "MATCHING_INLINE_PAIRS", 0)
+    url = f"/matching/programmes/{ids['programme_id']}/run"
+    token = {"submission_id": "5f0c8a5e-2a51-4a6e-9d0a-6f4f2b7d1c33"}
+    response = actions.post(url, token)
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    # A double click finds the same job.
+    assert actions.post(url, token).headers["Location"] == response.headers["Location"]
+    job_page = actions.client.get(response.headers["Location"] + "?lang=en")
+    text = job_page.get_data(as_text=True)
+    assert "Matching round" in text
+    result = actions.client.get(response.headers["Location"] + "/result")
+    assert result.status_code == 302 and "/matching/rounds/" in result.headers["Location"]
+    page = actions.client.get(result.headers["Location"]).get_data(as_text=True)
+    assert "Amal Haddad" in page and "Selam Tesfaye" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(MatchRound.id))) == 1
+
+
+def test_round_size_decides_pruning(app, world, make_user):
+    from caseapp.matches import services
+
+    assert services.candidates_cap(10_000 * 3_000) is None  # exact
+    assert services.candidates_cap(50_000 * 20_000) == services.rounds.PRUNED_CANDIDATES
+    ids = build(app, world, make_user)
+    with app.app_context():
+        from caseapp.volunteers.models import Programme
+
+        programme = db.session.get(Programme, ids["programme_id"])
+        waiting = db.session.scalar(
+            select(func.count(MatchRequest.id)).where(
+                MatchRequest.programme_id == programme.id, MatchRequest.status == "waiting"
+            )
+        )
+        assert waiting > 0 and services.round_size(programme) % waiting == 0

@@ -22,9 +22,11 @@ from caseapp.matches.services.lifecycle import (  # noqa: F401
 from caseapp.matches.services.rounds import (  # noqa: F401
     RoundInputs,
     RoundOutcome,
+    candidates_cap,
     engine,
     load_round,
     propose,
+    round_size,
     run_round,
 )
 from caseapp.matches.services.visibility import (  # noqa: F401

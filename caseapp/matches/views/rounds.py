@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -66,6 +66,9 @@ def index():
 @access(*COORDINATION)
 def run(programme_id: int):
     programme = _get(Programme, programme_id)
+    limit = current_app.config.get("MATCHING_INLINE_PAIRS", services.rounds.INLINE_PAIRS)
+    if services.round_size(programme) > limit:
+        return _run_as_job(programme)
 
     def run_round() -> services.RoundOutcome:
         inputs = services.load_round(programme, local_today())
@@ -83,6 +86,27 @@ def run(programme_id: int):
         ),
     )
     return done or redirect(url_for("matches.index"))
+
+
+def _run_as_job(programme: Programme):
+    """A large round in the background: the progress page, then the round."""
+    from caseapp.jobs import services as jobs
+    from caseapp.jobs import wording
+    from caseapp.jobs.kinds import MATCHING_ROUND
+    from caseapp.jobs.queue import JobsUnavailable
+
+    def start() -> int:
+        try:
+            return jobs.start(current_user, MATCHING_ROUND, programme_id=programme.id)
+        except JobsUnavailable:
+            raise ValidationFailed({"": wording.unavailable()}) from None
+
+    form = OnceForm()
+    done = flow.submit(form, start, to=lambda job_id: url_for("jobs.detail", job_id=job_id))
+    if done:
+        return done
+    flash_refusal(form)
+    return redirect(url_for("matches.index"))
 
 
 @bp.get("/rounds/<int:round_id>")

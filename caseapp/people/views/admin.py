@@ -106,7 +106,19 @@ def _review_action():
     if action == "scan":
         if not form.validate_on_submit():
             abort(400)
-        # A slice of a few seconds per click: the scan commits per batch and goes on later.
+        from caseapp.jobs import services as jobs
+        from caseapp.jobs.kinds import DUPLICATE_SCAN
+        from caseapp.jobs.queue import JobsUnavailable
+
+        try:
+            job_id = jobs.start(current_user, DUPLICATE_SCAN)
+        except JobsUnavailable:
+            db.session.rollback()
+        else:
+            # The whole register in the background, with progress on the job's page.
+            db.session.commit()
+            return redirect(url_for("jobs.detail", job_id=job_id))
+        # No queue: a slice of a few seconds per click, committed per batch, goes on later.
         done = review.scan(current_user, seconds=SCAN_SLICE_SECONDS)
         if done.finished_at:
             flash(_("The whole register has been scanned."), "success")
