@@ -6,6 +6,10 @@ from caseapp.auth.models import User
 from caseapp.i18n import DEFAULT_LANGUAGE
 from caseapp.referrals.models import Referral
 
+# Receiving partners without an account (caseapp.partners) are told with signed links of
+# their own: a package registers `notify(referral, overdue) -> bool`, True once it has.
+RECEIVER_NOTIFIERS: list = []
+
 
 def _link(referral: Referral) -> str:
     from caseapp.volunteers.notifications import external_url
@@ -34,6 +38,8 @@ def notify_sender(referral: Referral, status: str, note: str) -> None:
 
 def notify_office(referral: Referral, *, overdue: bool = False) -> None:
     """Tell the receiving office (its shared e-mail address) of a new or overdue referral."""
+    if any(notify(referral, overdue) for notify in RECEIVER_NOTIFIERS):
+        return
     office = referral.to_office
     if not office.email:
         return
