@@ -95,6 +95,26 @@ def _trusted_hosts(env: str, base_url: str) -> list[str]:
     return list(dict.fromkeys(h for h in hosts if h))
 
 
+def _data_keys(env: str) -> tuple[str, ...]:
+    """Keys for the encrypted free text (caseapp/crypto): the first encrypts, all decrypt."""
+    from caseapp.crypto.keys import derived_key, split_keys
+
+    raw = os.environ.get("CASEAPP_DATA_KEYS", "").strip()
+    if env == "production":
+        keys = ()  # none: refused after the secret check (_check_production)
+    else:
+        # Not secret: a trial or a test run without .env, and what a trial wrote before
+        # scripts/start.sh gave it a key of its own, stay readable (the last key decrypts only).
+        keys = (derived_key(f"lotse {env} data key, not for production"),)
+    if raw:
+        try:
+            configured = split_keys(raw)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        keys = configured + tuple(k for k in keys if k not in configured)
+    return keys
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config dict from the environment, then apply test overrides."""
     env = _environment()
@@ -150,6 +170,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_FROM": os.environ.get("CASEAPP_MAIL_FROM", "Lotse <lotse@localhost>"),
         "OUTBOX_MAX_ATTEMPTS": _int("CASEAPP_OUTBOX_MAX_ATTEMPTS", 5),
         "BASE_URL": base_url,
+        "DATA_KEYS": _data_keys(env),
         "VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR": _int("CASEAPP_VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR", 5),
         "CERTIFICATE_CHECKS_PER_IP_PER_HOUR": _int(
             "CASEAPP_CERTIFICATE_CHECKS_PER_IP_PER_HOUR", 30
@@ -182,6 +203,13 @@ def _check_production(config: dict) -> None:
             "CASEAPP_BASE_URL must be set in production (for example "
             "https://lotse.stadt.example): links in e-mails and PDFs are built from it, "
             "never from the request's Host header"
+        )
+    if config["CASEAPP_ENV"] == "production" and not config.get("DATA_KEYS"):
+        raise ConfigError(
+            "CASEAPP_DATA_KEYS must be set in production: notes and referral messages are "
+            "stored encrypted with it (a new key: python -c 'from cryptography.fernet import "
+            "Fernet; print(Fernet.generate_key().decode())'; docs/security.md, "
+            "Encryption at rest)"
         )
 
 

@@ -53,6 +53,13 @@ if [ ! -f .env ] || ! grep -q '^CASEAPP_SECRET_KEY=' .env; then
   )
 fi
 
+# The key that encrypts notes and referral messages (docs/security.md, Encryption at rest).
+if ! grep -q '^CASEAPP_DATA_KEYS=' .env; then
+  [ -z "$(tail -c 1 .env)" ] || echo >>.env
+  echo "CASEAPP_DATA_KEYS=$(.venv/bin/python -c \
+    'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" >>.env
+fi
+
 flask() { .venv/bin/flask --app wsgi "$@"; }
 if ! output="$(flask translate compile 2>&1)"; then
   echo "$output" >&2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -91,7 +91,11 @@ ACTION_LABELS = {
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_record", "record_type", "record_id"),)
+    __table_args__ = (
+        Index("ix_audit_entries_record", "record_type", "record_id"),
+        # A segment's entries in order; rows not yet chained (segment NULL) are found by it too.
+        Index("ix_audit_entries_chain", "chain_segment", "chain_seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -103,6 +107,32 @@ class AuditEntry(db.Model):
     purpose: Mapped[str] = mapped_column(String(80), default="")
     # What changed: field -> [old, new]; never passwords or tokens.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The hash chain (audit/chain.py): set when the writing transaction commits.
+    chain_segment: Mapped[str | None] = mapped_column(String(16))
+    chain_seq: Mapped[int | None]
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.action} {self.record_type}:{self.record_id}>"
+
+
+class AuditChainHead(db.Model):
+    """The last link of one chain segment (a UTC day and a shard of the writers), locked while
+    a transaction appends to it; its first link points into the shard's previous segment."""
+
+    __tablename__ = "audit_chain_heads"
+    __table_args__ = (Index("ix_audit_chain_heads_shard_day", "shard", "day"),)
+
+    segment: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date]
+    shard: Mapped[int]
+    # The first entry links to the shard's latest segment as it was when this one began
+    # (none and "0" * 64 for a shard's first segment).
+    genesis_segment: Mapped[str | None] = mapped_column(String(16))
+    genesis_hash: Mapped[str] = mapped_column(String(64))
+    last_seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+    def __repr__(self) -> str:
+        return f"<AuditChainHead {self.segment} #{self.last_seq}>"

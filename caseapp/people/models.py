@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.clock import local_today, utcnow
+from caseapp.crypto.types import EncryptedText
 from caseapp.db import TimestampMixin, TrilingualNameMixin
 from caseapp.extensions import db
 
@@ -254,7 +255,7 @@ class Consultation(db.Model):
     mode: Mapped[str] = mapped_column(String(20))
     interpreter_language: Mapped[str] = mapped_column(String(8), default="")
     need_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(EncryptedText(8000), default="")  # casework.MAX_NOTES
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     caseworker = relationship("User", lazy="joined")

@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.clock import utcnow
+from caseapp.crypto.types import EncryptedText
 from caseapp.db import TimestampMixin, TrilingualTextMixin
 from caseapp.extensions import db
 
@@ -129,7 +130,7 @@ class Referral(TimestampMixin, db.Model):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
     need: Mapped[str] = mapped_column(String(20))
     urgency: Mapped[str] = mapped_column(String(20), default="normal")
-    message: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(EncryptedText(4000), default="")
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     consultation_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id"))

@@ -29,6 +29,7 @@ def test_production_with_real_secret_has_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("CASEAPP_ENV", "production")
     monkeypatch.setenv("CASEAPP_SECRET_KEY", "x" * 20 + "0123456789abcdef")
     monkeypatch.setenv("CASEAPP_BASE_URL", "https://lotse.stadt.example")  # required there
+    monkeypatch.setenv("CASEAPP_DATA_KEYS", "A" * 43 + "=")  # required there
     monkeypatch.delenv("DATABASE_URL", raising=False)
     config = load_config(str(tmp_path))
     assert config["SESSION_COOKIE_SECURE"] is True
