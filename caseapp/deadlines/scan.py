@@ -3,11 +3,12 @@
 Run by `flask --app wsgi deadlines scan` and by the worker's schedule (periodic.py). Every
 step is set-based and idempotent, so a second run the same day changes nothing:
 
-1. derive — per active derived kind, one read of (person, source date), the rule applied
+1. missed — one UPDATE: open deadlines before today become missed.
+2. derive — per active derived kind, one read of (person, source date), the rule applied
    in Python (month ends and leap days, see rules.py), then inserts of the deadlines not
    there yet and deletes of open derived deadlines whose source date changed or went away,
-   in batches. A derived deadline already past when first seen is not added.
-2. missed — one UPDATE: open deadlines before today become missed.
+   in batches. Only persons whose deadline can fall today or later are read (a bound on
+   the source date in SQL); a derived deadline already past when first seen is not added.
 3. warn — per kind and warning offset, the open deadlines whose nearest due warning has not
    been given (no warning row at that or a nearer offset): a next step for the case's
    caseworker (unless one from an earlier warning is still open), a warning row (unique per
@@ -20,7 +21,8 @@ not hold SQLite's write lock for its whole length.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import render_template
@@ -45,12 +47,14 @@ class ScanReport:
     warnings: int = 0
     next_steps: int = 0
     reminders: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # per step, for the operator
 
     def __str__(self) -> str:
         return (
             f"derived {self.added} new, removed {self.removed} superseded, "
             f"{self.missed} missed, {self.warnings} warnings "
             f"({self.next_steps} next steps, {self.reminders} reminders)"
+            + "".join(f"; {step} {sec:.1f} s" for step, sec in self.seconds.items())
         )
 
 
@@ -63,16 +67,18 @@ def derived_key(person_id: int, kind_id: int, due: date) -> str:
     return f"{person_id}:{kind_id}:{due.isoformat()}"
 
 
-def _source_rows(kind: DeadlineKind):
-    """(person id, office id, source date) of every person who has the kind's source date."""
+def _source_rows(kind: DeadlineKind, today: date):
+    """(person id, office id, source date) of the persons whose deadline of this kind may
+    fall today or later: the bound is set in SQL, with a margin for month ends."""
     live = Person.merged_into_id.is_(None)
+    ahead_years = max(kind.months, 0) // 12 + max(kind.days, 0) // 365
     if kind.source == "birth_date":
         rows = db.session.execute(
             select(
                 Person.id, Person.office_id, Person.birth_year, Person.birth_month, Person.birth_day
             ).where(
                 live,
-                Person.birth_year.is_not(None),
+                Person.birth_year >= today.year - kind.age_years - ahead_years - 3,
                 Person.birth_month.is_not(None),
                 Person.birth_day.is_not(None),
             )
@@ -84,8 +90,13 @@ def _source_rows(kind: DeadlineKind):
                 continue
         return
     column = getattr(Person, kind.source)
+    try:
+        low = rules.add_months(today - timedelta(days=kind.days), -kind.months)
+        low -= timedelta(days=4)
+    except (ValueError, OverflowError):
+        low = date.min
     yield from db.session.execute(
-        select(Person.id, Person.office_id, column).where(live, column.is_not(None))
+        select(Person.id, Person.office_id, column).where(live, column >= low)
     )
 
 
@@ -94,16 +105,19 @@ def derive_kind(kind: DeadlineKind, today: date, commit) -> tuple[int, int]:
     rule = kind.as_rule
     existing: set[str] = set()
     open_rows: dict[int, list[tuple[int, str]]] = {}
+    # Run after mark_missed: every open row is due today or later, like every new one.
     for row_id, person_id, key, status in db.session.execute(
         select(Deadline.id, Deadline.person_id, Deadline.derived_key, Deadline.status).where(
-            Deadline.kind_id == kind.id, Deadline.derived_key.is_not(None)
+            Deadline.kind_id == kind.id,
+            Deadline.derived_key.is_not(None),
+            Deadline.due_on >= today,
         )
     ):
         existing.add(key)
         if status == OPEN:
             open_rows.setdefault(person_id, []).append((row_id, key))
     new_rows, wanted = [], {}
-    for person_id, office_id, start in _source_rows(kind):
+    for person_id, office_id, start in _source_rows(kind, today):
         due = rules.derive(rule, start)
         if due is None:
             continue
@@ -224,20 +238,20 @@ def _may_remind(person_ids: list[int]) -> set[int]:
     return set(via_portal) | set(via_consent)
 
 
-def queue_reminder(deadline: Deadline, weeks: int) -> int:
+def queue_reminder(
+    person: Person, kind: DeadlineKind, deadline_id: int, due: date, weeks: int
+) -> int:
     """The newcomer's reminder in their language, by each channel they agreed to."""
     from caseapp.appointments.reminders import contacts_for, portal_url
     from caseapp.portal.access import newcomer_language
 
-    person = deadline.person
     targets = contacts_for(person)
     if not targets:
         return 0
     language = newcomer_language(person)
-    kind = deadline.kind
     context = {
         "person": person,
-        "deadline": deadline,
+        "due_on": due,
         "name": kind.name(language),
         "explanation": kind.text("explanation", language),
         "next_step": kind.text("next_step", language),
@@ -260,10 +274,63 @@ def queue_reminder(deadline: Deadline, weeks: int) -> int:
                 body.strip() + "\n",
                 language=language,
                 channel=target.channel,
-                dedupe_key=f"deadline:{deadline.id}:{weeks}w:{target.channel}",
+                dedupe_key=f"deadline:{deadline_id}:{weeks}w:{target.channel}",
             )
             queued += message is not None
     return queued
+
+
+def _warn_batch(kind, weeks, chunk, today, now, report: ScanReport) -> None:
+    """One batch of warnings: next steps (bulk), reminders, warning rows (bulk)."""
+    ids = [r[0] for r in chunk]
+    still_open = _open_steps(ids)
+    languages = _languages({r[4] for r in chunk if r[4]})
+    steps = [
+        (
+            deadline_id,
+            {
+                "case_id": case_id,
+                "description": step_text(kind, due, languages.get(owner_id, "")),
+                "due_on": today,
+                "owner_id": owner_id,
+            },
+        )
+        for deadline_id, _person_id, due, case_id, owner_id in chunk
+        if deadline_id not in still_open
+    ]
+    step_ids = {}
+    if steps:
+        made = db.session.scalars(
+            insert(NextStep).returning(NextStep.id, sort_by_parameter_order=True),
+            [values for _id, values in steps],
+        ).all()
+        step_ids = {
+            deadline_id: step_id for (deadline_id, _v), step_id in zip(steps, made, strict=True)
+        }
+    report.next_steps += len(step_ids)
+    remindable = _may_remind([r[1] for r in chunk])
+    persons = {}
+    if remindable:
+        persons = {
+            p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(remindable)))
+        }
+    warnings = []
+    for deadline_id, person_id, due, _case_id, _owner_id in chunk:
+        sent = 0
+        if person_id in persons:
+            sent = queue_reminder(persons[person_id], kind, deadline_id, due, weeks)
+        warnings.append(
+            {
+                "deadline_id": deadline_id,
+                "weeks": weeks,
+                "next_step_id": step_ids.get(deadline_id),
+                "reminders": sent,
+                "at": now,
+            }
+        )
+        report.reminders += sent
+    db.session.execute(insert(DeadlineWarning), warnings)
+    report.warnings += len(warnings)
 
 
 def warn_kind(kind: DeadlineKind, today: date, now: datetime, commit, report: ScanReport) -> None:
@@ -272,39 +339,7 @@ def warn_kind(kind: DeadlineKind, today: date, now: datetime, commit, report: Sc
         rows = _due_for_warning(kind, weeks, nearer, today)
         nearer = weeks
         for chunk in _chunks(rows, 500):
-            ids = [r[0] for r in chunk]
-            still_open = _open_steps(ids)
-            languages = _languages({r[4] for r in chunk if r[4]})
-            remindable = _may_remind([r[1] for r in chunk])
-            steps = {}
-            for deadline_id, _person_id, due, case_id, owner_id in chunk:
-                if deadline_id not in still_open:
-                    steps[deadline_id] = NextStep(
-                        case_id=case_id,
-                        description=step_text(kind, due, languages.get(owner_id, "")),
-                        due_on=today,
-                        owner_id=owner_id,
-                    )
-            db.session.add_all(steps.values())
-            db.session.flush()
-            report.next_steps += len(steps)
-            for deadline_id, person_id, _due, _case_id, _owner_id in chunk:
-                sent = 0
-                if person_id in remindable:
-                    sent = queue_reminder(db.session.get(Deadline, deadline_id), weeks)
-                step = steps.get(deadline_id)
-                db.session.add(
-                    DeadlineWarning(
-                        deadline_id=deadline_id,
-                        weeks=weeks,
-                        next_step_id=step.id if step else None,
-                        reminders=sent,
-                        at=now,
-                    )
-                )
-                report.warnings += 1
-                report.reminders += sent
-            db.session.flush()
+            _warn_batch(kind, weeks, chunk, today, now, report)
             commit()
 
 
@@ -312,16 +347,20 @@ def scan(today: date, now: datetime, *, commit=None) -> ScanReport:
     """The whole scan (see the module docstring); `commit` is called after each batch."""
     commit = commit or db.session.commit
     report = ScanReport()
+    started = time.perf_counter()
     kinds = db.session.scalars(
         select(DeadlineKind).where(DeadlineKind.active.is_(True)).order_by(DeadlineKind.id)
     ).all()
+    report.missed = mark_missed(today, now)
+    commit()
+    report.seconds["missed"] = time.perf_counter() - started
     for kind in kinds:
         if kind.as_rule.derived:
             added, removed = derive_kind(kind, today, commit)
             report.added += added
             report.removed += removed
-    report.missed = mark_missed(today, now)
-    commit()
+    report.seconds["derive"] = time.perf_counter() - started - report.seconds["missed"]
     for kind in kinds:
         warn_kind(kind, today, now, commit, report)
+    report.seconds["warn"] = time.perf_counter() - started - sum(report.seconds.values())
     return report
