@@ -45,7 +45,8 @@ def create_feed(actor) -> CalendarFeed:
     feed = CalendarFeed(user_id=actor.id, token=secrets.token_urlsafe(32))
     db.session.add(feed)
     db.session.flush()
-    audit.record(actor, "create", "calendar_feed", feed.id)
+    # Filed under the account: a calendar address is part of how it reaches its data.
+    audit.record(actor, "update", "user", actor.id, details={"calendar_feed": [None, feed.id]})
     return feed
 
 
@@ -54,7 +55,7 @@ def revoke_feed(actor) -> None:
     if feed is not None:
         feed.revoked_at = utcnow()
         db.session.flush()
-        audit.record(actor, "revoke", "calendar_feed", feed.id)
+        audit.record(actor, "update", "user", actor.id, details={"calendar_feed": [feed.id, None]})
 
 
 def feed_by_token(token: str) -> CalendarFeed | None:
@@ -169,6 +170,8 @@ def calendar_bytes(user: User, language: str, host: str) -> bytes:
     return calendar.to_ical()
 
 
-def mark_used(feed: CalendarFeed) -> None:
-    """Last read (the page shows it; a feed nobody reads can be revoked without harm)."""
+def mark_used(feed: CalendarFeed, user: User) -> None:
+    """A calendar read the feed: audited like opening the calendar, and shown on the page
+    (a feed nobody reads can be revoked without harm)."""
     feed.last_used_at = utcnow()
+    audit.record(user, "view_calendar", "user", user.id, details={"calendar_feed": [None, feed.id]})

@@ -68,7 +68,7 @@ def ics(token: str):
     user = db.session.get(User, feed.user_id)
     language = user.preferred_language or DEFAULT_LANGUAGE
     body = calendars.calendar_bytes(user, language, request.host.split(":")[0])
-    calendars.mark_used(feed)
+    calendars.mark_used(feed, user)
     db.session.commit()
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -117,13 +117,17 @@ def register_partner(actor, data: PartnerData, today: date) -> Partner:
             ),
             today,
         )
+    # The partner is its office in the directory: its referral address is part of that record.
     audit.record(
         actor,
-        "create",
-        "partner",
-        partner.id,
+        "update",
+        "office",
+        office.id,
         office_id=office.id,
-        details={"email": [None, partner.email], "language": [None, partner.language]},
+        details={
+            "partner_email": [None, partner.email],
+            "partner_language": [None, partner.language],
+        },
     )
     return partner
 
@@ -156,8 +160,14 @@ def update_partner(
     changes = audit.diff(before, after)
     if changes:
         db.session.flush()
+        details = {f"partner_{name}": values for name, values in changes.items()}
         audit.record(
-            actor, "update", "partner", partner.id, office_id=partner.office_id, details=changes
+            actor,
+            "update",
+            "office",
+            partner.office_id,
+            office_id=partner.office_id,
+            details=details,
         )
     return partner
 
@@ -270,17 +280,10 @@ def answer(
 
     actor = PartnerActor(office_id=partner.office_id, partner_id=partner.id)
     change_status(actor, referral, links.STATUS_OF[claim.action], note=note)
+    # The status change wrote its audit entry (no actor: the receiving office by link); the
+    # link's use is kept here, with the time, and refuses the link from now on.
     db.session.add(
         PartnerLinkUse(referral_id=referral.id, action=claim.action, nonce_digest=claim.digest)
-    )
-    audit.record(
-        None,
-        "partner_link",
-        "referral",
-        referral.id,
-        office_id=referral.to_office_id,
-        purpose="referral",
-        details={"partner": [None, partner.id], "action": [None, claim.action]},
     )
     db.session.flush()
     if claim.action == "accept":
