@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from caseapp.auth import views  # noqa: E402,F401
+from caseapp.auth import second_factor_views, sessions_views, views  # noqa: E402,F401

@@ -50,4 +50,39 @@ class LanguageForm(BaseForm):
         self.language.choices = language_choices()
 
 
-__all__ = ["ChangePasswordForm", "Email", "LanguageForm", "LoginForm"]
+class CodeForm(BaseForm):
+    """A six-digit code from the authenticator app."""
+
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "dir": "ltr",
+            "autofocus": True,
+        },
+    )
+
+
+class RecoveryForm(BaseForm):
+    code = StringField(
+        _l("Recovery code"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "off", "dir": "ltr", "autofocus": True},
+    )
+
+
+class ConfirmForm(BaseForm):
+    """An empty form: the CSRF token is the whole point."""
+
+
+__all__ = [
+    "ChangePasswordForm",
+    "CodeForm",
+    "ConfirmForm",
+    "Email",
+    "LanguageForm",
+    "LoginForm",
+    "RecoveryForm",
+]

@@ -126,6 +126,19 @@ class UserSession(db.Model):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # "My sessions": the browser as it named itself, and when it was last used (to the minute).
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    last_seen_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} user={self.user_id}>"
+
+
+# The second factor's tables live in their own module; imported here so every import of the
+# auth models (migrations, tests) sees them.
+from caseapp.auth.second_factor_models import (  # noqa: E402,F401
+    RecoveryCode,
+    SecondFactor,
+    SecondFactorPolicy,
+    SecondFactorReset,
+)

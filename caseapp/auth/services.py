@@ -11,17 +11,26 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from caseapp.audit import services as audit
+from caseapp.audit.models import ACTION_LABELS
 from caseapp.auth.models import OfficeMembership, User, UserSession
 from caseapp.auth.normalise import normalise_email
 from caseapp.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import DomainError, ValidationFailed
+from caseapp.core.errors import DomainError, NotFound, ValidationFailed
 from caseapp.core.ids import new_token, token_digest
 from caseapp.extensions import db
-from caseapp.i18n import LANGUAGES, _
+from caseapp.i18n import LANGUAGES, _, _l
 from caseapp.web import throttle
 
 LOGIN = "login"  # the throttle's kind for staff (and volunteer) sign-in
+
+# The audit page's words for the session actions below (the audit package keeps the table).
+ACTION_LABELS.update(
+    {
+        "end_session": _l("signed out a session"),
+        "end_other_sessions": _l("signed out everywhere else"),
+    }
+)
 
 
 class LoginThrottled(throttle.Throttled):
@@ -61,15 +70,18 @@ def authenticate(
     return user
 
 
-def start_session(user: User, ip_address: str | None) -> str:
+def start_session(user: User, ip_address: str | None, user_agent: str | None = None) -> str:
     """Create a server-side session row and return the bearer token for the cookie."""
     token = new_token()
+    now = utcnow()
     db.session.add(
         UserSession(
             token_digest=token_digest(token),
             user_id=user.id,
-            created_at=utcnow(),
+            created_at=now,
+            last_seen_at=now,
             ip_address=ip_address,
+            user_agent=(user_agent or "")[:255] or None,
         )
     )
     audit.record(user, "sign_in", "user", user.id)
@@ -127,6 +139,53 @@ def end_all_sessions(user: User, *, except_token: str | None = None) -> None:
     if except_token:
         stmt = stmt.where(UserSession.token_digest != token_digest(except_token))
     db.session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def touch_session(token: str | None, now: datetime) -> None:
+    """Remember when a session was last used ("My sessions"); called about once a minute."""
+    if token:
+        db.session.execute(
+            update(UserSession)
+            .where(
+                UserSession.token_digest == token_digest(token), UserSession.revoked_at.is_(None)
+            )
+            .values(last_seen_at=now)
+        )
+
+
+def active_sessions(
+    user: User, now: datetime, *, idle: timedelta, absolute: timedelta
+) -> list[UserSession]:
+    """The user's sessions that still let a browser in, most recently used first."""
+    rows = db.session.scalars(
+        select(UserSession).where(
+            UserSession.user_id == user.id,
+            UserSession.revoked_at.is_(None),
+            UserSession.created_at > now - absolute,
+        )
+    ).all()
+    live = [r for r in rows if (r.last_seen_at or r.created_at) > now - idle]
+    return sorted(live, key=lambda r: (r.last_seen_at or r.created_at, r.id), reverse=True)
+
+
+def end_own_session(actor: User, session_id: int, *, current_token: str | None) -> None:
+    """Sign out one of the actor's own sessions (another user's is not there: NotFound)."""
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound()
+    if current_token and row.token_digest == token_digest(current_token):
+        raise ValidationFailed(
+            {"session": [_("This is the session you are using now. Sign out to end it.")]}
+        )
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record(actor, "end_session", "user", actor.id, details={"session": row.id})
+
+
+def end_other_sessions(actor: User, *, current_token: str | None) -> None:
+    """Sign out everywhere else: every session of the actor but this one."""
+    end_all_sessions(actor, except_token=current_token)
+    audit.record(actor, "end_other_sessions", "user", actor.id)
 
 
 def change_password(actor: User, current: str, new: str, *, keep_token: str | None) -> None:

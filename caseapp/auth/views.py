@@ -9,7 +9,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
-from caseapp.auth import services
+from caseapp.auth import second_factor, services
 from caseapp.auth.blueprint import bp
 from caseapp.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from caseapp.core.clock import utcnow
@@ -17,6 +17,12 @@ from caseapp.extensions import db
 from caseapp.i18n import DEFAULT_LANGUAGE, _
 from caseapp.web import flow, throttle
 from caseapp.web.access import access, public
+
+# Session keys: a password-checked sign-in waiting for its second step, and a signed-in
+# session that must set up a second factor before anything else.
+PENDING = "second_factor_pending"
+PENDING_SECONDS = 5 * 60
+ENROL_FIRST = "second_factor_enrol_first"
 
 
 def _policy() -> throttle.Policy:
@@ -68,12 +74,47 @@ def login():
             db.session.commit()  # keep the failed attempt for throttling
             form.form_errors.append(error.message)
         else:
-            token = services.start_session(user, request.remote_addr)
+            target = _safe_next(request.args.get("next")) or url_for("dashboard.index")
+            if second_factor.is_enrolled(user):
+                db.session.commit()  # the password step passed; not signed in yet
+                begin_second_step(user, target)
+                return redirect(url_for("auth.second_factor"))
+            level = second_factor.level_for(user, defaults_apply=second_factor_defaults_apply())
+            token = services.start_session(user, request.remote_addr, request.user_agent.string)
             db.session.commit()
             begin_browser_session(user, token)
-            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
+            if level == second_factor.REQUIRED:
+                # Nothing else opens until it is set up (second_factor_views.require_enrolment).
+                session[ENROL_FIRST] = True
+                flash(_("Your role requires a second factor. Please set it up now."), "warning")
+                return redirect(url_for("auth.second_factor_setup"))
+            if level == second_factor.RECOMMENDED:
+                flash(
+                    _(
+                        "We recommend protecting your account with a second factor. "
+                        "You can set it up under My account."
+                    ),
+                    "info",
+                )
+            return redirect(target)
     form.password.data = ""
     return render_template("auth/login.html", form=form), status, headers
+
+
+def second_factor_defaults_apply() -> bool:
+    """Whether the per-role defaults (required for administrators ...) are enforced: in
+    production, or where a configuration says so (docs/security.md)."""
+    cfg = current_app.config
+    return bool(cfg.get("SECOND_FACTOR_DEFAULTS_APPLY", cfg.get("CASEAPP_ENV") == "production"))
+
+
+def begin_second_step(user, target: str) -> None:
+    """The password was right; the session waits (5 minutes) for the second factor."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session[PENDING] = {"uid": user.id, "at": utcnow().timestamp(), "next": target}
 
 
 def begin_browser_session(user, token: str) -> None:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
-from caseapp.users import views  # noqa: E402,F401
+from caseapp.users import second_factor_views, views  # noqa: E402,F401
