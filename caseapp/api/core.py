@@ -16,6 +16,7 @@ import json
 import flask_smorest
 from flask import current_app, g, request
 from flask_smorest.utils import prepare_response
+from werkzeug.routing import BaseConverter
 
 from caseapp.api import problems, tokens
 from caseapp.auth.roles import Role
@@ -24,6 +25,7 @@ from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.web.access import public
 from caseapp.web.throttle import Throttled
+from caseapp.web.urls import MAX_ID
 
 CASEWORK = frozenset({Role.CASEWORKER})
 COORDINATION = frozenset({Role.COORDINATOR})
@@ -71,7 +73,23 @@ class ApiBlueprint(flask_smorest.Blueprint):
         return decorator
 
 
+class IdConverter(BaseConverter):
+    """A record id in a path: any digits; one beyond the database's integer range is an id no
+    row has (a 404 problem from the operation, not the pages' 404 from routing)."""
+
+    regex = r"\d{1,30}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if number <= MAX_ID else 0
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
 api_v1 = ApiBlueprint("api_v1", __name__, url_prefix="/api/v1", description="Lotse API v1")
+# Before any route of api_v1 is added to an app's map.
+api_v1.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdConverter))
 
 
 @api_v1.before_request
@@ -152,7 +170,9 @@ def decode_cursor(cursor: str | None) -> int:
             return value
     except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
         pass
-    raise problems.Problem(400, _("The cursor is not valid; start again without it."))
+    raise problems.Problem(
+        422, errors={"cursor": [_("The cursor is not valid; start again without it.")]}
+    )
 
 
 def page(stmt, id_column, args: dict) -> dict:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from caseapp.api.core import Api, api_v1
+from caseapp.api.core import Api, IdConverter, api_v1
 from caseapp.i18n import _l
 from caseapp.web import nav
+from caseapp.web.urls import MAX_ID
 
 
 def init_app(app) -> None:
@@ -23,6 +24,9 @@ def init_app(app) -> None:
             },
             "security": [{"bearerToken": []}],
         },
+    )
+    api.register_converter(
+        IdConverter, lambda _c: {"type": "integer", "minimum": 0, "maximum": MAX_ID}
     )
     api.spec.components.security_scheme("bearerToken", {"type": "http", "scheme": "bearer"})
     api_v1.register_views_in_doc(api, app, api.spec, name=api_v1.name, parameters=None)

@@ -6,7 +6,7 @@ from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from caseapp.api import tokens
+from caseapp.api import problems, tokens
 from caseapp.api.blueprint import bp
 from caseapp.api.forms import TokenForm
 from caseapp.auth.roles import Role
@@ -99,6 +99,14 @@ def index():
             "documentation": url_for("api.docs"),
         }
     )
+
+
+@bp.route("/api/v1/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@public
+def not_found(rest: str):
+    """Anything else under /api/v1/ (an id that is not a number, a path that does not
+    exist): a problem document, not the pages' error answer."""
+    return problems.response(404)
 
 
 @bp.get("/api/v1/openapi.json")

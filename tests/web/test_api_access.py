@@ -82,7 +82,7 @@ def _requests(app, ids):
             continue
         url = rule.rule
         for name in rule.arguments:
-            url = url.replace(f"<int:{name}>", str(ids[name]))
+            url = url.replace(f"<id:{name}>", str(ids[name]))
         query = "?q=Khalil" if rule.endpoint == "api_v1.search_persons" else ""
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             out.append((rule.endpoint, method, url + query))

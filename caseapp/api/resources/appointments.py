@@ -61,7 +61,7 @@ def list_appointments(args):
 
 
 @api_v1.route(
-    "/appointments/<int:appointment_id>",
+    "/appointments/<id:appointment_id>",
     methods=["GET"],
     roles=CASEWORK,
     tags=["appointments"],
@@ -122,7 +122,7 @@ def book_appointment(body):
 
 
 @api_v1.route(
-    "/appointments/<int:appointment_id>/cancel",
+    "/appointments/<id:appointment_id>/cancel",
     methods=["POST"],
     roles=CASEWORK,
     tags=["appointments"],

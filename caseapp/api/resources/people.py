@@ -87,7 +87,7 @@ def search_persons(args):
 
 
 @api_v1.route(
-    "/persons/<int:person_id>", methods=["GET"], roles=CASEWORK, tags=["persons"], errors=(404,)
+    "/persons/<id:person_id>", methods=["GET"], roles=CASEWORK, tags=["persons"], errors=(404,)
 )
 @api_v1.response(200, schemas.PersonSchema)
 def get_person(person_id: int):
@@ -167,9 +167,7 @@ def _case(case_id: int) -> tuple[Case, Person]:
     return person.case, person
 
 
-@api_v1.route(
-    "/cases/<int:case_id>", methods=["GET"], roles=CASEWORK, tags=["cases"], errors=(404,)
-)
+@api_v1.route("/cases/<id:case_id>", methods=["GET"], roles=CASEWORK, tags=["cases"], errors=(404,))
 @api_v1.response(200, schemas.CaseSchema)
 def get_case(case_id: int):
     """A case: number, status, caseworker and needs."""
@@ -179,7 +177,7 @@ def get_case(case_id: int):
 
 
 @api_v1.route(
-    "/cases/<int:case_id>/consultations",
+    "/cases/<id:case_id>/consultations",
     methods=["POST"],
     roles=CASEWORK,
     tags=["cases"],

@@ -53,7 +53,7 @@ def list_referrals(args):
 
 
 @api_v1.route(
-    "/referrals/<int:referral_id>",
+    "/referrals/<id:referral_id>",
     methods=["GET"],
     roles=CASEWORK,
     tags=["referrals"],
@@ -118,7 +118,7 @@ STEP_ERRORS = (400, 404, 412, 428)
 
 
 @api_v1.route(
-    "/referrals/<int:referral_id>/accept",
+    "/referrals/<id:referral_id>/accept",
     methods=["POST"],
     roles=CASEWORK,
     tags=["referrals"],
@@ -132,7 +132,7 @@ def accept_referral(body, referral_id: int):
 
 
 @api_v1.route(
-    "/referrals/<int:referral_id>/decline",
+    "/referrals/<id:referral_id>/decline",
     methods=["POST"],
     roles=CASEWORK,
     tags=["referrals"],
@@ -146,7 +146,7 @@ def decline_referral(body, referral_id: int):
 
 
 @api_v1.route(
-    "/referrals/<int:referral_id>/complete",
+    "/referrals/<id:referral_id>/complete",
     methods=["POST"],
     roles=CASEWORK,
     tags=["referrals"],

@@ -74,7 +74,7 @@ def list_matches(args):
 
 
 @api_v1.route(
-    "/matches/<int:match_id>",
+    "/matches/<id:match_id>",
     methods=["GET"],
     roles=COORDINATION,
     tags=["volunteering"],
