@@ -148,7 +148,9 @@ def loaded_version(kind: str, record) -> int:
             428, _("Send the ETag of the record you read in an If-Match header.")
         )
     if not request.if_match.contains(etag(kind, record).strip('"')):
-        raise problems.Problem(412, _("Someone else changed this record in the meantime."))
+        raise problems.Problem(
+            412, _("Someone else changed this record while you were editing it.")
+        )
     return record.version
 
 
