@@ -1,7 +1,8 @@
 """Sign-in, password and language forms."""
 
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import HiddenInput
 
 from caseapp.auth.passwords import MAX_LENGTH
 from caseapp.i18n import _l, language_choices
@@ -77,6 +78,12 @@ class ConfirmForm(BaseForm):
     """An empty form: the CSRF token is the whole point."""
 
 
+class RecordForm(BaseForm):
+    """A button acting on one record named in a hidden field (a session, a reset request)."""
+
+    record_id = IntegerField(validators=[DataRequired()], widget=HiddenInput())
+
+
 __all__ = [
     "ChangePasswordForm",
     "CodeForm",
@@ -84,5 +91,6 @@ __all__ = [
     "Email",
     "LanguageForm",
     "LoginForm",
+    "RecordForm",
     "RecoveryForm",
 ]

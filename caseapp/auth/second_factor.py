@@ -25,7 +25,7 @@ from caseapp.auth.second_factor_models import (
 )
 from caseapp.auth.services import end_all_sessions
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import DomainError, NotFound, ValidationFailed
+from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, _l
 from caseapp.web import throttle
@@ -364,7 +364,7 @@ def confirm_reset(actor: User, target: User, reset_id: int, now: datetime) -> No
     """The second administrator confirms; not the one who asked, nor the account's owner."""
     row = db.session.get(SecondFactorReset, reset_id)
     if row is None or row.user_id != target.id or row.closed_at is not None:
-        raise NotFound()
+        raise ValidationFailed({"reset": [_("This reset request is no longer open.")]})
     if actor.id in (row.requested_by_id, target.id):
         raise ValidationFailed(
             {"reset": [_("Another administrator must confirm this reset (four-eyes principle).")]}

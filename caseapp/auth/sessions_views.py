@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from caseapp.auth import devices, services
 from caseapp.auth.blueprint import bp
-from caseapp.auth.forms import ConfirmForm
+from caseapp.auth.forms import ConfirmForm, RecordForm
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound
 from caseapp.core.ids import token_digest
@@ -60,7 +60,11 @@ def _sessions_page(status: int = 200, errors=()):
         for row in rows
     ]
     return render_template(
-        "auth/sessions.html", entries=entries, form=ConfirmForm(), errors=errors
+        "auth/sessions.html",
+        entries=entries,
+        form=ConfirmForm(),
+        end_form=RecordForm(),
+        errors=errors,
     ), status
 
 
@@ -78,15 +82,15 @@ def sessions():
     return _sessions_page()
 
 
-@bp.post("/account/sessions/<int:session_id>/end")
+@bp.post("/account/sessions/end")
 @access(signed_in=True)
-def session_end(session_id: int):
-    form = ConfirmForm()
+def session_end():
+    form = RecordForm()
     done = flow.submit(
         form,
         lambda: _or_404(
             lambda: services.end_own_session(
-                current_user, session_id, current_token=session.get("sid")
+                current_user, form.record_id.data, current_token=session.get("sid")
             )
         ),
         to=url_for("auth.sessions"),

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectField
 
 from caseapp.auth import second_factor
+from caseapp.auth.forms import RecordForm
 from caseapp.auth.roles import ROLE_LABELS, Role
 from caseapp.auth.views import second_factor_defaults_apply
 from caseapp.core.clock import utcnow
-from caseapp.core.errors import NotFound
 from caseapp.i18n import _, _l
 from caseapp.users.blueprint import bp
 from caseapp.users.forms import ConfirmForm
@@ -78,14 +78,6 @@ def second_factor_policy():
     ), flow.status(form)
 
 
-def _or_404(action):
-    """Another account's or an already closed reset request is not there: 404."""
-    try:
-        return action()
-    except NotFound:
-        abort(404)
-
-
 def _back(user_id: int):
     return url_for("users.edit", user_id=user_id, _anchor="second-factor")
 
@@ -118,16 +110,14 @@ def reset_second_factor(user_id: int):
     return done or _refused(form, user_id)
 
 
-@bp.post("/<int:user_id>/second-factor/reset/<int:reset_id>/confirm")
+@bp.post("/<int:user_id>/second-factor/confirm-reset")
 @access(Role.ADMIN)
-def confirm_second_factor_reset(user_id: int, reset_id: int):
+def confirm_second_factor_reset(user_id: int):
     user = _get_user(user_id)
-    form = ConfirmForm()
+    form = RecordForm()  # the request the confirming administrator saw
     done = flow.submit(
         form,
-        lambda: _or_404(
-            lambda: second_factor.confirm_reset(current_user, user, reset_id, utcnow())
-        ),
+        lambda: second_factor.confirm_reset(current_user, user, form.record_id.data, utcnow()),
         to=_back(user_id),
         message=_(
             "The second factor of %(name)s has been reset. Their sessions have ended.",

@@ -278,14 +278,16 @@ def test_admin_factor_reset_needs_a_second_admin(app, world, make_user, clock):
         from caseapp.auth.models import SecondFactorReset
 
         reset_id = db.session.scalar(select(SecondFactorReset.id))
-    url = f"/admin/users/{target_id}/second-factor/reset/{reset_id}/confirm"
+    url = f"/admin/users/{target_id}/second-factor/confirm-reset"
     # The requester cannot confirm their own request.
-    assert requester.post(url, {}).status_code == 400
+    assert requester.post(url, {"record_id": reset_id}).status_code == 400
     with app.app_context():
         assert db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == target_id))
     confirmer = actions_for(app)
     confirmer.login(third)
-    assert confirmer.post(url, {}).status_code == 302
+    page = confirmer.client.get(f"/admin/users/{target_id}").get_data(as_text=True)
+    assert "confirm-reset" in page  # the second administrator sees the button
+    assert confirmer.post(url, {"record_id": reset_id}).status_code == 302
     with app.app_context():
         assert (
             db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == target_id)) is None
@@ -303,3 +305,33 @@ def test_clock_drift_of_one_step_is_accepted(app, enrolled, clock):
     actions._token = None
     assert actions.post("/login/code", {"code": code(secret, clock, 1)}).status_code == 302
     clock.advance(timedelta(seconds=1))
+
+
+SET_UP = "/account/second-factor"
+
+
+@pytest.mark.parametrize(
+    ("role", "set_up", "policy"),
+    [
+        ("admin", 200, 200),
+        ("coordinator", 200, 403),
+        ("caseworker_a", 200, 403),
+        ("volunteer", 200, 403),
+        ("newcomer", 403, 403),
+    ],
+)
+def test_access_for_every_role(app, world, role, set_up, policy):
+    actions = actions_for(app)
+    actions.login(world[role])
+    assert actions.client.get(SET_UP).status_code == set_up
+    assert actions.client.get("/account/sessions").status_code == 200
+    assert actions.client.get("/admin/users/second-factor").status_code == policy
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, world):
+    client = app.test_client()
+    for path in (SET_UP, "/account/sessions", "/admin/users/second-factor"):
+        assert "/login" in client.get(path).headers["Location"]
+    # The second step without a password step first: back to the password.
+    assert client.get("/login/code").headers["Location"].endswith("/login")
+    assert client.get("/login/recovery").headers["Location"].endswith("/login")

@@ -16,7 +16,7 @@ PHONE = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0 Mobile Safari/537.36"
 )
-END_RE = re.compile(r'action="/account/sessions/(\d+)/end"')
+END_RE = re.compile(r'name="record_id" value="(\d+)"')
 
 
 def browser(app, user_agent: str, address: str) -> Actions:
@@ -61,7 +61,7 @@ def test_one_session_is_signed_out(app, world):
     laptop._token = None
     page = laptop.client.get("/account/sessions").get_data(as_text=True)
     (other,) = END_RE.findall(page)
-    assert laptop.post(f"/account/sessions/{other}/end", {}).status_code == 302
+    assert laptop.post("/account/sessions/end", {"record_id": other}).status_code == 302
     assert phone.client.get("/account").status_code == 302
     assert laptop.client.get("/account").status_code == 200
 
@@ -74,7 +74,7 @@ def test_another_users_session_is_not_there(app, world):
     with app.app_context():
         their_id = db.session.scalar(select(UserSession.id).order_by(UserSession.id.desc()))
     mine._token = None
-    assert mine.post(f"/account/sessions/{their_id}/end", {}).status_code == 404
+    assert mine.post("/account/sessions/end", {"record_id": their_id}).status_code == 404
     assert theirs.client.get("/account").status_code == 200
 
 
