@@ -26,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -240,23 +240,47 @@ class Report:
 
 
 def verify(conn: Connection, batch: int = 2000) -> Report:
-    """Walk every segment (day by day, shard by shard) and report the first broken link."""
+    """Walk every segment (day by day, shard by shard) and report the first broken link.
+
+    Retention deletes the oldest entries (privacy: audit log), so each shard's chain is
+    checked from its first entry still there (the anchor) on: segments emptied before it are
+    retired, and the anchor may start after position 1. Anything missing after the anchor is a
+    broken link."""
     entries = 0
     seal = hashlib.sha256()
     heads = conn.execute(select(HEADS).order_by(HEADS.c.day, HEADS.c.shard)).all()
     by_segment = {head.segment: head for head in heads}
-    oldest: dict[int, date] = {}
+    first_seq = dict(
+        conn.execute(
+            select(ENTRIES.c.chain_segment, func.min(ENTRIES.c.chain_seq))
+            .where(ENTRIES.c.chain_segment.is_not(None))
+            .group_by(ENTRIES.c.chain_segment)
+        ).all()
+    )
+    anchors: dict[int, str] = {}
     for head in heads:
-        oldest.setdefault(head.shard, head.day)
+        if head.segment in first_seq:
+            anchors.setdefault(head.shard, head.segment)
+    retired = {
+        head.segment
+        for head in heads
+        if head.shard not in anchors or head.day < by_segment[anchors[head.shard]].day
+    }
 
     def report(broken: Broken | None) -> Report:
-        return Report(entries, len(heads), seal.hexdigest(), broken)
+        return Report(entries, len(heads) - len(retired), seal.hexdigest(), broken)
 
     for head in heads:
-        reason = _genesis_problem(conn, head, by_segment, oldest[head.shard])
-        if reason:
-            return report(Broken(head.segment, None, None, reason))
+        if head.segment in retired:
+            continue
         expected, prev = 0, head.genesis_hash
+        if head.segment == anchors[head.shard] and first_seq[head.segment] > 1:
+            expected, prev = first_seq[head.segment] - 1, None  # its start was removed
+        else:
+            anchor_day = by_segment[anchors[head.shard]].day
+            reason = _genesis_problem(conn, head, by_segment, retired, anchor_day)
+            if reason:
+                return report(Broken(head.segment, None, None, reason))
         stmt = (
             select(*CONTENT, ENTRIES.c.chain_seq, ENTRIES.c.prev_hash, ENTRIES.c.entry_hash)
             .where(ENTRIES.c.chain_segment == head.segment)
@@ -268,7 +292,7 @@ def verify(conn: Connection, batch: int = 2000) -> Report:
             for row in result:
                 expected += 1
                 entries += 1
-                reason = _link_problem(row, head.segment, expected, prev)
+                reason = _link_problem(row, head.segment, expected, prev or row.prev_hash)
                 if reason:
                     return report(Broken(head.segment, row.id, row.chain_seq, reason))
                 prev = row.entry_hash
@@ -306,18 +330,18 @@ def _link_problem(row, segment: str, expected: int, prev: str) -> str:
     return ""
 
 
-def _genesis_problem(conn: Connection, head, by_segment: dict, oldest_day: date) -> str:
+def _genesis_problem(conn: Connection, head, by_segment, retired, anchor_day: date) -> str:
     """Why the segment's first link does not hold, or "" when it does."""
     if head.genesis_segment is None:
         return "" if head.genesis_hash == ZERO_HASH else "its first link points nowhere"
     target = by_segment.get(head.genesis_segment)
-    if target is None:
+    if target is None or target.segment in retired:
         # Retention removes whole days from the oldest on: a link into them is expected.
         removed_day = date.fromisoformat(head.genesis_segment.partition("/")[0])
-        if removed_day < oldest_day:
+        if removed_day <= anchor_day:
             return ""
         return f"segment {head.genesis_segment}, which it continues, is missing (deleted?)"
-    if target.genesis_hash == head.genesis_hash:
+    if head.genesis_hash in (target.genesis_hash, target.last_hash):
         return ""
     found = conn.execute(
         select(ENTRIES.c.id).where(

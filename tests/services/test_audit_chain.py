@@ -176,3 +176,23 @@ def test_a_rolled_back_transaction_leaves_no_link(app):
         db.session.rollback()
     write(app, 1)
     assert verify(app).broken is None
+
+
+def test_retention_deleting_the_oldest_entries_by_time_keeps_the_chain_valid(app, clock):
+    """As privacy's retention does: DELETE ... WHERE at < cutoff, heads left in place."""
+    write(app, 3)
+    clock.advance(hours=30)
+    write(app, 2)
+    cutoff = clock.advance(minutes=1)
+    write(app, 2)
+    clock.advance(days=1)
+    write(app, 2)
+    sql(app, "DELETE FROM audit_entries WHERE at < :cutoff", cutoff=cutoff)
+    report = verify(app)
+    assert report.broken is None and report.entries == 4
+    # Deleting in what is left is still noticed.
+    with app.app_context():
+        newest = db.session.scalar(select(func.max(AuditEntry.id)))
+        db.session.rollback()
+    sql(app, "DELETE FROM audit_entries WHERE id = :id", id=newest - 1)
+    assert verify(app).broken is not None
