@@ -152,7 +152,7 @@ def install_defaults(actor=None) -> int:
         added += 1
     db.session.flush()
     if added:
-        audit.record(actor, "install_defaults", "deadline_kind", None, details={"added": added})
+        audit.record(actor, "create", "deadline_kind", None, details={"defaults": [0, added]})
     return added
 
 

@@ -85,7 +85,7 @@ def mark_handled(actor, deadline: Deadline, today: date) -> Deadline:
     db.session.flush()
     audit.record(
         actor,
-        "handle",
+        "update",
         "deadline",
         deadline.id,
         office_id=deadline.office_id,

@@ -36,10 +36,14 @@ def portal_deadlines(person) -> list:
 
 
 def init_app(app) -> None:
+    from caseapp.audit.models import RECORD_TYPE_LABELS
     from caseapp.deadlines import wording
     from caseapp.deadlines.services import UPCOMING_WEEKS
     from caseapp.people.sections import register_section
 
+    # The audit page's labels for this package's records (its actions are the common ones).
+    RECORD_TYPE_LABELS.setdefault("deadline", _l("Deadline"))
+    RECORD_TYPE_LABELS.setdefault("deadline_kind", _l("Deadline kind"))
     register_section("deadlines", order=15, template="deadlines/_section.html", load=_section)
     nav.register(
         nav.NavItem(
