@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import http
 import json
 
@@ -110,6 +111,7 @@ def authenticate():
     except tokens.AddressRefused:
         db.session.rollback()
         return problems.response(403, _("This token may not be used from this address."))
+    actor = tokens.actor_for(token)  # plain values, read before any commit expires the row
     try:
         tokens.count_use(
             token, request.remote_addr, now, current_app.config["API_REQUESTS_PER_MINUTE"]
@@ -117,12 +119,27 @@ def authenticate():
     except Throttled as throttled:
         db.session.commit()  # the last use is noted even when refused
         return problems.too_many(throttled)
-    db.session.commit()
-    actor = tokens.actor_for(token)
+    # The use is written with the request's own work (one commit per request, see below).
+    g.api_use = (token.id, request.remote_addr, now)
     if not actor.roles & allowed:
         return problems.response(403, _("This token's roles do not allow this operation."))
     g.api_actor = actor
     return None
+
+
+@api_v1.after_request
+def note_use(response):
+    """Commit the token's use: with the operation's writes when it succeeded (the operation
+    may have committed both already), on its own after a refusal rolled them back."""
+    use = g.pop("api_use", None)
+    if use is not None:
+        if response.status_code >= 400:
+            db.session.rollback()
+            token = db.session.get(tokens.ApiToken, use[0])
+            with contextlib.suppress(Throttled):
+                tokens.count_use(token, use[1], use[2], 2**31)
+        db.session.commit()
+    return response
 
 
 def actor():

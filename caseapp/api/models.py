@@ -44,8 +44,8 @@ class ApiToken(db.Model):
     window_started_at: Mapped[datetime | None]
     window_count: Mapped[int] = mapped_column(default=0)
 
-    office = relationship("Office", lazy="joined")
-    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    # Not loaded with the token: each API request reads only the token's own row.
+    office = relationship("Office", lazy="select")
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix} office={self.office_id}>"
