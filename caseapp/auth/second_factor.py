@@ -292,10 +292,12 @@ def verify_code(
     _throttle_check(user, ip, policy, now)
     factor = factor_of(user)
     if factor is None or factor.confirmed_at is None:
-        raise _refuse(user, ip, now, "not_enrolled", _("The code is not correct."))
+        raise _refuse(
+            user, ip, now, "not_enrolled", _("The code is not correct. Please try again.")
+        )
     step = totp.matching_step(factor.secret, code, now)
     if step is None:
-        raise _refuse(user, ip, now, "wrong", _("The code is not correct."))
+        raise _refuse(user, ip, now, "wrong", _("The code is not correct. Please try again."))
     if not _use_step(factor, step):
         raise _refuse(
             user,
