@@ -93,6 +93,7 @@ def test_caseworker_feed_has_own_appointments_in_berlin_time_across_dst(app, wor
     assert appointments["case_b"] not in body and "MARKER" not in body
     with app.app_context():
         assert db.session.scalar(select(CalendarFeed.last_used_at)) is not None
+    assert "Last read by a calendar" in a.client.get("/calendar/?lang=en").get_data(as_text=True)
 
 
 def test_wrong_renewed_and_revoked_addresses_give_404(app, world, appointments):
