@@ -148,18 +148,27 @@ def _load_interpreters(starts_on: date, ends_on: date, need_ids: set[int]):
     end = day_bounds(ends_on + timedelta(days=1))[1]
     bookings: dict[int, list[engine.Booking]] = {}
     declined: dict[int, set[int]] = {}
-    for a in db.session.scalars(
-        select(InterpreterAssignment).where(
-            InterpreterAssignment.starts_at < end,
-            InterpreterAssignment.ends_at > start,
+    # The appointment's current time counts (it may have moved); a cancelled one holds nothing.
+    rows_held = db.session.execute(
+        select(InterpreterAssignment, Appointment)
+        .join(Appointment, Appointment.id == InterpreterAssignment.appointment_id)
+        .where(
+            Appointment.starts_at < end,
+            Appointment.ends_at > start,
             InterpreterAssignment.status.in_((*HOLDING, DECLINED)),
         )
-    ):
+    ).all()
+    for a, appointment in rows_held:
         if a.status == DECLINED:
             declined.setdefault(a.interpreter_id, set()).add(a.appointment_id)
-        else:
+        elif appointment.status == SCHEDULED:
             bookings.setdefault(a.interpreter_id, []).append(
-                engine.Booking(_local(a.starts_at), _local(a.ends_at), a.office_id, a.mode)
+                engine.Booking(
+                    _local(appointment.starts_at),
+                    _local(appointment.ends_at),
+                    appointment.office_id,
+                    a.mode,
+                )
             )
     out = []
     for i in rows:
