@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, current_app, make_response, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -143,16 +143,23 @@ def answer(referral_id: int, action: str, token: str):
         services.record_view(referral, partner)
         db.session.commit()  # the audit row of this read (and an erased copy after withdrawal)
     possible = links.STATUS_OF[action] in referrals.TRANSITIONS.get(referral.status, set())
-    return render_template(
-        "partners/answer.html",
-        referral=referral,
-        partner=partner,
-        shared=shared,
-        ended=ended,
-        action=action,
-        possible=possible,
-        form=form,
-    ), flow.status(form)
+    response = make_response(
+        render_template(
+            "partners/answer.html",
+            referral=referral,
+            partner=partner,
+            shared=shared,
+            ended=ended,
+            action=action,
+            possible=possible,
+            form=form,
+        ),
+        flow.status(form),
+    )
+    # Personal data for someone who is not signed in: kept by no cache, found by no robot.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @links_bp.get("/done")

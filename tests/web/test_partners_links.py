@@ -112,7 +112,7 @@ def test_partner_gets_the_referral_by_mail_answers_and_the_sender_is_told(
 
     partner = Actions(app.test_client())
     page = partner.client.get(_path(links["accept"]))
-    assert page.status_code == 200
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     text = page.get_data(as_text=True)
     # Exactly the consented snapshot: contact details, not notes, residence or vulnerabilities.
     assert MARKER_PHONE in text and MARKER_STREET in text and MARKER_MESSAGE in text
