@@ -361,7 +361,10 @@ def test_arabic_reminder_texts_isolate_names_dates_and_phone(app, office):
 
 
 # Templates of the areas converted in issue 12 §1 (others follow as their owners convert them).
-CONVERTED = ["dashboard", "appointments", "referrals", "directory", "portal", "volunteers"]
+CONVERTED = [
+    *("dashboard", "appointments", "referrals", "directory", "portal", "volunteers"),
+    *("matches", "offices", "users", "reports", "jobs", "audit", "errors"),
+]
 CONVERTED_PEOPLE = ["detail", "_next_steps", "_timeline_casework", "household", "aid_form"]
 BARE_VALUE = re.compile(
     r"\{\{\s*[\w.]+\.(full_name|case_number|display_name|phone|email|street|city)\s*\}\}"
