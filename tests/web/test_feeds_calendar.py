@@ -170,3 +170,41 @@ def test_only_caseworkers_and_volunteers_have_a_feed_page(app, world, role):
     assert actions.post("/calendar/new", {}).status_code == 403
     anonymous = app.test_client().get("/calendar/")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def access_matrix_urls(app, world) -> dict[str, str]:
+    """Working URLs of the feed endpoints with arguments, for the role x route matrix
+    (tests/web/test_access.py): caseworker A's live calendar address, HSDS objects of a
+    service of office A."""
+    from caseapp.feeds import hsds
+    from caseapp.referrals import directory
+
+    with app.test_request_context():
+        worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
+        feed = CalendarFeed(user_id=worker.id, token="matrix-" + "x" * 40)
+        db.session.add(feed)
+        service = directory.create_service(
+            None,
+            directory.ServiceData(
+                office_id=world["office_a"], name_de="Matrix", need_areas=["work"]
+            ),
+            date(2026, 11, 1),
+        )
+        db.session.commit()
+        ids = hsds.Ids(app.config.get("BASE_URL") or "")
+        return {
+            "feeds.ics": f"/calendar/{feed.token}.ics",
+            "hsds.service": f"/directory/hsds/services/{ids('service', service.id)}",
+            "hsds.organization": (
+                f"/directory/hsds/organizations/{ids('organization', world['office_a'])}"
+            ),
+            "hsds.service_at_location": (
+                f"/directory/hsds/service_at_locations/{ids('service-at-location', service.id)}"
+            ),
+        }
+
+
+def test_access_matrix_urls_work(app, world):
+    client = app.test_client()
+    for endpoint, url in access_matrix_urls(app, world).items():
+        assert client.get(url).status_code == 200, endpoint

@@ -260,3 +260,24 @@ def test_administrator_registers_and_changes_a_partner(app, world):
         )
     # The partner's office is in the public directory with its service.
     assert "Sozialberatung" in app.test_client().get("/directory/").get_data(as_text=True)
+
+
+def access_matrix_urls(app, world) -> dict[str, str]:
+    """Working URLs of the partner endpoints, for the role x route matrix
+    (tests/web/test_access.py): a registered partner, and a live link of a sent referral."""
+    office_id = _register_partner(app, world)
+    ids = referral_records(app, world, to_office_id=office_id)
+    assert _send(_login(app, world["caseworker_a"]), ids).status_code == 302
+    with app.app_context():
+        partner_id = db.session.scalar(select(Partner.id))
+    return {
+        "partners.edit": f"/partners/{partner_id}",
+        "partner_links.answer": _path(_links(app)["accept"]),
+    }
+
+
+def test_access_matrix_urls_work(app, world):
+    urls = access_matrix_urls(app, world)
+    assert app.test_client().get(urls["partner_links.answer"]).status_code == 200
+    admin = _login(app, world["admin"])
+    assert admin.client.get(urls["partners.edit"]).status_code == 200
