@@ -11,7 +11,10 @@ of re-deciding "administrators see everything, everyone else their own offices":
   column) is visible;
 - `own(stmt, column, actor)` — the same, limited to the actor's own offices;
 - `can_see(actor, office_id)` / `require_visible(actor, office_id)` — a single record
-  (NotFound, never "forbidden": another office's records are not there for this user).
+  (NotFound, never "forbidden": another office's records are not there for this user);
+- `data_protection_office_ids(actor)` — whose persons an actor may export, erase or hold for
+  the data-protection tasks: every office for the data-protection permission (city-wide,
+  like reports), otherwise `visible_office_ids`.
 
 Flask-free; `actor` is anything with `is_admin` and `office_ids` (auth.models.User).
 """
@@ -71,6 +74,18 @@ def require_visible(actor, office_id: int | None) -> None:
     """NotFound unless the actor may see records of `office_id`."""
     if not can_see(actor, office_id):
         raise NotFound()
+
+
+def data_protection_office_ids(actor) -> frozenset[int] | None:
+    """None: every office (administrators, system jobs, the data-protection permission)."""
+    if actor is not None and actor.has_role("data_protection"):
+        return None
+    return visible_office_ids(actor)
+
+
+def can_see_for_data_protection(actor, office_id: int | None) -> bool:
+    offices = data_protection_office_ids(actor)
+    return offices is None or (office_id is not None and office_id in offices)
 
 
 def first_own_office(actor) -> int | None:
