@@ -19,7 +19,8 @@ from caseapp.referrals.models import Referral
 ReferralPage = schemas.page_of(schemas.ReferralSchema, "ReferralPage")
 
 
-def referral_json(who, referral: Referral) -> dict:
+def referral_json(who, referral: Referral, *, detail: bool = True) -> dict:
+    """The referral; the receiver's snapshot only in the (audited) detail, not in lists."""
     sender = services.side(who, referral) == "sender"
     return {
         "id": referral.id,
@@ -31,7 +32,7 @@ def referral_json(who, referral: Referral) -> dict:
         "urgency": referral.urgency,
         "status": referral.status,
         "categories": list(referral.categories or []),
-        "shared": None if sender else services.shared_data(referral),
+        "shared": None if sender or not detail else services.shared_data(referral),
         "sent_at": referral.sent_at,
         "respond_by": referral.respond_by,
         "decline_reason": referral.decline_reason or "",
@@ -44,11 +45,11 @@ def referral_json(who, referral: Referral) -> dict:
 @api_v1.arguments(schemas.ReferralListArgs, location="query")
 @api_v1.response(200, ReferralPage)
 def list_referrals(args):
-    """Referrals the office sent (`box=outgoing`) or received (`box=incoming`)."""
+    """Referrals the office sent (`box=outgoing`) or received (`box=incoming`); the shared
+    data is in each referral's own (audited) answer only."""
     who = actor()
     result = page(services.visible_query(who, args["box"]), Referral.id, args)
-    result["items"] = [referral_json(who, r) for r in result["items"]]
-    db.session.commit()  # a withdrawn consent erases a snapshot on reading
+    result["items"] = [referral_json(who, r, detail=False) for r in result["items"]]
     return result
 
 
