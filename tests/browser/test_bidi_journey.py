@@ -13,7 +13,7 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.web.test_bidi import LATIN_NAME, seed_office
+from tests.factories.bidi import LATIN_NAME, seed_office
 
 pytestmark = pytest.mark.browser
 

@@ -5,17 +5,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.factories.browser import (
+    _sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page, email):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")  # keyboard only
-    page.wait_for_url("**/home")
 
 
 def test_sign_in_switch_language_and_direction(page, world, artifacts):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from caseapp.extensions import db
 from caseapp.matches.models import Match
 from tests.conftest import PASSWORD
-from tests.services.matching_fixtures import build
+from tests.factories.matching import build
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.services.test_appointments_services import book, next_day_at, setup_office
-from tests.web.test_portal_views import case_number, issue
+from tests.factories.appointments import book, next_day_at, setup_office
+from tests.factories.portal import case_number, issue
 
 pytestmark = pytest.mark.browser
 

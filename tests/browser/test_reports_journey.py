@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.services import reports_world
+from tests.factories import reports_world
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_journeys import _sign_in
+from tests.factories.browser import _sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ def rania(app, world):
 
     from caseapp.auth.models import User
     from caseapp.extensions import db
-    from tests.services.test_people_services import register
+    from tests.factories.people import register
 
     with app.test_request_context():
         worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
-from tests.web.test_volunteers_views import make_programme
+from tests.factories.volunteers import make_programme
 
 pytestmark = pytest.mark.browser
 
@@ -22,22 +22,31 @@ def test_arabic_public_signup_is_right_to_left_and_keeps_input(app, page, artifa
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     assert "سفراء الترحيب" in page.inner_text("main")
 
-    page.fill("#email", "karim@example.org")
-    page.fill("#password", "شاي بالنعناع في المساء")
-    page.fill("#confirm", "شاي بالنعناع في المساء")
+    # One step at a time (issue 12 §4): programme, about you, languages and times, account.
+    assert page.is_visible(f"#programme-{programme_id}")
+    assert not page.is_visible("#email")
+    page.check(f"#programme-{programme_id}")
+    page.click("button[name=go][value='2']")
     page.fill("#name", "كريم الحسن")
+    page.fill("#skills", "ترجمة، مرافقة إلى الدوائر الرسمية")
+    page.click("button[name=go][value='3']")
     page.select_option("#language_0", "ar")
     page.select_option("#level_0", "native")
     page.select_option("#language_1", "de")
     page.select_option("#level_1", "good")
-    page.fill("#skills", "ترجمة، مرافقة إلى الدوائر الرسمية")
     page.fill("#capacity", "100")  # out of range: the form comes back
     page.check("#slot-1-afternoon")
-    page.check(f"#programme-{programme_id}")
+    page.click("button[name=go][value='4']")
+    page.fill("#email", "karim@example.org")
+    page.fill("#password", "شاي بالنعناع في المساء")
+    page.fill("#confirm", "شاي بالنعناع في المساء")
     page.check("#consent")
     page.click("main button[type=submit]")
     # The POST answers with the same page: wait for the error, do not race the response.
     expect(page.locator("#capacity-error")).to_be_visible()
+    # The summary at the top has the focus and links to the field.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.is_visible(".error-summary a[href='#capacity']")
     assert page.input_value("#name") == "كريم الحسن"
     assert page.input_value("#skills") == "ترجمة، مرافقة إلى الدوائر الرسمية"
     assert page.is_checked("#slot-1-afternoon")

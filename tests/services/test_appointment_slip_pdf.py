@@ -14,7 +14,7 @@ from caseapp.appointments import slips
 from caseapp.appointments.models import Appointment
 from caseapp.extensions import db
 from tests.conftest import ARTIFACTS
-from tests.services.test_appointments_services import book, next_day_at, setup_office
+from tests.factories.appointments import book, next_day_at, setup_office
 
 PORTAL = "https://lotse.example/portal/login?lang=ar&case_number=L26-ABC234"
 

@@ -17,7 +17,7 @@ from caseapp.extensions import db
 from caseapp.volunteers import certificates, services, trainings
 from caseapp.volunteers.models import Certificate, TrainingRegistration
 from tests.conftest import ARTIFACTS
-from tests.web.test_volunteers_views import add_training, make_profile, make_programme
+from tests.factories.volunteers import add_training, make_profile, make_programme
 
 
 def _certificate(app, make_user, language: str, name: str) -> bytes:

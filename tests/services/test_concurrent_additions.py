@@ -16,7 +16,7 @@ from caseapp.core.clock import local_today, utcnow
 from caseapp.extensions import db
 from caseapp.people import casework
 from caseapp.people.models import AidEntry, Consultation
-from tests.services.test_people_services import cw_a, register  # noqa: F401 - fixture
+from tests.factories.people import register
 
 
 def _colleague_changed(case) -> None:
@@ -25,7 +25,7 @@ def _colleague_changed(case) -> None:
     )
 
 
-def test_two_consultations_at_the_same_moment(cw_a, world):  # noqa: F811
+def test_two_consultations_at_the_same_moment(cw_a, world):
     person = register(cw_a, world["office_a"])
     case = person.case
     loaded = case.version
@@ -44,7 +44,7 @@ def test_two_consultations_at_the_same_moment(cw_a, world):  # noqa: F811
     assert case.status == "active"
 
 
-def test_aid_while_a_colleague_adds_to_the_same_case(cw_a, world):  # noqa: F811
+def test_aid_while_a_colleague_adds_to_the_same_case(cw_a, world):
     from caseapp.people.models import AidKind
 
     person = register(cw_a, world["office_a"])

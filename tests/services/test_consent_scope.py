@@ -21,8 +21,8 @@ from caseapp.referrals import services
 from caseapp.referrals.models import Referral
 from caseapp.referrals.vocab import CATEGORIES
 from caseapp.volunteers.models import Programme
-from tests.services.matching_fixtures import TODAY, build
-from tests.web.test_referral_views import referral_records
+from tests.factories.matching import TODAY, build
+from tests.factories.referrals import referral_records
 
 SHARED_ON = date(2026, 11, 22)
 

@@ -15,7 +15,7 @@ from caseapp.extensions import db
 from caseapp.people import casework, merging
 from caseapp.people.models import DuplicateDecision, DuplicatePair, DuplicateScan
 from caseapp.people.services import duplicates as review
-from tests.services.test_people_services import register
+from tests.factories.people import register
 
 
 def _user(email):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from caseapp.core.csvsafe import safe_cell, safe_row, starts_like_formula
 from caseapp.extensions import db
 from caseapp.people.models import Person
-from tests.services.test_people_services import TODAY, cw_a  # noqa: F401 - fixture
+from tests.factories.people import TODAY
 
 HEADER = (
     "external_id;given_name;family_name;birth_date;sex;nationality;languages;district;phone;email\n"
@@ -34,7 +34,7 @@ def test_csv_cells_are_neutralised():
     assert safe_row(["@x", "y", None]) == ["'@x", "y", None]
 
 
-def test_import_rejects_formula_names_by_row(cw_a, world):  # noqa: F811
+def test_import_rejects_formula_names_by_row(cw_a, world):
     from caseapp.people.importing import import_people
 
     raw = (

@@ -28,7 +28,7 @@ from caseapp.people.models import DuplicatePair
 from caseapp.people.services import duplicates, register_person
 from caseapp.people.validation import PersonData
 from caseapp.web.throttle import Attempt
-from tests.services.matching_fixtures import TODAY, build
+from tests.factories.matching import TODAY, build
 
 # A kind that writes a row, reports progress and then does what the test asks.
 WRITES = []

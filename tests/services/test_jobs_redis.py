@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import redis
@@ -22,7 +23,8 @@ from caseapp.jobs import tracking
 from caseapp.jobs.models import DONE, Job
 from caseapp.jobs.queue import EXTENSION, TASKS, get_huey, make_huey
 from caseapp.jobs.setup import install
-from tests.services.test_jobs_worker import ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:

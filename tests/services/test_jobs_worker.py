@@ -20,7 +20,7 @@ from caseapp.jobs.queue import EXTENSION, TASKS, make_huey
 from caseapp.jobs.setup import install
 from caseapp.people.services import register_person
 from caseapp.people.validation import PersonData
-from tests.services.matching_fixtures import TODAY
+from tests.factories.matching import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from caseapp.matches.models import Match, MatchProposal, MatchRequest, MatchRoun
 from caseapp.outbox.models import OutboxMessage
 from caseapp.people.models import Person
 from caseapp.volunteers.models import Programme, Volunteer
-from tests.services.matching_fixtures import TODAY, build
+from tests.factories.matching import TODAY, build
 
 
 @pytest.fixture

@@ -38,9 +38,9 @@ from caseapp.portal import services as portal
 from caseapp.referrals import directory
 from caseapp.referrals import services as referrals
 from caseapp.referrals.models import Referral
-from tests.services.matching_fixtures import consent_to_matching, trained_volunteer
-from tests.services.test_people_services import TODAY, register
-from tests.web.test_volunteers_views import make_programme
+from tests.factories.matching import consent_to_matching, trained_volunteer
+from tests.factories.people import TODAY, register
+from tests.factories.volunteers import make_programme
 
 # What may still point at the removed record after a merge, and why.
 STAYS_WITH_REMOVED = {

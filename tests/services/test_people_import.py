@@ -14,7 +14,7 @@ from caseapp.extensions import db
 from caseapp.people import import_runs, importing
 from caseapp.people.import_runs import ImportBusy, ImportRun, ImportStopped, run_import
 from caseapp.people.models import Person
-from tests.services.test_people_services import TODAY, cw_a  # noqa: F401 - fixture
+from tests.factories.people import TODAY
 
 HEADER = (
     "external_id;given_name;family_name;birth_date;sex;nationality;languages;district;phone;email\n"
@@ -52,7 +52,7 @@ def _from_another_connection() -> int:
         raw.close()
 
 
-def test_each_batch_is_committed_and_others_can_write_in_between(cw_a, world):  # noqa: F811
+def test_each_batch_is_committed_and_others_can_write_in_between(cw_a, world):
     seen = []
 
     def progress(done, total):
@@ -68,7 +68,7 @@ def test_each_batch_is_committed_and_others_can_write_in_between(cw_a, world):  
     assert (run.status, run.rows_done, run.rows_total, run.created) == ("done", 7, 7, 7)
 
 
-def test_a_batch_waits_for_a_colleague_holding_the_database(cw_a, world):  # noqa: F811
+def test_a_batch_waits_for_a_colleague_holding_the_database(cw_a, world):
     """On SQLite the importer asks for the write lock every few milliseconds and waits;
     on PostgreSQL it waits for the run's row. Either way the import goes on."""
     import threading
@@ -108,7 +108,7 @@ def test_a_batch_waits_for_a_colleague_holding_the_database(cw_a, world):  # noq
     assert time.monotonic() - started >= 0.4  # it did wait
 
 
-def test_batches_adapt_to_the_target_time(cw_a, world, monkeypatch):  # noqa: F811
+def test_batches_adapt_to_the_target_time(cw_a, world, monkeypatch):
     sizes = []
     original = import_runs.apply_rows
 
@@ -129,7 +129,7 @@ def test_batches_adapt_to_the_target_time(cw_a, world, monkeypatch):  # noqa: F8
     assert sizes == [10, 20, 25, 5]
 
 
-def test_an_interrupted_import_resumes_without_duplicates(cw_a, world):  # noqa: F811
+def test_an_interrupted_import_resumes_without_duplicates(cw_a, world):
     raw = _csv(7, extra="R-9;;Noori;1990;m;AF;fa;;;\n")  # row 9 is refused (no given name)
     batches = []
 
@@ -165,7 +165,7 @@ def test_an_interrupted_import_resumes_without_duplicates(cw_a, world):  # noqa:
     assert _persons() == 7
 
 
-def test_a_failing_batch_is_rolled_back_and_the_run_resumes(cw_a, world, monkeypatch):  # noqa: F811
+def test_a_failing_batch_is_rolled_back_and_the_run_resumes(cw_a, world, monkeypatch):
     original = import_runs.apply_rows
     calls = []
 
@@ -188,7 +188,7 @@ def test_a_failing_batch_is_rolled_back_and_the_run_resumes(cw_a, world, monkeyp
     assert _persons() == 7
 
 
-def test_a_second_importer_of_the_same_file_stops(cw_a, world):  # noqa: F811
+def test_a_second_importer_of_the_same_file_stops(cw_a, world):
     def someone_else_took_the_next_batch(done, total):
         raw = db.engine.raw_connection()
         try:
@@ -212,7 +212,7 @@ def test_a_second_importer_of_the_same_file_stops(cw_a, world):  # noqa: F811
     assert _persons() == 2
 
 
-def test_a_file_over_the_row_limit_is_refused_as_a_whole(cw_a, world, monkeypatch):  # noqa: F811
+def test_a_file_over_the_row_limit_is_refused_as_a_whole(cw_a, world, monkeypatch):
     monkeypatch.setattr(importing, "MAX_ROWS", 5)
     report = run_import(None, _csv(6), office_id=world["office_a"], today=TODAY)
     assert not report.ok and "5" in report.fatal and report.created == 0
@@ -226,7 +226,7 @@ def test_a_file_over_the_row_limit_is_refused_as_a_whole(cw_a, world, monkeypatc
     assert run_import(None, _csv(5), office_id=world["office_a"], today=TODAY).created == 5
 
 
-def test_the_row_limit_names_the_real_number(cw_a, world, monkeypatch):  # noqa: F811
+def test_the_row_limit_names_the_real_number(cw_a, world, monkeypatch):
     parsed = importing.read_file(_csv(1), {})
     assert parsed.data_rows == 1 and not parsed.fatal
     monkeypatch.setattr(importing, "MAX_ROWS", 200_000)
@@ -235,7 +235,7 @@ def test_the_row_limit_names_the_real_number(cw_a, world, monkeypatch):  # noqa:
     assert parsed.rows == [] and "200.000" in parsed.fatal  # German number format
 
 
-def test_an_oversized_cell_is_an_error_of_its_row(cw_a, world):  # noqa: F811
+def test_an_oversized_cell_is_an_error_of_its_row(cw_a, world):
     huge = "A" * 1_500_000  # 1.5 MB, beyond the csv module's 131,072-character default
     raw = (
         HEADER

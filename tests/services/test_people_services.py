@@ -9,52 +9,19 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.audit.models import AuditEntry
-from caseapp.auth.models import User
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.people import casework, merging, services
 from caseapp.people.models import AidEntry, AidKind, Consultation, Person
-from caseapp.people.validation import PersonData
-
-TODAY = date(2026, 11, 22)
-
-
-def _user(email):
-    return db.session.scalar(select(User).where(User.email == email))
-
-
-def _data(**kw):
-    base = dict(  # noqa: C408 - reads like the dataclass call it feeds
-        given_name="Mohammed",
-        family_name="Al-Hassan",
-        birth_year=1988,
-        birth_month=3,
-        birth_day=14,
-        sex="m",
-        nationalities=["SY"],
-        languages=[{"code": "ar", "level": "native"}],
-    )
-    base.update(kw)
-    return PersonData(**base)
-
-
-@pytest.fixture
-def cw_a(ctx, world):
-    return _user(world["caseworker_a"])
-
-
-@pytest.fixture
-def cw_b(ctx, world):
-    return _user(world["caseworker_b"])
-
-
-def register(actor, office, **kw):
-    person = services.register_person(
-        actor, _data(**kw), office_id=office, caseworker_id=actor.id, today=TODAY
-    )
-    db.session.commit()
-    return person
+from tests.factories.people import (
+    TODAY,
+    _data,
+    register,
+)
+from tests.fixtures.people import (
+    _user,
+)
 
 
 def test_register_creates_case_with_unguessable_number(cw_a, world):

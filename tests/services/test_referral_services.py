@@ -16,7 +16,7 @@ from caseapp.people import casework
 from caseapp.people.services import get_person
 from caseapp.referrals import services
 from caseapp.referrals.models import Referral
-from tests.web.test_referral_views import referral_records
+from tests.factories.referrals import referral_records
 
 
 def _user(email):

@@ -17,7 +17,7 @@ from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
 from caseapp.outbox.services import RetryPolicy
-from tests.services.test_appointments_services import book, make_person, next_day_at, setup_office
+from tests.factories.appointments import book, make_person, next_day_at, setup_office
 
 
 class SmsGateway:
@@ -159,7 +159,7 @@ def test_refused_delivery_is_retried_with_back_off_and_sent_once(app, setup, smt
 def test_cancellation_and_reschedule_send_a_notice(app, setup, smtp_server):
     from caseapp.appointments import services
     from caseapp.appointments.models import Appointment
-    from tests.services.test_appointments_services import data_for
+    from tests.factories.appointments import data_for
 
     _consent(app, setup, setup["person"])
     appointment_id = book(app, setup, next_day_at(10, days=2))

@@ -11,7 +11,7 @@ import pytest
 from caseapp.reports.cube import ALL, CITY
 from caseapp.reports.periods import MONTH, QUARTER, Period
 from caseapp.reports.services import Report
-from tests.services import reports_world
+from tests.factories import reports_world
 
 Y = Period(2026)
 Q1, Q2, Q3, Q4 = (Period(2026, QUARTER, q) for q in range(1, 5))

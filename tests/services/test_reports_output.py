@@ -18,7 +18,7 @@ from caseapp.reports import services, yearly
 from caseapp.reports.cube import CITY
 from caseapp.reports.indicators import SECTIONS
 from caseapp.reports.models import ConsultationBarrier
-from tests.services import reports_world
+from tests.factories import reports_world
 
 
 @pytest.fixture

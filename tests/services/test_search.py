@@ -11,7 +11,7 @@ from caseapp.extensions import db
 from caseapp.people import merging, services
 from caseapp.people.models import Person, PersonSearchKey
 from caseapp.people.services import finder
-from tests.services.test_people_services import register
+from tests.factories.people import register
 
 
 def _user(email):

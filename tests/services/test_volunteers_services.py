@@ -15,7 +15,7 @@ from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.volunteers import certificates, public_limits, services, trainings
 from caseapp.volunteers.models import Certificate, TrainingRegistration, Volunteer
-from tests.web.test_volunteers_views import add_training, make_profile, make_programme
+from tests.factories.volunteers import add_training, make_profile, make_programme
 
 SECRET = "s" * 40
 TODAY = date(2026, 11, 22)

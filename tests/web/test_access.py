@@ -303,7 +303,7 @@ def _referral_records(app, world):
 
     from caseapp.offices.services import OfficeData, create_office
     from caseapp.referrals import directory, services
-    from tests.web.test_referral_views import referral_records
+    from tests.factories.referrals import referral_records
 
     with app.test_request_context():
         office_c = create_office(None, OfficeData(name="Gesundheitsamt C", kind="health_office"))
@@ -334,14 +334,14 @@ def _referral_records(app, world):
 
 def _volunteer_records(app, world):
     """A programme, the volunteer's profile and application, a training and a certificate."""
-    from tests.web.test_volunteers_views import volunteer_records
+    from tests.factories.volunteers import volunteer_records
 
     return volunteer_records(app, world["volunteer"])
 
 
 def _matching_records(app, world, make_user):
     """Districts, two trained volunteers, three waiting people of office A, a round and a match."""
-    from tests.web.test_matching_views import matching_records
+    from tests.factories.matching_web import matching_records
 
     first = make_user("volunteer", email="vol1@test.example")
     records = matching_records(app, world, make_user, volunteer_email=first, name="Begleitung")
@@ -350,7 +350,7 @@ def _matching_records(app, world, make_user):
 
 def _job_records(app, world, round_id):
     """A finished matching round job the coordinator started."""
-    from tests.web.test_jobs_views import job_records
+    from tests.factories.jobs import job_records
 
     return job_records(app, world, round_id)
 

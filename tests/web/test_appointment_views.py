@@ -12,7 +12,7 @@ from caseapp.appointments.models import Appointment
 from caseapp.core.clock import local_today
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
-from tests.services.test_appointments_services import book, make_person, next_day_at, setup_office
+from tests.factories.appointments import book, make_person, next_day_at, setup_office
 
 
 @pytest.fixture

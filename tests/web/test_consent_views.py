@@ -17,8 +17,8 @@ from caseapp.matches.models import MatchRequest
 from caseapp.people.models import Consent, Person
 from caseapp.referrals.models import Referral
 from tests.conftest import Actions
-from tests.services.matching_fixtures import TODAY, build
-from tests.web.test_referral_views import (
+from tests.factories.matching import TODAY, build
+from tests.factories.referrals import (
     MARKER_MESSAGE,
     MARKER_PHONE,
     _referral_id,

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from caseapp.extensions import db
 from caseapp.people.models import Consultation
 from caseapp.web import idempotency
-from tests.web.test_people_views import registered  # noqa: F401 - fixture
 
 TOKEN = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
 
@@ -25,7 +24,7 @@ def _consultation(actions, person_id):
     )
 
 
-def test_double_click_leads_to_the_first_result(app, registered):  # noqa: F811
+def test_double_click_leads_to_the_first_result(app, registered):
     actions, person_id = registered
     first = _consultation(actions, person_id)
     second = _consultation(actions, person_id)
@@ -37,7 +36,7 @@ def test_double_click_leads_to_the_first_result(app, registered):  # noqa: F811
 
 def test_racing_double_click_loses_on_the_token_and_leads_to_the_first(
     app,
-    registered,  # noqa: F811
+    registered,
     monkeypatch,
 ):
     """On PostgreSQL both submissions pass the check before either commits."""

@@ -9,7 +9,7 @@ from caseapp.config import ConfigError, load_config
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from tests.conftest import Actions
-from tests.web.test_volunteers_views import _signup_form, make_programme
+from tests.factories.volunteers import _signup_form, make_programme
 
 
 def test_requests_for_unknown_hosts_are_refused(client):
@@ -59,7 +59,6 @@ def test_base_url_with_a_path_prefix(app):
 def _production_env(monkeypatch, **extra):
     monkeypatch.setenv("CASEAPP_ENV", "production")
     monkeypatch.setenv("CASEAPP_SECRET_KEY", "x" * 64 + "a1B2c3")
-    monkeypatch.setenv("CASEAPP_DATA_KEYS", "A" * 43 + "=")  # required there too
     monkeypatch.delenv("CASEAPP_BASE_URL", raising=False)
     monkeypatch.delenv("CASEAPP_SECURE_COOKIES", raising=False)
     for key, value in extra.items():

@@ -16,27 +16,10 @@ from caseapp.jobs.setup import install
 from caseapp.people.services import register_person
 from caseapp.people.validation import PersonData
 from tests.conftest import Actions
-from tests.services.matching_fixtures import TODAY
-
-
-def job_records(app, world, round_id: int) -> dict:
-    """A finished matching round job started by the coordinator, for the access matrix."""
-    with app.app_context():
-        coordinator = db.session.scalar(select(User).where(User.email == world["coordinator"]))
-        job = Job(
-            kind="matching.round",
-            params={"programme_id": 1},
-            state="done",
-            started_by_id=coordinator.id,
-            result={
-                "link": {"endpoint": "matches.round_detail", "values": {"round_id": round_id}},
-                "matched": 1,
-                "unmatched": 0,
-            },
-        )
-        db.session.add(job)
-        db.session.commit()
-        return {"job_id": job.id}
+from tests.factories.jobs import (  # noqa: F401 - moved; imported back for existing imports
+    job_records,
+)
+from tests.factories.matching import TODAY
 
 
 def _signed_in(app, email: str) -> Actions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.web.test_volunteers_views import volunteer_records
+from tests.factories.volunteers import volunteer_records
 
 
 def test_hours_form_offers_the_local_date_after_midnight(app, world, actions, clock):

@@ -9,30 +9,10 @@ from sqlalchemy import func, select
 from caseapp.extensions import db
 from caseapp.matches.models import Match, MatchProposal, MatchRequest, MatchRound
 from caseapp.volunteers.models import HoursEntry
-from tests.services.matching_fixtures import TODAY, build
-
-
-def matching_records(app, world, make_user, volunteer_email=None, name=None) -> dict:
-    """A stored round with proposals and one accepted match, for the access matrix."""
-    from caseapp.matches import services
-    from caseapp.volunteers.models import Programme
-
-    ids = build(app, world, make_user, volunteer_email=volunteer_email, name=name)
-    with app.test_request_context():
-        programme = db.session.get(Programme, ids["programme_id"])
-        outcome = services.run_round(None, programme, TODAY)
-        proposals = db.session.scalars(
-            select(MatchProposal).where(MatchProposal.round_id == outcome.round.id)
-        ).all()
-        match = services.accept(None, proposals[0], TODAY)
-        db.session.commit()
-        return {
-            **ids,
-            "round_id": outcome.round.id,
-            "proposal_id": proposals[1].id,
-            "match_id": match.id,
-            "match_request_id": ids["requests"]["selam"],
-        }
+from tests.factories.matching import TODAY, build
+from tests.factories.matching_web import (
+    matching_records,
+)
 
 
 def _coordinator(actions, world):
@@ -159,7 +139,7 @@ def test_caseworker_adds_a_person_to_a_waiting_list_from_the_case_file(
     app, world, make_user, actions
 ):
     ids = build(app, world, make_user)
-    from tests.web.test_volunteers_views import make_programme
+    from tests.factories.volunteers import make_programme
 
     with app.test_request_context():
         mentor = make_programme(kind="mentor", name_de="Mentoring")

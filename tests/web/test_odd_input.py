@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from caseapp.extensions import db
 from caseapp.people.models import AidEntry, Consultation, Person
-from tests.web.test_people_views import _register, registered  # noqa: F401 - fixture
+from tests.factories.people_web import _register
 
 HUGE = 10**20
 
 
 @pytest.mark.parametrize("value", ["Infinity", "NaN", "-Infinity", "1e999"])
-def test_aid_value_that_is_no_number(app, registered, value):  # noqa: F811
+def test_aid_value_that_is_no_number(app, registered, value):
     actions, person_id = registered
     response = actions.post(
         f"/people/{person_id}/aid/new?lang=de",
@@ -29,7 +29,7 @@ def test_aid_value_that_is_no_number(app, registered, value):  # noqa: F811
 
 
 @pytest.mark.parametrize("when", ["0001-01-01T09:00", "9999-12-31T23:45"])
-def test_consultation_dated_out_of_range(app, registered, when):  # noqa: F811
+def test_consultation_dated_out_of_range(app, registered, when):
     actions, person_id = registered
     response = actions.post(
         f"/people/{person_id}/consultations/new?lang=de",
@@ -51,12 +51,12 @@ def test_consultation_dated_out_of_range(app, registered, when):  # noqa: F811
         f"/people/{2**31}",
     ],
 )
-def test_ids_beyond_the_integer_range_are_404(registered, url):  # noqa: F811
+def test_ids_beyond_the_integer_range_are_404(registered, url):
     actions, _ = registered
     assert actions.client.get(url).status_code == 404
 
 
-def test_huge_number_in_a_query_is_a_clear_400_not_500(registered):  # noqa: F811
+def test_huge_number_in_a_query_is_a_clear_400_not_500(registered):
     actions, _ = registered
     response = actions.client.get(f"/people/?office={HUGE}&caseworker={HUGE}")
     assert response.status_code in (200, 400)

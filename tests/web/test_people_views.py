@@ -13,42 +13,13 @@ from caseapp.audit.models import AuditEntry
 from caseapp.extensions import db
 from caseapp.people.models import AidKind, Consultation, Person
 from tests.conftest import Actions
+from tests.factories.people_web import (
+    MARKER_STATUS,
+    _person_id,
+    _register,
+)
 
 MARKER_NOTE = "MARKER-NOTE-7f3a"
-MARKER_STATUS = "MARKER-STREET-91c2"
-
-
-def _register(actions, **overrides):
-    form = {
-        "given_name": "Mohammed",
-        "family_name": "Al-Hassan",
-        "original_name": "محمد الحسن",
-        "birth_date": "1988-03-14",
-        "sex": "m",
-        "nationalities": ["SY"],
-        "languages-0-code": "ar",
-        "languages-0-level": "native",
-        "languages-1-code": "de",
-        "languages-1-level": "A2",
-        "phone": "+49 171 2345678",
-        "street": MARKER_STATUS,
-        "residence_status": "recognised_refugee",
-    }
-    form.update(overrides)
-    return actions.post("/people/new?lang=en", form)
-
-
-def _person_id(response):
-    return int(re.search(r"/people/(\d+)", response.headers["Location"]).group(1))
-
-
-@pytest.fixture
-def registered(app, world):
-    actions = Actions(app.test_client())
-    actions.login(world["caseworker_a"])
-    response = _register(actions)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return actions, _person_id(response)
 
 
 def test_register_and_open_case_file(registered):

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from caseapp.audit.models import AuditEntry
 from caseapp.extensions import db
 from tests.conftest import Actions
-from tests.services.test_appointments_services import book, make_person, next_day_at, setup_office
-from tests.web.test_portal_views import case_number, issue, portal_login
+from tests.factories.appointments import book, make_person, next_day_at, setup_office
+from tests.factories.portal import case_number, issue, portal_login
 
 
 def _newcomer(app, setup, person_id=None) -> Actions:

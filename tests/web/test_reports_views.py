@@ -13,7 +13,7 @@ import pytest
 from caseapp.extensions import db
 from caseapp.offices.models import District, Office
 from caseapp.people.models import AidKind, Case, CaseStatusChange, Person
-from tests.services import reports_world
+from tests.factories import reports_world
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
