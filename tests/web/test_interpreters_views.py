@@ -215,3 +215,17 @@ def test_settings_and_paid_interpreter_by_the_administrator(app, client, actions
         "/interpreters/settings", {"travel_minutes": "45", "budget": "300", "version": version}
     )
     assert saved.status_code == 302
+
+
+def test_a_large_round_runs_as_a_background_job(app, client, actions, office):
+    app.config["INTERPRETER_INLINE"] = 0  # every round counts as large
+    try:
+        _login(actions, office["coordinator"])
+        job_url = _round(actions, 9)
+        assert "/jobs/" in job_url
+        assert "/result" in client.get(job_url).get_data(as_text=True)  # done at once in tests
+        result = client.get(job_url.rstrip("/") + "/result", follow_redirects=True)
+        assert "/interpreters/rounds/" in result.request.path
+        assert "Leyla Interpret" in result.get_data(as_text=True)
+    finally:
+        app.config.pop("INTERPRETER_INLINE")
