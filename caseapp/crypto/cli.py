@@ -49,10 +49,18 @@ def status_command():
 
     keyring = current_keyring()
     click.echo(f"configured: {', '.join(keyring.ids)} (the first encrypts)")
+    missing = set()
     for column in encrypted_columns(db.metadata):
         counts = key_counts(db.session.connection(), column)
+        missing |= set(counts) - set(keyring.ids) - {"plain"}
         shown = ", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "empty"
         click.echo(f"{column}: {shown}")
+    db.session.rollback()
+    if missing:
+        raise click.ClickException(
+            f"stored texts need key {', '.join(sorted(missing))}, which is not in "
+            "CASEAPP_DATA_KEYS; add it again"
+        )
 
 
 def register_cli(app) -> None:

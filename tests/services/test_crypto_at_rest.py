@@ -169,6 +169,9 @@ def test_a_missing_key_is_one_clear_line_and_never_garbage(app, world):
         assert result.exit_code == 1
         assert result.output.count("\n") == 1 and "Traceback" not in result.output
         assert f"key {key_id(KEY_A)}, which is not in CASEAPP_DATA_KEYS" in result.output
+        status = app.test_cli_runner().invoke(args=["keys", "status"])
+        assert status.exit_code == 1
+        assert f"need key {key_id(KEY_A)}, which is not in CASEAPP_DATA_KEYS" in status.output
         actions = Actions(app.test_client())
         actions.login(world["caseworker_a"])
         page = actions.client.get(f"/people/{ids['person_id']}?lang=en")
