@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from caseapp.i18n import _l
 from caseapp.privacy.retention.rules import MAX_DAYS, MIN_DAYS, RULES
@@ -29,6 +29,11 @@ class ButtonForm(BaseForm):
     """A button: only the CSRF token (and the submission id against double clicks)."""
 
     submission_id = SubmissionIdField()
+
+
+class DecisionForm(BaseForm):
+    request = IntegerField(validators=[DataRequired()])
+    decision = StringField(validators=[AnyOf(("confirm", "reject"))])
 
 
 def retention_form(values: dict[str, int]):

@@ -69,7 +69,7 @@ def set_hold(actor, person: Person, reason: str) -> LegalHold:
 def lift_hold(actor, person: Person) -> None:
     hold = active_hold(person.case.id) if person.case else None
     if hold is None:
-        raise NotFound()
+        return  # nothing on hold (any more): lifting twice is harmless
     hold.lifted_at, hold.lifted_by_id = utcnow(), actor.id
     _audit(actor, "legal_hold.lift", person, {"legal_hold": [hold.id, None]})
 

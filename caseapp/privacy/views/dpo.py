@@ -3,16 +3,17 @@ confirmation (four eyes)."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from caseapp.auth.roles import Role
+from caseapp.core.errors import NotFound
 from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.privacy import retention, services
 from caseapp.privacy.blueprint import bp
-from caseapp.privacy.forms import ButtonForm, retention_form
+from caseapp.privacy.forms import ButtonForm, DecisionForm, retention_form
 from caseapp.privacy.models import DeletionLogEntry, RetentionRun
 from caseapp.privacy.retention.rules import RULES
 from caseapp.privacy.views import DPO_ROLES
@@ -41,6 +42,18 @@ def retention_rules():
 @bp.get("/privacy/retention/runs")
 @access(*DPO_ROLES)
 def runs():
+    """The latest runs; with ?run=ID one run and its deletion log."""
+    run_id = request.args.get("run", type=int)
+    if run_id is not None:
+        run = db.session.get(RetentionRun, run_id)
+        if run is None:
+            abort(404)
+        log = db.session.scalars(
+            select(DeletionLogEntry)
+            .where(DeletionLogEntry.run_id == run.id)
+            .order_by(DeletionLogEntry.id)
+        ).all()
+        return render_template("privacy/run.html", run=run, log=log, rules=RULES)
     rows = db.session.scalars(
         select(RetentionRun)
         .order_by(RetentionRun.started_at.desc(), RetentionRun.id.desc())
@@ -65,27 +78,19 @@ def dry_run():
     )
 
 
-@bp.get("/privacy/retention/runs/<int:run_id>")
-@access(*DPO_ROLES)
-def run_detail(run_id: int):
-    run = db.session.get(RetentionRun, run_id)
-    if run is None:
-        abort(404)
-    log = db.session.scalars(
-        select(DeletionLogEntry)
-        .where(DeletionLogEntry.run_id == run.id)
-        .order_by(DeletionLogEntry.id)
-    ).all()
-    return render_template("privacy/run.html", run=run, log=log, rules=RULES)
-
-
-def _decide(request_id: int, decide, message: str):
-    form = ButtonForm()
+@bp.post("/privacy/erasure")
+@access(Role.DATA_PROTECTION)
+def decide_erasure():
+    """Confirm (the second pair of eyes: the person is anonymised now) or reject a request."""
+    form = DecisionForm()
+    decide = services.reject_erasure if form.decision.data == "reject" else services.confirm_erasure
     done = flow.submit(
         form,
-        lambda: decide(current_user, request_id),
+        lambda: _or_404(decide, form.request.data),
         to=url_for("privacy.requests"),
-        message=message,
+        message=_("The erasure request has been rejected.")
+        if form.decision.data == "reject"
+        else _("The person's data has been erased."),
     )
     if done:
         return done
@@ -98,31 +103,8 @@ def _decide(request_id: int, decide, message: str):
     ), 400
 
 
-@bp.post("/privacy/erasure/<int:request_id>/confirm")
-@access(Role.DATA_PROTECTION)
-def confirm_erasure(request_id: int):
-    return _decide(request_id, _confirm, _("The person's data has been erased."))
-
-
-@bp.post("/privacy/erasure/<int:request_id>/reject")
-@access(Role.DATA_PROTECTION)
-def reject_erasure(request_id: int):
-    return _decide(request_id, _reject, _("The erasure request has been rejected."))
-
-
-def _confirm(actor, request_id):
-    from caseapp.core.errors import NotFound
-
+def _or_404(decide, request_id):
     try:
-        return services.confirm_erasure(actor, request_id)
-    except NotFound:
-        abort(404)
-
-
-def _reject(actor, request_id):
-    from caseapp.core.errors import NotFound
-
-    try:
-        return services.reject_erasure(actor, request_id)
+        return decide(current_user, request_id)
     except NotFound:
         abort(404)
