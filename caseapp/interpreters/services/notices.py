@@ -16,8 +16,8 @@ def facts(assignment) -> dict:
         "office": appointment.office.name,
         "address": office_address(appointment.office, isolated=False),
         "room": appointment.room.name if appointment.room is not None else "",
-        "starts_at": to_local(assignment.starts_at),
-        "ends_at": to_local(assignment.ends_at),
+        "starts_at": to_local(appointment.starts_at),  # its current time, should it move
+        "ends_at": to_local(appointment.ends_at),
         "spoken": appointment.interpreter_language,
         "mode": assignment.mode,
         "variety": _variety(assignment),

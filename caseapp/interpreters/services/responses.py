@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from caseapp.appointments.models import SCHEDULED, Appointment
 from caseapp.audit.services import record
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound, ValidationFailed
@@ -60,10 +61,6 @@ def by_token(token: str) -> InterpreterAssignment:
     return assignment
 
 
-def _span(a: InterpreterAssignment) -> Booking:
-    return Booking(a.starts_at, a.ends_at, a.office_id, a.mode)
-
-
 def accept(actor, assignment: InterpreterAssignment) -> InterpreterAssignment:
     """Accept an offer, unless it is no longer open or the interpreter has accepted another
     appointment at a clashing time. Safe against a concurrent acceptance: the interpreter's
@@ -73,16 +70,26 @@ def accept(actor, assignment: InterpreterAssignment) -> InterpreterAssignment:
         select(Interpreter.id).where(Interpreter.id == assignment.interpreter_id).with_for_update()
     )
     travel = get_settings().travel_minutes
-    taken = db.session.scalars(
-        select(InterpreterAssignment).where(
+    mine = assignment.appointment
+    slack = _minutes(travel)
+    # Appointments' current times count on both sides (either may have moved since).
+    taken = db.session.execute(
+        select(InterpreterAssignment, Appointment)
+        .join(Appointment, Appointment.id == InterpreterAssignment.appointment_id)
+        .where(
             InterpreterAssignment.interpreter_id == assignment.interpreter_id,
             InterpreterAssignment.status == ACCEPTED,
             InterpreterAssignment.id != assignment.id,
-            InterpreterAssignment.starts_at < assignment.ends_at + _minutes(travel),
-            InterpreterAssignment.ends_at > assignment.starts_at - _minutes(travel),
+            Appointment.status == SCHEDULED,
+            Appointment.starts_at < mine.ends_at + slack,
+            Appointment.ends_at > mine.starts_at - slack,
         )
     ).all()
-    if any(clash(_span(assignment), _span(other), travel) for other in taken):
+    here = Booking(mine.starts_at, mine.ends_at, mine.office_id, assignment.mode)
+    if any(
+        clash(here, Booking(a.starts_at, a.ends_at, a.office_id, other.mode), travel)
+        for other, a in taken
+    ):
         raise NoLongerOpen({"": _("You have already accepted another appointment at this time.")})
     done = db.session.execute(
         update(InterpreterAssignment)
