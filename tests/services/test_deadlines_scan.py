@@ -272,3 +272,29 @@ def test_reminders_reach_the_newcomer_in_their_language_once(
     assert "Integrationszentrum Mitte" in body
     assert f"/portal/login?lang={language}" in body
     assert name in mail["Subject"]
+
+
+def test_a_merge_moves_entered_and_past_deadlines_and_drops_open_derived_ones(app, setup):
+    from caseapp.deadlines.merge import merge_deadlines
+
+    survivor_id = _person(app, setup, residence_valid_until=date(2027, 6, 30))
+    removed_id = _person(app, setup, residence_valid_until=date(2027, 6, 30))
+    _scan(app)
+    with app.test_request_context():
+        worker = db.session.get(User, setup["worker_ids"][0])
+        removed = db.session.get(Person, removed_id)
+        course = db.session.scalar(
+            select(DeadlineKind.id).where(DeadlineKind.code == "integration_course")
+        )
+        services.enter_deadline(
+            worker,
+            removed,
+            services.EnteredDeadline(course, local_today() + timedelta(weeks=30)),
+            local_today(),
+        )
+        db.session.flush()
+        moved = merge_deadlines(db.session.get(Person, survivor_id), removed=removed)
+        db.session.commit()
+        assert moved == {"deadlines": 1, "deadlines_dropped": 1}
+        rows = db.session.execute(select(Deadline.person_id, Deadline.kind_id)).all()
+        assert all(person == survivor_id for person, _kind in rows) and len(rows) == 2
