@@ -8,7 +8,9 @@ import json
 import time
 import tracemalloc
 from datetime import timedelta
+from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
@@ -21,6 +23,8 @@ from caseapp.privacy import export
 from caseapp.privacy.registry import holdings, is_text, person_clause
 from tests.services.test_merge_completeness import _removed_with_one_row_of_every_kind, _user
 from tests.services.test_people_services import register
+
+SCHEMA_FILE = Path(export.__file__).resolve().parents[1] / "export_schema.json"
 
 
 def _plant(person_ids: list[int], prefix: str) -> dict[str, str]:
@@ -83,6 +87,7 @@ def test_a_marker_in_every_kind_of_record_is_exported_and_nothing_of_another_per
     assert "ZZ-" not in text
     data = _json_of(files)
     assert data["schema"] == "lotse-privacy-export/1"
+    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
     # Every kind the builder created rows for is there, with rows.
     for kind in (
         "person",

@@ -305,3 +305,17 @@ def test_report_figures_are_the_same_after_anonymising_everyone(app, ctx):
         db.session.commit()
     assert db.session.scalar(select(func.count()).where(Person.given_name != "")) == 0
     assert figures() == before
+
+
+def test_open_requests_follow_the_survivor_of_a_merge(worker, world):
+    from caseapp.people import merging
+    from caseapp.privacy.models import ErasureRequest, ExportRequest
+
+    survivor = register(worker, world["office_a"], given_name="Bleibt")
+    removed = register(worker, world["office_a"], given_name="Geht")
+    services.request_export(worker, removed, via="office")
+    services.request_erasure(worker, removed, "")
+    merging.merge_people(_user(world["admin"]), survivor, removed, {})
+    db.session.commit()
+    assert db.session.scalar(select(ExportRequest.person_id)) == survivor.id
+    assert db.session.scalar(select(ErasureRequest.person_id)) == survivor.id
