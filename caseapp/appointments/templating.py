@@ -38,17 +38,6 @@ STATUS_BADGES = {
 }
 
 
-def person_appointments(person_id: int, limit: int = 20):
-    """Upcoming first (soonest on top), then the most recent past ones (case file)."""
-    from caseapp.appointments.services import for_person
-    from caseapp.core.clock import utcnow
-
-    rows = for_person(person_id, limit=limit)
-    now = utcnow()
-    upcoming = sorted((a for a in rows if a.ends_at > now), key=lambda a: a.starts_at)
-    return upcoming + [a for a in rows if a.ends_at <= now]
-
-
 def init_app(app) -> None:
     @app.context_processor
     def appointment_labels():
@@ -61,7 +50,6 @@ def init_app(app) -> None:
     # `clock` (the Europe/Berlin time of an aware datetime, 24-hour, isolated) is one of the
     # shared filters in web/bidi.py.
     app.jinja_env.globals.update(
-        person_appointments=person_appointments,
         caseworker_day=caseworker_day,
         newcomer_upcoming=newcomer_upcoming,
     )

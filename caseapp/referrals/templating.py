@@ -19,12 +19,6 @@ def referral_counts() -> dict[str, int]:
     return counts_for(current_user, utcnow())
 
 
-def referrals_of_person(person_id: int):
-    from caseapp.referrals.services import referrals_of_person as of_person
-
-    return of_person(person_id)
-
-
 def referral_updates():
     from flask_login import current_user
 
@@ -50,6 +44,5 @@ def init_app(app) -> None:
         referral_status_label=referral_status_label,
         skipped_reason=skipped_text,
         referral_counts=referral_counts,
-        referrals_of_person=referrals_of_person,
         referral_updates=referral_updates,
     )

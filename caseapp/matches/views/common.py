@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from caseapp.auth.roles import Role
 from caseapp.extensions import db
-from caseapp.matches import services, wording
+from caseapp.matches import wording
 from caseapp.matches.blueprint import bp
 from caseapp.matches.forms import AcceptForm
-from caseapp.matches.models import Match, MatchRequest
 from caseapp.volunteers.labels import GENDERS
 from caseapp.volunteers.models import Programme
 from caseapp.web.forms import BaseForm
@@ -65,7 +64,6 @@ def _matching_helpers():
         "proposal_status_label": lambda s: wording.PROPOSAL_STATUS.get(s, s),
         "request_status_label": lambda s: wording.REQUEST_STATUS.get(s, s),
         "volunteer_gender_label": lambda g: GENDERS.get(g, g),
-        "person_matching": _person_matching,
         "list_sep": wording.list_sep,
         "new_submission_id": lambda: str(uuid.uuid4()),
         # Coordinators match people but do not read case files; caseworkers and admins may.
@@ -77,19 +75,3 @@ def _may_open_cases() -> bool:
     if not has_request_context() or current_user is None:
         return False
     return bool(current_user.is_authenticated and current_user.has_role("caseworker", "admin"))
-
-
-def _person_matching(person_id: int) -> dict:
-    """The case file's volunteer section: waiting requests and open matches of the person."""
-    return {
-        "requests": db.session.scalars(
-            select(MatchRequest)
-            .where(MatchRequest.person_id == person_id, MatchRequest.status == "waiting")
-            .order_by(MatchRequest.id)
-        ).all(),
-        "matches": db.session.scalars(
-            select(Match)
-            .where(Match.person_id == person_id, Match.status.in_(services.OPEN_MATCH))
-            .order_by(Match.id)
-        ).all(),
-    }
