@@ -148,7 +148,7 @@ def derive_kind(kind: DeadlineKind, today: date, commit) -> tuple[int, int]:
         db.session.execute(delete(Deadline).where(Deadline.id.in_(chunk)))
         commit()
     for chunk in _chunks(new_rows):
-        db.session.execute(insert(Deadline), chunk)
+        db.session.execute(Deadline.__table__.insert(), chunk)  # Core: no ORM bookkeeping
         commit()
     return len(new_rows), len(stale)
 
@@ -210,13 +210,32 @@ def step_text(kind: DeadlineKind, due: date, language: str) -> str:
     """The next step's description in the caseworker's language."""
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     with force_locale(language):
-        text = _(
-            "Deadline %(deadline)s on %(date)s: %(step)s",
-            deadline=kind.name(language),
-            date=format_day(due, "medium"),
-            step=kind.text("next_step", language),
-        )
+        return _step_text(kind, due, language)
+
+
+def _step_text(kind: DeadlineKind, due: date, language: str) -> str:
+    """step_text inside force_locale(language) (one locale switch per batch and language)."""
+    text = _(
+        "Deadline %(deadline)s on %(date)s: %(step)s",
+        deadline=kind.name(language),
+        date=format_day(due, "medium"),
+        step=kind.text("next_step", language),
+    )
     return text[:500]
+
+
+def _step_texts(kind: DeadlineKind, wanted: list[tuple[int, date, str]]) -> dict[int, str]:
+    """deadline id -> next-step text, for (deadline id, due, caseworker language) triples."""
+    by_language: dict[str, list[tuple[int, date]]] = {}
+    for deadline_id, due, language in wanted:
+        language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        by_language.setdefault(language, []).append((deadline_id, due))
+    texts = {}
+    for language, rows in by_language.items():
+        with force_locale(language):
+            for deadline_id, due in rows:
+                texts[deadline_id] = _step_text(kind, due, language)
+    return texts
 
 
 def _may_remind(person_ids: list[int]) -> set[int]:
@@ -285,18 +304,19 @@ def _warn_batch(kind, weeks, chunk, today, now, report: ScanReport) -> None:
     ids = [r[0] for r in chunk]
     still_open = _open_steps(ids)
     languages = _languages({r[4] for r in chunk if r[4]})
+    fresh = [row for row in chunk if row[0] not in still_open]
+    texts = _step_texts(kind, [(r[0], r[2], languages.get(r[4], "")) for r in fresh])
     steps = [
         (
             deadline_id,
             {
                 "case_id": case_id,
-                "description": step_text(kind, due, languages.get(owner_id, "")),
+                "description": texts[deadline_id],
                 "due_on": today,
                 "owner_id": owner_id,
             },
         )
-        for deadline_id, _person_id, due, case_id, owner_id in chunk
-        if deadline_id not in still_open
+        for deadline_id, _person_id, _due, case_id, owner_id in fresh
     ]
     step_ids = {}
     if steps:
@@ -329,7 +349,7 @@ def _warn_batch(kind, weeks, chunk, today, now, report: ScanReport) -> None:
             }
         )
         report.reminders += sent
-    db.session.execute(insert(DeadlineWarning), warnings)
+    db.session.execute(DeadlineWarning.__table__.insert(), warnings)
     report.warnings += len(warnings)
 
 
