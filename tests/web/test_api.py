@@ -499,3 +499,8 @@ def test_directory_and_programmes_for_any_token(client, records):
     assert len(offices["items"]) == 3
     assert client.get("/api/v1/programmes", headers=bearer(secret)).status_code == 200
     assert client.get("/api/v1/persons/search?q=x", headers=bearer(secret)).status_code == 403
+
+
+def test_administration_menu_links_the_token_pages(world, actions):
+    actions.login(world["admin"])
+    assert 'href="/admin/api-tokens"' in actions.client.get("/home").get_data(as_text=True)
