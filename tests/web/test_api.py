@@ -358,6 +358,8 @@ def test_register_with_duplicate_check(app, client, records, world):
     created = confirmed.get_json()
     assert created["case_number"] and created["office_id"] == world["office_a"]
     assert confirmed.headers["Location"] == f"/api/v1/persons/{created['id']}"
+    case = client.get(f"/api/v1/cases/{created['case_id']}", headers=bearer(secret)).get_json()
+    assert case["caseworker_id"] is None and case["status"] == "open"  # the team takes it on
     invalid = client.post(
         "/api/v1/persons",
         json={"given_name": "Рания", "family_name": "X", "birth_date": "31.02.1990"},

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from caseapp.api import schemas
 from caseapp.api.core import CASEWORK, actor, api_v1, with_etag
 from caseapp.api.problems import Problem
-from caseapp.auth.roles import Role
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
@@ -128,9 +127,9 @@ def _person_data(body: dict) -> PersonData:
 @api_v1.arguments(schemas.PersonCreateSchema)
 @api_v1.response(201, schemas.PersonSchema)
 def register_person(body):
-    """Register a person and open their case at the token's office, with the duplicate check
-    of the registration form: possible duplicates answer 409 with the candidates unless
-    `confirm_new` is true."""
+    """Register a person and open their case (unassigned) at the token's office, with the
+    duplicate check of the registration form: possible duplicates answer 409 with the
+    candidates unless `confirm_new` is true."""
     who = actor()
     data = _person_data(body)
     validate_person(data, local_today())
@@ -147,7 +146,7 @@ def register_person(body):
         who,
         data,
         office_id=who.office_id,
-        caseworker_id=who.id if who.has_role(Role.CASEWORKER) else None,
+        caseworker_id=None,  # unassigned: the office's team takes it on, not the token
         today=local_today(),
     )
     db.session.commit()
