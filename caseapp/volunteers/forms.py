@@ -165,6 +165,71 @@ class SignupForm(ProfileForm):
     # Honeypot: hidden from people, filled in by bots.
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
 
+    # The sign-up in steps on a phone (programme, about you, languages and times, account):
+    # the fields each step shows and checks before the next one.
+    STEPS = (
+        (_l("Programme"), ("programmes",)),
+        (
+            _l("About you"),
+            (
+                "name",
+                "phone",
+                "district",
+                "gender",
+                "birth_year",
+                "profession",
+                "skills",
+                "interests",
+            ),
+        ),
+        (
+            _l("Languages and times"),
+            (
+                *(
+                    f"{kind}_{row}"
+                    for row in range(LANGUAGE_ROWS)
+                    for kind in ("language", "level")
+                ),
+                "availability",
+                "capacity",
+            ),
+        ),
+        (_l("Your account"), ("email", "password", "confirm", "consent")),
+    )
+    FIELD_ORDER = tuple(name for _title, names in STEPS for name in names)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Nothing chosen for the person: gender stays empty until they pick an answer.
+        self.gender.choices = [("", "—"), *self.gender.choices]
+
+    def step_of(self, name: str) -> int:
+        """The step (1-based) that shows a field; form-wide messages belong to the last."""
+        for number, (_title, names) in enumerate(self.STEPS, start=1):
+            if name in names:
+                return number
+        return len(self.STEPS)
+
+    def steps_with_errors(self) -> list[int]:
+        return sorted({self.step_of(name) for name in self.errors if name})
+
+    def validate_step(self, step: int) -> bool:
+        """Check every field, then keep only the messages of this step's fields."""
+        self.validate()
+        names = set(self.STEPS[step - 1][1])
+        for name, field in self._fields.items():
+            if name not in names and name != "csrf_token":
+                field.errors = []
+        return not self.errors
+
+    def validate_programmes(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_("Choose at least one programme."))
+
+    def validate_language_0(self, field) -> None:
+        if not self.language_pairs():
+            raise ValidationError(_("Name at least one language you speak."))
+
 
 class ProgrammeForm(VersionedForm):
     submission_id = SubmissionIdField()

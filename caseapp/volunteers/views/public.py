@@ -46,21 +46,42 @@ def signup():
         )
         return services.signup(data, secret=current_app.config["SECRET_KEY"])
 
-    # The same page follows whether the address is new or has an account already.
-    status = None
-    try:
-        done = flow.submit(form, sign_up, to=url_for("volunteers.signup_sent"))
-    except public_limits.Throttled as error:
-        form.form_errors.append(error.message)
-        done, status = None, 429
-    if done:
-        return done
+    last = len(form.STEPS)
+    step = min(max(request.form.get("step", 1, type=int), 1), last)
+    wanted = request.form.get("go", type=int) if request.method == "POST" else None
+    if wanted is not None:
+        # "Next" or "Back" between the steps: every field travels with each POST (the other
+        # steps are hidden, not left out), so going back loses nothing; going on checks
+        # this step's fields first.
+        wanted = min(max(wanted, 1), last)
+        if wanted <= step or form.validate_step(step):
+            step = wanted
+        shown = [step]
+        done, status = None, flow.status(form)
+    else:
+        # The same page follows whether the address is new or has an account already.
+        status = None
+        try:
+            done = flow.submit(form, sign_up, to=url_for("volunteers.signup_sent"))
+        except public_limits.Throttled as error:
+            form.form_errors.append(error.message)
+            done, status = None, 429
+        if done:
+            return done
+        # Every step with a mistake is shown, so each message in the summary links to its field,
+        # and the account step, whose passwords are typed again.
+        shown = [step if request.method == "POST" else 1]
+        if form.errors:
+            shown = sorted({*form.steps_with_errors(), last})
+        step = shown[0]
     form.password.data = form.confirm.data = ""
     return render_template(
         "volunteers/signup.html",
         form=form,
         programmes=programmes,
         consent_version=CONSENT_VERSION,
+        step=step,
+        shown=shown,
     ), status or flow.status(form)
 
 
