@@ -193,8 +193,9 @@ def _before_commit(session: Session) -> None:
                 set_committed_value(obj, "entry_hash", digest)
 
 
-def _after_end(session: Session, *_args) -> None:
-    session.info.pop(_CONNECTIONS, None)
+def _after_end(session: Session, transaction) -> None:
+    if transaction.parent is None:  # commit, rollback or close of the outermost transaction
+        session.info.pop(_CONNECTIONS, None)
 
 
 def install() -> None:
@@ -204,8 +205,7 @@ def install() -> None:
         (Engine, "rollback", _forget),
         (Session, "after_begin", _after_begin),
         (Session, "before_commit", _before_commit),
-        (Session, "after_commit", _after_end),
-        (Session, "after_rollback", _after_end),
+        (Session, "after_transaction_end", _after_end),
     )
     for target, name, fn in listeners:
         if not event.contains(target, name, fn):
