@@ -29,9 +29,7 @@ def write(app, n: int, *, actor=None, action="view", **details) -> list[int]:
 
 def verify(app):
     with app.app_context():
-        report = chain.verify(db.session.connection())
-        db.session.rollback()
-        return report
+        return chain.verify(db.engine)
 
 
 def sql(app, statement: str, **params) -> None:
@@ -196,3 +194,23 @@ def test_retention_deleting_the_oldest_entries_by_time_keeps_the_chain_valid(app
         db.session.rollback()
     sql(app, "DELETE FROM audit_entries WHERE id = :id", id=newest - 1)
     assert verify(app).broken is not None
+
+
+def test_verify_while_others_write_reports_nothing_broken(app):
+    write(app, 5)
+    done = threading.Event()
+
+    def writer() -> None:
+        for _ in range(30):
+            write(app, 2)
+        done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    reports = []
+    while not done.is_set():
+        reports.append(verify(app))
+    thread.join(timeout=120)
+    reports.append(verify(app))
+    assert [r.broken for r in reports if r.broken is not None] == []
+    assert reports[-1].entries == 65
