@@ -54,6 +54,8 @@ def init_app(app) -> None:
     from caseapp.interpreters import wording
     from caseapp.interpreters.services import status_for_appointment
 
+    wording.register_audit_labels()
+
     nav.register(
         nav.NavItem(
             "interpreters.rounds", _l("Interpreters"), roles=("coordinator", "admin"), order=60

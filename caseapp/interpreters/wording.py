@@ -79,3 +79,29 @@ def stored_language_label(value: str) -> str:
     """An interpreter's stored language ("ar:ar-levant", "tr:")."""
     code, variety = varieties.parse(value)
     return language_label(code, variety)
+
+
+AUDIT_RECORD_TYPES = {
+    "interpreter": _l("Interpreter"),
+    "interpreter_settings": _l("Interpreter settings"),
+    "interpreter_round": _l("Interpreter round"),
+    "interpreter_assignment": _l("Interpreting assignment"),
+}
+AUDIT_ACTIONS = {
+    "update_interpreter_need": _l("interpreter request changed"),
+    "run_interpreter_round": _l("interpreter round run"),
+    "offer_interpreter": _l("interpreter asked"),
+    "withdraw_interpreter": _l("interpreter request withdrawn"),
+    "accept_interpreting": _l("interpreting accepted"),
+    "decline_interpreting": _l("interpreting declined"),
+}
+
+
+def register_audit_labels() -> None:
+    """The audit page names our record types and actions (its label maps are open to add to)."""
+    from caseapp.audit.models import ACTION_LABELS, RECORD_TYPE_LABELS
+
+    for key, label in AUDIT_RECORD_TYPES.items():
+        RECORD_TYPE_LABELS.setdefault(key, label)
+    for key, label in AUDIT_ACTIONS.items():
+        ACTION_LABELS.setdefault(key, label)

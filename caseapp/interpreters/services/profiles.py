@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from caseapp.appointments.models import Appointment
-from caseapp.audit.services import record
+from caseapp.appointments.services.common import audit_appointment
+from caseapp.audit import services as audit
 from caseapp.core.errors import NotFound, StaleVersion, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -81,7 +82,7 @@ def create_paid(actor, data: InterpreterData) -> Interpreter:
     _apply(interpreter, data)
     db.session.add(interpreter)
     db.session.flush()
-    record(actor, "create", "interpreter", interpreter.id)
+    audit.record(actor, "create", "interpreter", interpreter.id)
     return interpreter
 
 
@@ -108,7 +109,7 @@ def create_for_volunteer(actor, volunteer: Volunteer) -> Interpreter:
     )
     db.session.add(interpreter)
     db.session.flush()
-    record(actor, "create", "interpreter", interpreter.id)
+    audit.record(actor, "create", "interpreter", interpreter.id)
     return interpreter
 
 
@@ -118,7 +119,7 @@ def update_interpreter(actor, interpreter: Interpreter, data: InterpreterData, v
     _check(data, paid=interpreter.paid)
     _apply(interpreter, data)
     db.session.flush()
-    record(actor, "update", "interpreter", interpreter.id)
+    audit.record(actor, "update", "interpreter", interpreter.id)
     return interpreter
 
 
@@ -201,7 +202,7 @@ def save_settings(actor, travel_minutes: int, budget_cents: int | None, version:
     settings.travel_minutes = travel_minutes
     settings.budget_cents = budget_cents
     db.session.flush()
-    record(actor, "update", "interpreter_settings", settings.id)
+    audit.record(actor, "update", "interpreter_settings", settings.id)
     return settings
 
 
@@ -239,11 +240,6 @@ def save_need(actor, appointment: Appointment, data: NeedData) -> InterpreterNee
     need.mode = data.mode
     db.session.add(need)
     db.session.flush()
-    record(
-        actor,
-        "update_interpreter_need",
-        "appointment",
-        appointment.id,
-        office_id=appointment.office_id,
-    )
+    # Filed under the person, naming the appointment, as the appointments' own entries are.
+    audit_appointment(actor, "update_interpreter_need", appointment)
     return need

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from caseapp.appointments.models import SCHEDULED, Appointment
-from caseapp.audit.services import record
+from caseapp.audit import services as audit
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
@@ -107,7 +107,7 @@ def accept(actor, assignment: InterpreterAssignment) -> InterpreterAssignment:
     if done.rowcount != 1:
         raise NoLongerOpen({"": _("This offer is no longer open.")})
     db.session.expire(assignment)
-    record(
+    audit.record(
         actor,
         "accept_interpreting",
         "interpreter_assignment",
@@ -136,7 +136,7 @@ def decline(actor, assignment: InterpreterAssignment) -> InterpreterAssignment:
     if done.rowcount != 1:
         raise NoLongerOpen({"": _("This offer is no longer open.")})
     db.session.expire(assignment)
-    record(
+    audit.record(
         actor,
         "decline_interpreting",
         "interpreter_assignment",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from caseapp.appointments.models import SCHEDULED, Appointment
 from caseapp.appointments.services import day_bounds
-from caseapp.audit.services import record
+from caseapp.audit import services as audit
 from caseapp.auth import scope
 from caseapp.core.clock import local_today, to_local, utcnow
 from caseapp.core.errors import NotFound, ValidationFailed
@@ -242,7 +242,7 @@ def propose(actor, inputs: RoundInputs, *, time_limit: float = 4.0) -> Interpret
             )
         )
     db.session.flush()
-    record(
+    audit.record(
         actor,
         "run_interpreter_round",
         "interpreter_round",
@@ -313,7 +313,7 @@ def confirm(actor, round_: InterpreterRound, assignment_ids: list[int]) -> int:
             assignment.token = secrets.token_urlsafe(32)
         db.session.flush()
         notices.offer(assignment)
-        record(
+        audit.record(
             actor,
             "offer_interpreter",
             "interpreter_assignment",
@@ -335,7 +335,7 @@ def withdraw(actor, assignment_id: int) -> InterpreterAssignment:
     db.session.flush()
     if was_offered:
         notices.withdrawn(assignment)
-    record(
+    audit.record(
         actor,
         "withdraw_interpreter",
         "interpreter_assignment",
