@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from caseapp.audit import chain
+from caseapp.audit import verification
 from caseapp.extensions import db
 
 audit_cli = AppGroup("audit", help="The audit log's hash chain.")
@@ -17,7 +17,7 @@ audit_cli = AppGroup("audit", help="The audit log's hash chain.")
 @with_appcontext
 def verify_command():
     """Check every link; name the first broken one and exit 1."""
-    report = chain.verify(db.engine)
+    report = verification.verify(db.engine)
     if report.broken is not None:
         click.echo(f"audit chain broken at {report.broken}", err=True)
         sys.exit(1)

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from sqlalchemy import func, select, text
 
-from caseapp.audit import chain
+from caseapp.audit import chain, verification
 from caseapp.audit.models import AuditChainHead, AuditEntry
 from caseapp.audit.services import record
 from caseapp.core.clock import utcnow
@@ -29,7 +29,7 @@ def write(app, n: int, *, actor=None, action="view", **details) -> list[int]:
 
 def verify(app):
     with app.app_context():
-        return chain.verify(db.engine)
+        return verification.verify(db.engine)
 
 
 def sql(app, statement: str, **params) -> None:

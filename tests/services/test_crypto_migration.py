@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from caseapp.audit import chain
+from caseapp.audit import verification
 from caseapp.crypto.keys import PREFIX
 from caseapp.extensions import db
 from caseapp.people.models import Consultation
@@ -41,5 +41,5 @@ def test_upgrade_encrypts_existing_text_and_links_existing_entries(app, world):
         assert NOTE_MARKER in db.session.get(Consultation, ids["note_id"]).notes
         assert MESSAGE_MARKER in db.session.get(Referral, ids["referral_id"]).message
         db.session.rollback()
-        report = chain.verify(db.engine)
+        report = verification.verify(db.engine)
         assert report.broken is None and report.entries == entries
