@@ -433,7 +433,9 @@ register(
         _l("Who read or changed the records"),
         "audit_log",
         link="",
-        free_text=("details",),
+        # Kept unchanged until the audit rule deletes them: the log is the accountability
+        # record (art. 5(2), 17(3)(b)) and its entries are hash-chained (audit verify).
+        on_anonymise="keep",
         # Details hold old and new values, possibly of other persons (merges, households).
         hidden=("details", "record_id"),
         order_by=("at", "id"),
