@@ -232,3 +232,9 @@ def test_only_administrators_hand_over(app, world, caseload, role):
 def test_anonymous_is_sent_to_sign_in(app, world, caseload):
     client = app.test_client()
     assert "/login" in client.get("/handover/").headers["Location"]
+
+
+def test_account_page_links_a_caseworkers_handover(app, world, actions, caseload):
+    actions.login(world["admin"])
+    page = actions.client.get(f"/admin/users/{caseload['owner_id']}").get_data(as_text=True)
+    assert f'href="/handover/{caseload["owner_id"]}"' in page
