@@ -70,11 +70,13 @@ def _pending_user() -> User | None:
     return user
 
 
-def _finish_sign_in(user: User):
+def _finish_sign_in(user: User, notice: str | None = None):
     target = session.get(PENDING, {}).get("next") or url_for("dashboard.index")
     token = services.start_session(user, request.remote_addr, request.user_agent.string)
     db.session.commit()
     begin_browser_session(user, token)  # clears the pending state with the old session
+    if notice:
+        flash(notice, "warning")  # after the new session began, or it would be cleared
     return redirect(target)
 
 
@@ -98,16 +100,14 @@ def _second_step(form, verify, template: str):
             db.session.commit()  # counts towards the throttle, and is audited
             form.form_errors.append(error.message)
         else:
+            notice = None
             if isinstance(result, int):  # a recovery code: how many are left
-                flash(
-                    ngettext(
-                        "You signed in with a recovery code. %(num)d recovery code is left.",
-                        "You signed in with a recovery code. %(num)d recovery codes are left.",
-                        result,
-                    ),
-                    "warning",
+                notice = ngettext(
+                    "You signed in with a recovery code. %(num)d recovery code is left.",
+                    "You signed in with a recovery code. %(num)d recovery codes are left.",
+                    result,
                 )
-            return _finish_sign_in(user)
+            return _finish_sign_in(user, notice)
     form.code.data = ""
     return render_template(template, form=form), status, headers
 
