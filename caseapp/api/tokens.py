@@ -151,13 +151,18 @@ def create_token(actor, data: TokenData) -> tuple[ApiToken, str]:
     )
     db.session.add(token)
     db.session.flush()
+    # Filed under the token's account, so "History of this account" tells its whole story.
     audit.record(
         actor,
         "create",
-        "api_token",
-        token.id,
+        "user",
+        account.id,
         office_id=office.id,
-        details={"roles": [None, ",".join(token.roles)], "office": [None, office.id]},
+        details={
+            "api_token": [None, token.id],
+            "roles": [None, ",".join(token.roles)],
+            "office": [None, office.id],
+        },
     )
     return token, secret
 
@@ -166,7 +171,14 @@ def revoke_token(actor, token: ApiToken, now: datetime) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = now
         token.revoked_by_id = getattr(actor, "id", None)
-        audit.record(actor, "revoke", "api_token", token.id, office_id=token.office_id)
+        audit.record(
+            actor,
+            "deactivate",
+            "user",
+            token.user_id,
+            office_id=token.office_id,
+            details={"api_token": [None, token.id]},
+        )
     return token
 
 

@@ -72,3 +72,19 @@ def test_rate_window_counts_per_minute(app, ctx, make_office, clock):
     assert token.last_used_at == clock.now + timedelta(seconds=20)
     tokens.count_use(token, "127.0.0.1", clock.now + timedelta(seconds=61), 2)
     assert token.window_count == 1
+
+
+def test_creating_and_revoking_are_audited_on_the_tokens_account(app, ctx, make_office, clock):
+    from sqlalchemy import select
+
+    from caseapp.audit.models import AuditEntry
+
+    token, _secret = tokens.create_token(None, _data(make_office()))
+    tokens.revoke_token(None, token, clock.now)
+    db.session.flush()
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.record_type == "user", AuditEntry.record_id == token.user_id
+        )
+    ).all()
+    assert sorted(actions) == ["create", "deactivate"]
