@@ -319,3 +319,40 @@ def test_open_requests_follow_the_survivor_of_a_merge(worker, world):
     db.session.commit()
     assert db.session.scalar(select(ExportRequest.person_id)) == survivor.id
     assert db.session.scalar(select(ErasureRequest.person_id)) == survivor.id
+
+
+def test_a_rejected_applicant_is_anonymised_after_six_months(ctx, world, make_user):
+    from caseapp.auth.models import User
+    from caseapp.volunteers.models import Application, Volunteer
+    from tests.factories.volunteers import make_programme
+
+    programme = make_programme()
+    old = _user(make_user("volunteer", email="old@test.example", name="Alte Bewerbung"))
+    new = _user(make_user("volunteer", email="new-applicant@test.example", name="Neu"))
+    for user, days in ((old, 200), (new, 20)):
+        volunteer = Volunteer(user_id=user.id, phone="0171 9", skills="Kochen")
+        db.session.add(volunteer)
+        db.session.flush()
+        db.session.add(
+            Application(
+                volunteer_id=volunteer.id,
+                programme_id=programme,
+                status="declined",
+                decided_at=utcnow() - timedelta(days=days),
+                decline_reason="Zu wenig Zeit",
+            )
+        )
+    db.session.commit()
+    outcome = retention.run(None)
+    counts = {(x["kind"], x["action"]): x["count"] for x in outcome.summary}
+    assert counts[("volunteer", "anonymised")] == 1
+    assert counts[("volunteer_application", "emptied")] == 1
+    db.session.expire_all()
+    old, new = db.session.get(User, old.id), db.session.get(User, new.id)
+    assert old.display_name == "" and not old.active and "old@" not in old.email
+    assert new.display_name == "Neu" and new.active
+    reasons = sorted(db.session.scalars(select(Application.decline_reason)))
+    assert reasons == ["", "Zu wenig Zeit"]
+    # Nothing more to do the second time.
+    again = retention.run(None)
+    assert [x for x in again.summary if x["count"]] == []
