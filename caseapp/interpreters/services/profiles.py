@@ -137,18 +137,20 @@ def all_interpreters() -> list[Interpreter]:
 def programme_volunteers_without_profile() -> list[Volunteer]:
     """Volunteers trained or active in an interpreter programme who have no profile yet."""
     have = select(Interpreter.volunteer_id).where(Interpreter.volunteer_id.is_not(None))
+    engaged = (
+        select(Application.volunteer_id)
+        .join(Programme, Programme.id == Application.programme_id)
+        .where(
+            Programme.kind == ProgrammeKind.INTERPRETER,
+            Application.status.in_(AVAILABLE_FOR_MATCHING),
+        )
+    )
+    # IN rather than a join with DISTINCT: PostgreSQL cannot compare the JSON columns.
     return list(
         db.session.scalars(
             select(Volunteer)
-            .join(Application, Application.volunteer_id == Volunteer.id)
-            .join(Programme, Programme.id == Application.programme_id)
-            .where(
-                Programme.kind == ProgrammeKind.INTERPRETER,
-                Application.status.in_(AVAILABLE_FOR_MATCHING),
-                Volunteer.id.not_in(have),
-            )
+            .where(Volunteer.id.in_(engaged), Volunteer.id.not_in(have))
             .order_by(Volunteer.id)
-            .distinct()
         )
     )
 
