@@ -34,25 +34,28 @@ def test_arabic_public_signup_is_right_to_left_and_keeps_input(app, page, artifa
     page.select_option("#level_0", "native")
     page.select_option("#language_1", "de")
     page.select_option("#level_1", "good")
-    page.fill("#capacity", "100")  # out of range: the form comes back
+    page.fill("#capacity", "100")  # out of range: "Next" keeps this step and says why
     page.check("#slot-1-afternoon")
     page.click("button[name=go][value='4']")
-    page.fill("#email", "karim@example.org")
-    page.fill("#password", "شاي بالنعناع في المساء")
-    page.fill("#confirm", "شاي بالنعناع في المساء")
-    page.check("#consent")
-    page.click("main button[type=submit]")
     # The POST answers with the same page: wait for the error, do not race the response.
     expect(page.locator("#capacity-error")).to_be_visible()
     # The summary at the top has the focus and links to the field.
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert page.is_visible(".error-summary a[href='#capacity']")
-    assert page.input_value("#name") == "كريم الحسن"
+    assert page.input_value("#name") == "كريم الحسن"  # an earlier step, kept
     assert page.input_value("#skills") == "ترجمة، مرافقة إلى الدوائر الرسمية"
     assert page.is_checked("#slot-1-afternoon")
     page.screenshot(path=str(artifacts / "volunteer-signup-ar.png"), full_page=True)
 
     page.fill("#capacity", "2")
+    page.click("button[name=go][value='4']")
+    page.fill("#email", "karim@example.org")
+    page.fill("#password", "شاي بالنعناع في المساء")
+    page.fill("#confirm", "شاي بالنعناع")  # not the same: "Send" comes back with the reason
+    page.check("#consent")
+    page.click("main button[type=submit]")
+    expect(page.locator("#confirm-error")).to_be_visible()
+    assert page.input_value("#email") == "karim@example.org"
     page.fill("#password", "شاي بالنعناع في المساء")
     page.fill("#confirm", "شاي بالنعناع في المساء")
     page.click("main button[type=submit]")
