@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from caseapp.api import schemas
 from caseapp.api.core import CASEWORK, actor, api_v1, loaded_version, page, with_etag
@@ -48,15 +49,16 @@ def list_appointments(args):
     """The office's appointments (by id), optionally those starting in a time range; the
     read is audited as opening the office's calendar."""
     who = actor()
-    stmt = scope.scoped(select(Appointment), Appointment.office_id, who)
+    # Columns only: the appointment's person, room and caseworker are not loaded per row.
+    stmt = scope.scoped(select(Appointment).options(lazyload("*")), Appointment.office_id, who)
     if args.get("starts_from"):
         stmt = stmt.where(Appointment.starts_at >= args["starts_from"])
     if args.get("starts_before"):
         stmt = stmt.where(Appointment.starts_at < args["starts_before"])
     result = page(stmt, Appointment.id, args)
+    result["items"] = [appointment_json(a) for a in result["items"]]
     audit.record(who, "view_calendar", "office", who.office_id, office_id=who.office_id)
     db.session.commit()
-    result["items"] = [appointment_json(a) for a in result["items"]]
     return result
 
 
@@ -71,8 +73,9 @@ def list_appointments(args):
 def get_appointment(appointment_id: int):
     """One appointment (audited as opening it)."""
     appointment = services.get_appointment(actor(), appointment_id)
+    answer = appointment_json(appointment), 200, with_etag("appointment", appointment)
     db.session.commit()
-    return appointment_json(appointment), 200, with_etag("appointment", appointment)
+    return answer
 
 
 @api_v1.route(
@@ -113,12 +116,13 @@ def book_appointment(body):
         raise Problem(
             409, _("The newcomer already has an appointment at that time:") + " " + times
         ) from None
-    db.session.commit()
     headers = {
         **with_etag("appointment", appointment),
         "Location": url_for("api_v1.get_appointment", appointment_id=appointment.id),
     }
-    return appointment_json(appointment), 201, headers
+    body = appointment_json(appointment)
+    db.session.commit()
+    return body, 201, headers
 
 
 @api_v1.route(
@@ -139,5 +143,6 @@ def cancel_appointment(body, appointment_id: int):
         who, appointment, reason=body["reason"], now=utcnow(), loaded_version=version
     )
     db.session.flush()
+    answer = appointment_json(appointment), 200, with_etag("appointment", appointment)
     db.session.commit()
-    return appointment_json(appointment), 200, with_etag("appointment", appointment)
+    return answer

@@ -92,8 +92,9 @@ def search_persons(args):
 def get_person(person_id: int):
     """One person with their case number; the read is audited as the case file's is."""
     person = services.get_person(actor(), person_id)
-    db.session.commit()  # the audit entry of the read
-    return person_json(person), 200, with_etag("person", person)
+    answer = person_json(person), 200, with_etag("person", person)
+    db.session.commit()  # the audit entry of the read (after reading: a commit expires rows)
+    return answer
 
 
 def _person_data(body: dict) -> PersonData:
@@ -149,12 +150,13 @@ def register_person(body):
         caseworker_id=None,  # unassigned: the office's team takes it on, not the token
         today=local_today(),
     )
-    db.session.commit()
     headers = {
         **with_etag("person", person),
         "Location": url_for("api_v1.get_person", person_id=person.id),
     }
-    return person_json(person), 201, headers
+    body = person_json(person)
+    db.session.commit()
+    return body, 201, headers
 
 
 def _case(case_id: int) -> tuple[Case, Person]:
@@ -171,8 +173,9 @@ def _case(case_id: int) -> tuple[Case, Person]:
 def get_case(case_id: int):
     """A case: number, status, caseworker and needs."""
     case, _person = _case(case_id)
+    answer = case_json(case), 200, with_etag("case", case)
     db.session.commit()
-    return case_json(case), 200, with_etag("case", case)
+    return answer
 
 
 @api_v1.route(
@@ -204,8 +207,7 @@ def log_consultation(body, case_id: int):
         ),
         office_id=case.office_id,
     )
-    db.session.commit()
-    return {
+    body = {
         "id": consultation.id,
         "case_id": case.id,
         "office_id": consultation.office_id,
@@ -213,4 +215,6 @@ def log_consultation(body, case_id: int):
         "duration_minutes": consultation.duration_minutes,
         "mode": consultation.mode,
         "need_areas": list(consultation.need_areas or []),
-    }, 201
+    }
+    db.session.commit()
+    return body, 201

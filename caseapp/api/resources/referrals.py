@@ -65,9 +65,9 @@ def get_referral(referral_id: int):
     """One referral (audited); the receiver sees the consented snapshot only."""
     who = actor()
     referral = services.get_referral(who, referral_id)
-    body = referral_json(who, referral)
+    answer = referral_json(who, referral), 200, with_etag("referral", referral)
     db.session.commit()
-    return body, 200, with_etag("referral", referral)
+    return answer
 
 
 @api_v1.route(
@@ -98,12 +98,14 @@ def send_referral(body):
     )
     if body["send"]:
         services.send_referral(who, referral)
-    db.session.commit()
+    db.session.flush()
     headers = {
         **with_etag("referral", referral),
         "Location": url_for("api_v1.get_referral", referral_id=referral.id),
     }
-    return referral_json(who, referral), 201, headers
+    body = referral_json(who, referral)
+    db.session.commit()
+    return body, 201, headers
 
 
 def _step(referral_id: int, to_status: str, note: str):
@@ -111,8 +113,9 @@ def _step(referral_id: int, to_status: str, note: str):
     referral = services.get_referral(who, referral_id, audit_read=False)
     loaded_version("referral", referral)
     referral = services.change_status(who, referral, to_status, note=note)
+    answer = referral_json(who, referral), 200, with_etag("referral", referral)
     db.session.commit()
-    return referral_json(who, referral), 200, with_etag("referral", referral)
+    return answer
 
 
 STEP_ERRORS = (400, 404, 412, 428)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from caseapp.api import schemas
 from caseapp.api.core import ANY_TOKEN, COORDINATION, actor, api_v1, page, with_etag
@@ -42,7 +43,7 @@ def programmes(args):
 def _matches(who):
     """Matches of persons of the token's office (a token is bound to one office, so it sees
     less than a city-wide coordinator in the pages: least data)."""
-    stmt = select(Match).join(Person, Person.id == Match.person_id)
+    stmt = select(Match).options(lazyload("*")).join(Person, Person.id == Match.person_id)
     return scope.scoped(stmt, Person.office_id, who)
 
 
@@ -96,5 +97,6 @@ def get_match(match_id: int):
         purpose="matching",
         details={"person": [None, match.person_id]},
     )
+    answer = match_json(match), 200, with_etag("match", match)
     db.session.commit()
-    return match_json(match), 200, with_etag("match", match)
+    return answer
