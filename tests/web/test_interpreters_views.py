@@ -229,3 +229,34 @@ def test_a_large_round_runs_as_a_background_job(app, client, actions, office):
         assert "Leyla Interpret" in result.get_data(as_text=True)
     finally:
         app.config.pop("INTERPRETER_INLINE")
+
+
+def test_coordinator_creates_the_profile_of_a_programme_volunteer(app, client, actions, office):
+    from caseapp.auth.models import User
+    from caseapp.volunteers.models import Application, Programme, Volunteer
+
+    email = office["other_volunteer"]
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        volunteer = Volunteer(user_id=user.id, languages=[{"code": "ku", "level": "native"}])
+        db.session.add(volunteer)
+        db.session.flush()
+        programme = db.session.scalar(select(Programme).where(Programme.kind == "interpreter"))
+        db.session.add(
+            Application(volunteer_id=volunteer.id, programme_id=programme.id, status="trained")
+        )
+        db.session.commit()
+        volunteer_id = volunteer.id
+    _login(actions, office["coordinator"])
+    page = client.get("/interpreters/").get_data(as_text=True)
+    assert f"/interpreters/volunteers/{volunteer_id}/profile" in page
+    created = actions.post(
+        f"/interpreters/volunteers/{volunteer_id}/profile",
+        {"submission_id": SUBMISSION.format(10)},
+    )
+    assert created.status_code == 302 and "/edit" in created.headers["Location"]
+    edit = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'value="ku" id="[^"]+" checked', edit)  # Kurdish, from the volunteer
+    assert f"/interpreters/volunteers/{volunteer_id}/profile" not in client.get(
+        "/interpreters/"
+    ).get_data(as_text=True)
