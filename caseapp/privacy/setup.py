@@ -41,6 +41,8 @@ def init_app(app) -> None:
         )
     )
     nav.register(nav.NavItem("privacy.requests", _l("Data protection"), menu="admin", order=90))
+    # The consent passport, beside "My appointments" in the newcomer's top bar.
+    nav.register(nav.NavItem("privacy.passport", _l("My data"), roles=("newcomer",), order=10))
     nav.register(
         nav.NavItem(
             "privacy.retention_rules", _l("Retention"), roles=("data_protection",), order=91

@@ -313,6 +313,8 @@ def test_passport_in_arabic_is_right_to_left(app, dpo_world):
     newcomer.login(dpo_world["newcomer"])
     page = newcomer.client.get("/portal/privacy?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in page and 'lang="ar"' in page
+    # Reached from the portal's top bar.
+    assert 'href="/portal/privacy"' in newcomer.client.get("/portal/").get_data(as_text=True)
 
 
 assert _appointment_records  # imported for the newcomer's portal link in _case_records
