@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from caseapp.audit import services as audit
 from caseapp.auth import scope
@@ -145,6 +146,8 @@ def list_query(actor, f: ListFilter, today: date) -> Select:
         .join(Person, Person.id == Deadline.person_id)
         .join(Case, Case.person_id == Person.id, isouter=True)
         .where(Person.merged_into_id.is_(None))
+        # the list shows each person's caseworker: one query per page, not one per row
+        .options(selectinload(Deadline.person).selectinload(Person.case))
     )
     stmt = scope.scoped(stmt, Deadline.office_id, actor)
     if f.status in (OPEN, HANDLED, MISSED):
