@@ -59,6 +59,7 @@ def test_base_url_with_a_path_prefix(app):
 def _production_env(monkeypatch, **extra):
     monkeypatch.setenv("CASEAPP_ENV", "production")
     monkeypatch.setenv("CASEAPP_SECRET_KEY", "x" * 64 + "a1B2c3")
+    monkeypatch.setenv("CASEAPP_DATA_KEYS", "A" * 43 + "=")  # required there too
     monkeypatch.delenv("CASEAPP_BASE_URL", raising=False)
     monkeypatch.delenv("CASEAPP_SECURE_COOKIES", raising=False)
     for key, value in extra.items():
