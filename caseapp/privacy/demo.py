@@ -1,5 +1,5 @@
 """Demo data of the privacy package: a data-protection officer's account, one request for a
-copy waiting for its caseworker, one erasure request waiting for confirmation."""
+copy waiting for its caseworker, one erasure request (by an administrator) for the officer to confirm."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def seed() -> None:
     if db.session.scalar(select(ExportRequest.id).limit(1)) is None:
         services.request_export(None, persons[0], via="portal")
     if db.session.scalar(select(ErasureRequest.id).limit(1)) is None:
-        # Requested by the officer; another account with the permission has to confirm.
-        services.request_erasure(dpo, persons[1], "Antrag per Brief (Demo)")
+        # Requested by an administrator; the officer confirms (four eyes).
+        admin = next((u for u in db.session.scalars(select(User)) if u.is_admin), dpo)
+        services.request_erasure(admin, persons[1], "Antrag per Brief (Demo)")
     db.session.flush()
