@@ -8,6 +8,8 @@ about 1.4 times longer than the text plus 100 characters, so the column itself i
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Text, TypeDecorator, event, inspect
 from sqlalchemy.orm import Session
 
@@ -35,6 +37,35 @@ class EncryptedText(TypeDecorator):
 
     def __repr__(self) -> str:
         return "EncryptedText()"
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON value (a dict or list) stored encrypted: the referral's shared snapshot holds
+    copies of consultation notes and must not be readable where the notes are not.
+
+    A value stored before encryption (plain JSON text) is read as it is; `keys rotate` and the
+    migration encrypt it.
+    """
+
+    cache_ok = True
+
+    def __init__(self):
+        super().__init__()
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return current_keyring().encrypt(text)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        text = current_keyring().decrypt(value)
+        return json.loads(text) if text else None
+
+    def __repr__(self) -> str:
+        return "EncryptedJSON()"
 
 
 def problems(obj) -> dict[str, str]:

@@ -104,8 +104,13 @@ def load() -> None:
 
 
 def base_type(column):
-    """The column's SQL type under any TypeDecorator (encrypted text is still text)."""
+    """The column's SQL type under any TypeDecorator (encrypted text is still text, an
+    encrypted JSON value still JSON)."""
+    from caseapp.crypto.types import EncryptedJSON
+
     kind = column.type
+    if isinstance(kind, EncryptedJSON):
+        return JSON()
     while isinstance(kind, TypeDecorator):
         kind = kind.impl_instance
     return kind

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.clock import utcnow
-from caseapp.crypto.types import EncryptedText
+from caseapp.crypto.types import EncryptedJSON, EncryptedText
 from caseapp.db import TimestampMixin, TrilingualTextMixin
 from caseapp.extensions import db
 
@@ -136,7 +136,7 @@ class Referral(TimestampMixin, db.Model):
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id"))
     # What the receiving office may see, frozen when the referral is sent; emptied when the
     # consent is withdrawn.
-    shared: Mapped[dict] = mapped_column(JSON, default=dict)
+    shared: Mapped[dict] = mapped_column(EncryptedJSON(), default=dict)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     sent_at: Mapped[datetime | None]
     respond_by: Mapped[datetime | None]

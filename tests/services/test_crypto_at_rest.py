@@ -222,3 +222,31 @@ def test_keys_generate_prints_a_usable_key(app):
     assert result.exit_code == 0
     key = result.output.strip()
     assert split_keys(f"{key},{KEY_A}") == (key, KEY_A)
+
+
+def test_a_shared_snapshot_with_consultation_notes_is_encrypted_too(app, world):
+    """The snapshot a sent referral shares copies the consultation's notes: it is stored
+    encrypted like the notes, and the receiving office still reads them."""
+    ids = plant(app, world)
+    with app.test_request_context():
+        worker = _worker(world)
+        person = get_person(worker, ids["person_id"], audit_read=False)
+        referral = referrals.create_referral(
+            worker,
+            person,
+            referrals.ReferralData(
+                need="work",
+                service_id=ids["service_id"],
+                message="Bitte melden.",
+                categories=["contact", "consultations"],
+                consultation_ids=[ids["note_id"]],
+            ),
+        )
+        referrals.send_referral(worker, referral)
+        db.session.commit()
+        referral_id = referral.id
+    with app.app_context():
+        stored = raw_values(f"SELECT shared FROM referrals WHERE id = {int(referral_id)}")[0]  # noqa: S608
+        assert stored.startswith(PREFIX) and NOTE_MARKER not in stored
+        shared = db.session.get(Referral, referral_id).shared
+        assert NOTE_MARKER in str(shared["consultations"])
