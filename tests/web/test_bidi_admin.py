@@ -59,6 +59,7 @@ def test_office_account_and_audit_pages_isolate_values_in_arabic(app, world, act
 
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.email == world["admin"]))
+        admin_id = admin.id
         audit.record(
             admin,
             "update",
@@ -78,6 +79,10 @@ def test_office_account_and_audit_pages_isolate_values_in_arabic(app, world, act
     assert "display_name" not in main  # the field's label, not its stored key
     assert_isolated(page, ["Rania Khalil"])
     assert "<dd>— ← <bdi>Rania Khalil</bdi></dd>" in main
+    # The actor's name leads to their entries; the filter shows whose they are.
+    page = _page(actions, f"/admin/audit/?actor={admin_id}")
+    assert '<select class="form-select" id="actor" name="actor">' in page
+    assert f'<option value="{admin_id}" selected dir="auto">' in page
 
 
 def test_office_hours_are_left_to_right_islands_joined_by_the_language(app, world, actions):
