@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core.clock import utcnow
+from caseapp.crypto.types import EncryptedText
 from caseapp.extensions import db
 
 
@@ -18,8 +19,9 @@ class SecondFactor(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    # TODO(CASEAPP_DATA_KEYS): encrypt with caseapp.crypto once it exists; base32 text for now.
-    secret: Mapped[str] = mapped_column(String(64))
+    # The base32 key, encrypted at rest with CASEAPP_DATA_KEYS (caseapp/crypto): a copy of the
+    # database alone does not let anyone compute a user's codes.
+    secret: Mapped[str] = mapped_column(EncryptedText(64))
     confirmed_at: Mapped[datetime | None]
     # The last 30-second time step a code was accepted for: that code (and older) never again.
     last_step: Mapped[int | None]

@@ -25,7 +25,7 @@ def upgrade():
     op.create_table('second_factors',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('secret', sa.Text(), nullable=False),  # encrypted (caseapp/crypto)
     sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_step', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

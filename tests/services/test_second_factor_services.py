@@ -96,3 +96,19 @@ def test_reset_of_an_administrator_needs_another_one(app, ctx, make_user, clock)
     factors.confirm_reset(second, target, reset.id, clock.now)
     assert not factors.is_enrolled(target)
     assert factors.open_reset(target) is None
+
+
+def test_the_totp_key_is_stored_encrypted(app, ctx, world):
+    """A copy of the database alone does not give anyone a user's codes."""
+    from caseapp.auth.second_factor_models import SecondFactor
+    from caseapp.crypto.keys import PREFIX
+
+    user = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
+    factor = SecondFactor(user_id=user.id, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    db.session.add(factor)
+    db.session.commit()
+    with db.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT secret FROM second_factors").scalar_one()
+    assert stored.startswith(PREFIX) and "JBSWY3DP" not in stored
+    db.session.expire_all()
+    assert db.session.get(SecondFactor, factor.id).secret == "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
