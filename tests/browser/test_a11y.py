@@ -25,11 +25,9 @@ LANGUAGES = ("de", "ar")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
 
-# Known and waiting for a fix outside this test's reach: the language menu in templates/base.html
-# has aria-label="Language" while it shows the language's name (WCAG 2.5.3). Reported, not
-# counted; test_language_menu_name_contains_its_text fails as soon as it is fixed, so that
-# this entry is removed then.
-PENDING = {("label-content-name-mismatch", "#lang-menu")}
+# Violations known and waiting for a fix outside a test's reach: (rule, target) pairs, reported
+# and not counted. Empty: the language menu's name now contains its visible text (WCAG 2.5.3).
+PENDING: set[tuple[str, str]] = set()
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
@@ -173,7 +171,6 @@ def test_navigation_fits_without_scrolling_sideways(
     context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="templates/base.html: the language menu's aria-label")
 def test_language_menu_name_contains_its_text(app, page):
     page.goto("/login?lang=de")
     menu = page.locator("#lang-menu")
