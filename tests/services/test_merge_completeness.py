@@ -48,6 +48,7 @@ STAYS_WITH_REMOVED = {
     ("person_name_keys", "person_id"),  # its own name keys; merged records are never found
     ("person_merges", "survivor_id"),  # history: an earlier merge into the removed record
     ("person_merges", "removed_id"),  # the record of this merge
+    ("anonymised_persons", "person_id"),  # what was anonymised stays true of that record
 }
 
 
@@ -197,6 +198,26 @@ def _removed_with_one_row_of_every_kind(world, worker, admin) -> dict:
     )
     db.session.add(match)
     portal.issue_code(worker, removed, now=utcnow(), valid_days=30)
+    # A deadline entered by hand (feature package deadlines).
+    from caseapp.deadlines import catalogue
+    from caseapp.deadlines import services as deadlines
+    from caseapp.deadlines.models import DeadlineKind
+
+    catalogue.install_defaults()
+    entered = db.session.scalar(
+        select(DeadlineKind.id).where(DeadlineKind.code == "integration_course")
+    )
+    deadlines.enter_deadline(
+        worker, removed, deadlines.EnteredDeadline(entered, TODAY + timedelta(weeks=3)), TODAY
+    )
+    # Data-protection requests (feature package privacy): a copy asked for in the portal, an
+    # erasure request, and the mark an anonymisation leaves.
+    from caseapp.privacy import services as privacy
+    from caseapp.privacy.models import AnonymisedPerson
+
+    privacy.request_export(worker, removed, via="portal")
+    privacy.request_erasure(worker, removed, "")
+    db.session.add(AnonymisedPerson(person_id=removed.id, rule="erasure"))
     # Pairs a duplicate scan found, and administrators' decisions on two pairs.
     scan = DuplicateScan(last_key="", pairs=2)
     db.session.add(scan)
@@ -271,7 +292,10 @@ def test_merge_moves_a_row_of_every_kind_to_the_survivor_and_says_so_in_the_audi
         "case_status_changes": 3,  # opened, active; and the earlier duplicate's opening
         "consents": 2,  # to share with office B, and to matching
         "consultations": 1,
+        "deadlines": 1,
         "duplicate_decisions": 1,  # "not the same person" as Rania Khalil, now the survivor's
+        "erasure_requests": 1,
+        "export_requests": 1,
         "household_members": 1,
         "match_requests": 2,
         "matches": 1,
