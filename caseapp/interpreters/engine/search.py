@@ -72,9 +72,12 @@ def solve(pairs: list[Pair], times, travel: int, budget: int | None, deadline: f
     parts = sorted(_parts(pairs, times, travel), key=len)
     chosen: list[Pair] = []
     optimal, nodes, bound = True, 0, 0.0
+    # With a budget, half the time is kept for searching the whole round should it bind.
+    now = time.perf_counter()
+    parts_deadline = deadline if budget is None else now + max(0.0, deadline - now) / 2
     for k, part in enumerate(parts):
         # Each part gets its share of the time left, so none goes without a plan.
-        share = max(0.0, deadline - time.perf_counter()) / (len(parts) - k)
+        share = max(0.0, parts_deadline - time.perf_counter()) / (len(parts) - k)
         best, done, count, top = _branch_and_bound(
             part, times, travel, None, time.perf_counter() + share
         )
