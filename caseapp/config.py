@@ -160,6 +160,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "WTF_I18N_ENABLED": True,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "ITEMS_PER_PAGE": _int("CASEAPP_ITEMS_PER_PAGE", 25),
+        "REPORT_MIN_CELL": _int("CASEAPP_REPORT_MIN_CELL", 5),
         # Outgoing mail (the outbox) and links in e-mails sent from CLI jobs.
         "SMTP_HOST": os.environ.get("CASEAPP_SMTP_HOST", "localhost"),
         "SMTP_PORT": _int("CASEAPP_SMTP_PORT", 25),
