@@ -255,6 +255,6 @@ def test_catalogue_refuses_bad_kinds_with_reasons_in_the_users_language(
 
 def test_a_taken_code_is_refused(app, actions, setup):
     actions.login("admin@test.example")
-    response = actions.post("/deadlines/kinds/new", _kind_form(code="residence_title"))
+    response = actions.post("/deadlines/kinds/new?lang=en", _kind_form(code="residence_title"))
     assert response.status_code == 400
     assert "Another deadline kind already has this code." in response.get_data(as_text=True)
