@@ -138,6 +138,11 @@ def build(database_url: str, *, offices: int, caseworkers: int, persons: int, se
     return {"accounts": accounts, "persons": dict(by_office)}
 
 
+DATA_KEY = "bGotc2UtYmVuY2htYXJrLWtleS0wMDAwMDAwMDAwMDA="  # 32 bytes, urlsafe base64
+# The data is built in this process and read by the server: both encrypt with this key.
+os.environ.setdefault("CASEAPP_DATA_KEYS", DATA_KEY)
+
+
 def server_env(database_url: str, port: int) -> dict:
     env = dict(os.environ)
     env.update(
@@ -146,6 +151,8 @@ def server_env(database_url: str, port: int) -> dict:
         CASEAPP_BASE_URL=f"http://127.0.0.1:{port}",
         CASEAPP_SECURE_COOKIES="0",  # plain HTTP on loopback
         DATABASE_URL=database_url,
+        # Encryption at rest is part of what is measured; a fixed key for the throw-away data.
+        CASEAPP_DATA_KEYS=os.environ["CASEAPP_DATA_KEYS"],
     )
     return env
 
