@@ -11,6 +11,7 @@ from datetime import UTC
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from caseapp.appointments.documents import DOCUMENTS
 from caseapp.people.vocab import CONSULTATION_MODES, LANGUAGE_LEVELS, NEED_AREAS, SEX
 from caseapp.referrals.vocab import CATEGORIES, URGENCY
 
@@ -233,6 +234,11 @@ class AppointmentCreateSchema(Strict):
     purpose = text(200, load_default="")
     interpreter_language = text(8, load_default="")
     notes_for_newcomer = text(2000, load_default="")
+    # Codes of the documents to bring (caseapp/appointments/documents.py), shown to the
+    # newcomer in their language; notes_for_newcomer is for anything else.
+    documents_to_bring = fields.List(
+        fields.String(validate=validate.OneOf(list(DOCUMENTS))), load_default=list
+    )
     confirm_person_overlap = fields.Boolean(load_default=False)
 
 

@@ -8,11 +8,13 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from caseapp.appointments.documents import document_choices
 from caseapp.appointments.models import ATTENDED, CANCELLED_BY_NEWCOMER, NO_SHOW
 from caseapp.i18n import _l, iso_language_choices
 from caseapp.people.vocab import NEED_AREAS
@@ -63,8 +65,11 @@ class BookingForm(_TimeFields):
     interpreter_language = SelectField(
         _l("Interpreter needed for"), choices=[], validate_choice=False
     )
+    # A group of checkboxes (templates/macros/forms.html `checkboxes`), named in the reader's
+    # language wherever the newcomer sees them; the text below is for anything else.
+    documents_to_bring = SelectMultipleField(_l("For the newcomer: documents to bring"))
     notes_for_newcomer = TextAreaField(
-        _l("For the newcomer: what to bring"),
+        _l("Anything else to bring"),
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 3, "dir": "auto"},
     )
@@ -76,6 +81,7 @@ class BookingForm(_TimeFields):
         self.set_choices(room_choices, caseworker_choices)
         self.need_area.choices = [("", "—")] + [(k, str(v)) for k, v in NEED_AREAS.items()]
         self.interpreter_language.choices = [("", "—"), *iso_language_choices()]
+        self.documents_to_bring.choices = document_choices()
 
 
 class RescheduleForm(_TimeFields, VersionedForm):

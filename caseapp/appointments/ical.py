@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from icalendar import Calendar, Event
 
+from caseapp.appointments.documents import bring_items
 from caseapp.appointments.models import CANCELLED, CANCELLED_BY_NEWCOMER, Appointment
 from caseapp.appointments.slots import BERLIN
 from caseapp.core.clock import utcnow
@@ -36,8 +37,10 @@ def _event(appointment: Appointment, host: str, changes: int) -> Event:
         location += " · " + _("Room: %(room)s", room=isolate(appointment.room.name))
     event.add("location", location)
     lines = []
-    if appointment.notes_for_newcomer:
-        lines += [_("Please bring:"), appointment.notes_for_newcomer]
+    bring = bring_items(appointment)
+    if bring:
+        # One line each, isolated: an Arabic note does not reorder a German name next to it.
+        lines += [_("Please bring:"), *(f"- {isolate(item)}" for item in bring)]
     if office.phone:
         lines.append(_("Phone: %(phone)s", phone=isolate(office.phone, ltr=True)))
     if lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.core.clock import utcnow
@@ -66,6 +66,9 @@ class Appointment(TimestampMixin, db.Model):
     interpreter_language: Mapped[str] = mapped_column(String(8), default="")
     # Shown to the newcomer (portal, slip, reminders): what to bring.
     notes_for_newcomer: Mapped[str] = mapped_column(Text, default="")
+    # Codes of caseapp/appointments/documents.py DOCUMENTS, shown before the free text in the
+    # reader's language.
+    documents_to_bring: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(24), default=SCHEDULED)
     cancel_reason: Mapped[str] = mapped_column(String(300), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from caseapp.appointments.documents import bring_items
 from caseapp.appointments.models import (
     ATTENDED,
     CANCELLED,
@@ -51,6 +52,8 @@ def init_app(app) -> None:
     # shared filters in web/bidi.py.
     app.jinja_env.globals.update(
         caseworker_day=caseworker_day,
+        # What to bring: the documents in the current language, then the free text.
+        bring_items=bring_items,
         newcomer_upcoming=newcomer_upcoming,
     )
 

@@ -24,12 +24,15 @@ from caseapp.offices.models import Office
 from caseapp.people.models import Case, Person
 
 ROOMS = ["Beratungsraum 1", "Beratungsraum 2", "Gruppenraum"]
+# What to bring: documents of the vocabulary (caseapp/appointments/documents.py, shown in the
+# newcomer's language) and now and then a free-text note for anything else.
 BRING = [
-    "Reisepass oder Ausweis, Aufenthaltstitel",
-    "Mietvertrag und letzte Nebenkostenabrechnung",
-    "Zeugnisse und Lebenslauf (falls vorhanden)",
-    "Bescheid vom Jobcenter",
-    "",
+    (["passport", "residence_permit"], ""),
+    (["rental_contract"], "Letzte Nebenkostenabrechnung"),
+    (["school_certificates"], "Lebenslauf (falls vorhanden)"),
+    (["benefit_notice", "bank_details"], ""),
+    (["arrival_certificate", "health_insurance_card", "registration_certificate"], ""),
+    ([], ""),
 ]
 NEEDS = ["housing", "work", "language", "benefits", "legal", "education"]
 PORTAL_DEMO_ID = "demo-portal-newcomer"
@@ -146,6 +149,8 @@ def seed(rng_seed: int = 11) -> None:
                         ),
                         None,
                     )
+                    need = rng.choice(NEEDS)
+                    bring = rng.choice(BRING)
                     try:
                         services.book_appointment(
                             worker,
@@ -156,10 +161,11 @@ def seed(rng_seed: int = 11) -> None:
                                 caseworker_id=worker.id,
                                 starts_at=slot.start,
                                 duration_minutes=45,
-                                need_area=rng.choice(NEEDS),
+                                need_area=need,
                                 purpose="Beratung",
                                 interpreter_language=person.interpreter_language or "",
-                                notes_for_newcomer=rng.choice(BRING),
+                                documents_to_bring=bring[0],
+                                notes_for_newcomer=bring[1],
                             ),
                             now=now,
                             confirm_person_overlap=True,

@@ -107,6 +107,7 @@ def book_appointment(body):
                 purpose=body["purpose"],
                 interpreter_language=body["interpreter_language"],
                 notes_for_newcomer=body["notes_for_newcomer"],
+                documents_to_bring=body["documents_to_bring"],
             ),
             now=utcnow(),
             confirm_person_overlap=body["confirm_person_overlap"],

@@ -9,11 +9,13 @@ concurrent bookings of one slot cannot both pass the check.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
 from caseapp.appointments import slots
+from caseapp.appointments.documents import DOCUMENTS, known_codes
 from caseapp.appointments.models import (
     ATTENDED,
     CANCELLED,
@@ -66,6 +68,8 @@ class BookingData:
     purpose: str = ""
     interpreter_language: str = ""
     notes_for_newcomer: str = ""
+    # Codes of caseapp/appointments/documents.py (what to bring, in the reader's language).
+    documents_to_bring: list[str] = dataclass_field(default_factory=list)
     for_household: bool = False  # the whole household of the person is invited
 
 
@@ -153,6 +157,8 @@ def _check(
         )
     if data.need_area and data.need_area not in NEED_AREAS:
         errors.setdefault("need_area", []).append(_("Choose one of the offered values."))
+    if any(code not in DOCUMENTS for code in data.documents_to_bring):
+        errors.setdefault("documents_to_bring", []).append(_("Choose one of the offered values."))
     if len(data.notes_for_newcomer) > MAX_TEXT:
         errors.setdefault("notes_for_newcomer", []).append(
             _("Use at most %(n)d characters.", n=MAX_TEXT)
@@ -217,6 +223,7 @@ def book_appointment(
         purpose=data.purpose,
         interpreter_language=data.interpreter_language,
         notes_for_newcomer=data.notes_for_newcomer,
+        documents_to_bring=known_codes(data.documents_to_bring),
         status=SCHEDULED,
         created_by_id=getattr(actor, "id", None),
     )
@@ -262,6 +269,8 @@ def reschedule_appointment(
     appointment.scheduled_at = now
     if data.notes_for_newcomer:
         appointment.notes_for_newcomer = data.notes_for_newcomer
+    if data.documents_to_bring:
+        appointment.documents_to_bring = known_codes(data.documents_to_bring)
     add_history(
         actor,
         appointment,

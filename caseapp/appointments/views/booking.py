@@ -81,6 +81,7 @@ def book(person_id: int):
                     purpose=form.purpose.data or "",
                     interpreter_language=form.interpreter_language.data or "",
                     notes_for_newcomer=form.notes_for_newcomer.data or "",
+                    documents_to_bring=list(form.documents_to_bring.data or []),
                     for_household=bool(form.for_household.data),
                 ),
                 now=utcnow(),
