@@ -15,6 +15,7 @@ move it with `advance(...)`; nothing else in the code base calls `datetime.now()
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -86,3 +87,11 @@ def frozen(at: datetime) -> Iterator[None]:
         yield
     finally:
         globals()["_frozen"] = previous
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months; a day the target month lacks becomes its last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

@@ -13,6 +13,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from caseapp.core.clock import add_months
+
 ENTERED = "entered"
 FROM_DATE = "from_date"  # a stored date plus months and days
 CHILD_AGE = "child_age"  # the first cut-off date on or after a birthday, plus months
@@ -21,14 +23,6 @@ RULES = (FROM_DATE, CHILD_AGE, ENTERED)
 # The stored person dates a rule may start from (columns of persons; birth_date is the
 # birth_year/month/day triple).
 SOURCES = ("residence_valid_until", "arrived_germany_on", "arrived_municipality_on", "birth_date")
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole months; a day the target month lacks becomes its last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def add_years(day: date, years: int) -> date:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from caseapp.audit import services as audit
-from caseapp.core.clock import utcnow
+from caseapp.core.clock import add_months, utcnow
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
@@ -17,12 +16,6 @@ from caseapp.matches import adapters, notices
 from caseapp.matches.engine.scoring import hard_check
 from caseapp.matches.models import Match, MatchProposal
 from caseapp.volunteers.models import Volunteer
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class ProposalNoLongerValid(ValidationFailed):
