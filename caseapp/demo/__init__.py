@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from caseapp.auth.models import User
-from caseapp.demo import appointments, matches, people, referrals, volunteers
+from caseapp.demo import appointments, matches, people, referrals, reports, volunteers
 from caseapp.demo.appointments import portal_demo_login
 from caseapp.demo.offices import DEMO_PASSWORD, seed_offices
 from caseapp.extensions import db
@@ -25,6 +25,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
     coordinator = db.session.scalar(select(User).where(User.email == COORDINATOR))
     volunteers.seed(coordinator)
     people.seed_people()
+    db.session.flush()
+    reports.seed()
     referrals.seed()
     appointments.seed()
     matches.seed(coordinator)

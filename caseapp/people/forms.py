@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.i18n import _l, current_language, iso_language_choices
+from caseapp.people.sections import consultation_parts
 from caseapp.people.vocab import (
     CASE_STATUS,
     CLOSE_REASONS,
@@ -49,6 +50,11 @@ def country_choices():
     locale = Locale.parse(current_language())
     codes = [c for c in locale.territories if len(c) == 2 and c.isalpha()]
     return sorted(((c, locale.territories[c]) for c in codes), key=lambda i: i[1].casefold())
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class LanguageRow(BaseForm):
@@ -127,8 +133,8 @@ class CaseForm(VersionedForm):
     caseworker = SelectField(
         _l("Responsible caseworker"), choices=[], coerce=int, validate_choice=False
     )
-    needs = SelectMultipleField(_l("Need areas"), choices=[])
-    vulnerabilities = SelectMultipleField(_l("Vulnerabilities"), choices=[])
+    needs = CheckboxesField(_l("Need areas"), choices=[])
+    vulnerabilities = CheckboxesField(_l("Vulnerabilities"), choices=[])
 
     def __init__(self, *args, caseworker_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,7 +166,7 @@ class ConsultationForm(BaseForm):
     )
     mode = SelectField(_l("How"), choices=[], default="in_person")
     interpreter_language = SelectField(_l("Interpreter used"), choices=[], validate_choice=False)
-    need_areas = SelectMultipleField(_l("Need areas discussed"), choices=[])
+    need_areas = CheckboxesField(_l("Need areas discussed"), choices=[])
     notes = TextAreaField(
         _l("Notes"), validators=[Optional(), Length(max=8000)], render_kw={"rows": 6, "dir": "auto"}
     )
@@ -173,6 +179,21 @@ class ConsultationForm(BaseForm):
         self.need_areas.choices = _choices(NEED_AREAS)
         for row in self.steps:
             row.form.owner.choices = list(owner_choices)
+
+
+_consultation_classes: dict[tuple[str, ...], type[ConsultationForm]] = {}
+
+
+def consultation_form(**kwargs) -> ConsultationForm:
+    """The consultation form with the fields other packages add to it (people/sections.py)."""
+    parts = consultation_parts()
+    key = tuple(part.name for part in parts)
+    cls = _consultation_classes.get(key)
+    if cls is None:
+        extra = {name: f for part in parts for name, f in part.fields().items()}
+        cls = type("ConsultationForm", (ConsultationForm,), extra) if extra else ConsultationForm
+        _consultation_classes[key] = cls
+    return cls(**kwargs)
 
 
 class AidForm(BaseForm):
@@ -189,11 +210,6 @@ class AidForm(BaseForm):
     override_reason = StringField(
         _l("Reason for giving it again"), validators=[Optional(), Length(max=500)]
     )
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ConsentForm(BaseForm):

@@ -56,8 +56,26 @@ class Timeline:
     events: TimelineSource
 
 
+@dataclass(frozen=True)
+class ConsultationPart:
+    """Fields another package adds to the consultation form, saved with the consultation.
+
+    `fields()` gives unbound WTForms fields by name (added to the form class), `template` is
+    the partial that renders them inside the form (it reads `form`), and `save(actor,
+    consultation, form)` runs in the same transaction after the consultation is logged; it
+    may raise ValidationFailed with errors keyed by its field names.
+    """
+
+    name: str
+    order: int
+    template: str
+    fields: Callable[[], Mapping[str, Any]]
+    save: Callable[[Any, Consultation, Any], None]
+
+
 _sections: dict[str, Section] = {}
 _timelines: dict[str, Timeline] = {}
+_consultation_parts: dict[str, ConsultationPart] = {}
 
 
 def register_section(name: str, *, order: int, template: str, load: SectionLoader) -> None:
@@ -68,6 +86,22 @@ def register_section(name: str, *, order: int, template: str, load: SectionLoade
 def register_timeline(name: str, *, order: int, template: str, events: TimelineSource) -> None:
     """Merge a source's events into every case's timeline (ties keep the sources' order)."""
     _timelines[name] = Timeline(name, order, template, events)
+
+
+def register_consultation_part(
+    name: str,
+    *,
+    order: int,
+    template: str,
+    fields: Callable[[], Mapping[str, Any]],
+    save: Callable[[Any, Consultation, Any], None],
+) -> None:
+    """Add fields to the consultation form (a second registration of `name` replaces it)."""
+    _consultation_parts[name] = ConsultationPart(name, order, template, fields, save)
+
+
+def consultation_parts() -> list[ConsultationPart]:
+    return sorted(_consultation_parts.values(), key=lambda p: (p.order, p.name))
 
 
 def registered_sections() -> list[Section]:

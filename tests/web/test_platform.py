@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
 from caseapp.offices.models import Office
+from caseapp.reports.models import ConsultationBarrier
 
 
 def test_healthz_reports_database(client):
@@ -39,9 +40,14 @@ def test_seed_demo_is_idempotent_and_prints_logins(app):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "admin@lotse.example" in first.output
+    with app.app_context():
+        tags_after_first = db.session.scalar(select(func.count(ConsultationBarrier.id)))
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     with app.app_context():
+        # The barrier roll-up of the integration report has something to show, once.
+        assert tags_after_first > 10
+        assert db.session.scalar(select(func.count(ConsultationBarrier.id))) == tags_after_first
         offices = db.session.scalars(select(Office)).all()
         kinds = {o.kind for o in offices}
         assert len(offices) >= 3 and len(kinds) >= 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -9,7 +10,7 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from caseapp.core.clock import local_now
+from caseapp.core.clock import add_months, local_now
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _, current_language
@@ -22,8 +23,10 @@ from caseapp.people.forms import (
     ConsentForm,
     ConsultationForm,
     HouseholdForm,
+    consultation_form,
 )
 from caseapp.people.models import AidKind, NextStep
+from caseapp.people.sections import consultation_parts
 from caseapp.people.views.common import (
     BERLIN,
     CASEWORK,
@@ -115,15 +118,17 @@ def consultation_new(person_id: int):
     owners = _caseworker_choices(case.office_id)
     if current_user.id not in {o for o, _n in owners}:
         owners.insert(0, (current_user.id, current_user.display_name))
-    form = ConsultationForm(owner_choices=owners)
+    form = consultation_form(owner_choices=owners)
     if request.method == "GET":
         form.at.data = local_now().replace(second=0, microsecond=0, tzinfo=None)
         form.interpreter_language.data = person.interpreter_language or ""
+        # The case's need areas are what a consultation is usually about.
+        form.need_areas.data = list(case.need_areas or [])
         for row in form.steps:
             row.form.owner.data = current_user.id
-    done = flow.submit(
-        form,
-        lambda: casework.log_consultation(
+
+    def log():
+        consultation = casework.log_consultation(
             current_user,
             case,
             casework.ConsultationData(
@@ -136,15 +141,36 @@ def consultation_new(person_id: int):
                 steps=_steps(form),
             ),
             office_id=case.office_id,
-        ),
+        )
+        for part in consultation_parts():
+            part.save(current_user, consultation, form)
+        return consultation
+
+    done = flow.submit(
+        form,
+        log,
         to=url_for("people.detail", person_id=person_id),
         message=_("The consultation has been logged."),
     )
     if done:
         return done
-    return render_template("people/consultation_form.html", form=form, person=person), flow.status(
-        form
-    )
+    return render_template(
+        "people/consultation_form.html",
+        form=form,
+        person=person,
+        parts=consultation_parts(),
+        due_picks=_due_picks(),
+    ), flow.status(form)
+
+
+def _due_picks() -> list[tuple[str, date]]:
+    """Quick picks for a next step's due date, counted from today in Berlin."""
+    day = today()
+    return [
+        (_("in 1 week"), day + timedelta(days=7)),
+        (_("in 2 weeks"), day + timedelta(days=14)),
+        (_("in 1 month"), add_months(day, 1)),
+    ]
 
 
 @bp.route("/<int:person_id>/aid/new", methods=["GET", "POST"])

@@ -37,9 +37,39 @@
     update(false);
   }
 
+  function fold(text) {
+    return text.toLocaleLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function filterBox(input) {
+    var list = document.getElementById(input.dataset.filterFor);
+    if (!list) { return; }
+    input.hidden = false;
+    input.addEventListener("input", function () {
+      var wanted = fold(input.value.trim());
+      var items = list.querySelectorAll(".form-check");
+      for (var i = 0; i < items.length; i++) {
+        var box = items[i].querySelector("input");
+        var shown = !wanted || box.checked || fold(items[i].textContent).indexOf(wanted) !== -1;
+        items[i].hidden = !shown;
+      }
+    });
+  }
+
   function start() {
     var boxes = document.querySelectorAll("[data-counter-for]");
     for (var i = 0; i < boxes.length; i++) { counter(boxes[i]); }
+    // A long checkbox list narrows to the entries whose label contains what is typed.
+    var filters = document.querySelectorAll("[data-filter-for]");
+    for (var k = 0; k < filters.length; k++) { filterBox(filters[k]); }
+    // Quick picks for a due date ("in 1 week", ...): the server computed the dates.
+    var picks = document.querySelectorAll(".due-picks");
+    for (var j = 0; j < picks.length; j++) { picks[j].hidden = false; }
+    document.addEventListener("click", function (event) {
+      var pick = event.target.closest("[data-due-for]");
+      var input = pick && document.getElementById(pick.dataset.dueFor);
+      if (input) { input.value = pick.dataset.due; input.dispatchEvent(new Event("change")); }
+    });
     var summary = document.querySelector(".error-summary");
     if (summary && document.activeElement === document.body) { summary.focus(); }
     // A link in the summary puts the focus into its field, not only the view.
