@@ -218,6 +218,7 @@ def init_app(app) -> None:
         text_direction=text_direction,
         current_language=current_language,
         language_name=language_name,
+        iso_language_choices=iso_language_choices,
         arrow=arrow,
         list_separator=list_separator,
     )
