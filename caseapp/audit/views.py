@@ -1,4 +1,4 @@
-"""Administrators read the audit log, filtered by record and actor."""
+"""Administrators read the audit log, filtered by record, by who acted and by a range of days."""
 
 from __future__ import annotations
 
@@ -6,19 +6,26 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from caseapp.audit.blueprint import bp
+from caseapp.audit.forms import AuditFilterForm
 from caseapp.audit.models import ACTION_LABELS, RECORD_TYPE_LABELS, AuditEntry
 from caseapp.auth.models import User
 from caseapp.auth.roles import Role
 from caseapp.extensions import db
+from caseapp.i18n import _
 from caseapp.web.access import access
 
 
 @bp.get("/")
 @access(Role.ADMIN)
 def index():
-    record_type = (request.args.get("record_type") or "").strip()
-    record_id = request.args.get("record_id", type=int)
-    actor_id = request.args.get("actor", type=int)
+    form = AuditFilterForm(formdata=request.args)
+    # Every field is optional: validation only finds what cannot be read (31.02.2026), and a
+    # filter that cannot be read is left out rather than showing nothing.
+    valid = form.validate() if request.args else True
+    record_type = (form.record_type.data or "").strip()
+    record_id = form.record_id.data if not form.record_id.errors else None
+    actor_id = form.actor_id()
+    since, until = form.instants()
     stmt = select(AuditEntry)
     if record_type:
         stmt = stmt.where(AuditEntry.record_type == record_type)
@@ -26,6 +33,10 @@ def index():
         stmt = stmt.where(AuditEntry.record_id == record_id)
     if actor_id:
         stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= since)
+    if until is not None:
+        stmt = stmt.where(AuditEntry.at < until)
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     page = db.paginate(stmt, per_page=50, max_per_page=100, error_out=False)
     # Actor names for the page in one query.
@@ -36,8 +47,20 @@ def index():
     record_types = db.session.scalars(
         select(AuditEntry.record_type).distinct().order_by(AuditEntry.record_type)
     ).all()
+    form.record_type.choices = [("", _("All"))] + [
+        (t, str(RECORD_TYPE_LABELS.get(t, t))) for t in record_types
+    ]
+    # Whoever appears in the log, by name (people who never acted cannot be filtered for).
+    acting = db.session.scalars(
+        select(User)
+        .where(User.id.in_(select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None))))
+        .order_by(User.display_name, User.id)
+    ).all()
+    form.actor.choices = [("", _("All"))] + [(str(u.id), u.display_name) for u in acting]
     return render_template(
         "audit/index.html",
+        form=form,
+        filters_valid=valid,
         page=page,
         actors=actors,
         record_type=record_type,
