@@ -170,6 +170,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SMTP_SSL": _bool(os.environ.get("CASEAPP_SMTP_SSL"), False),
         "MAIL_FROM": os.environ.get("CASEAPP_MAIL_FROM", "Lotse <lotse@localhost>"),
         "OUTBOX_MAX_ATTEMPTS": _int("CASEAPP_OUTBOX_MAX_ATTEMPTS", 5),
+        # A running job without a heartbeat for this long is failed (its worker died) and may
+        # be started again; a queued job nobody took for this long may be handed over again.
+        "JOBS_STALE_SECONDS": _int("CASEAPP_JOBS_STALE_SECONDS", 120),
         "BASE_URL": base_url,
         "DATA_KEYS": _data_keys(env),
         "VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR": _int("CASEAPP_VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR", 5),

@@ -23,12 +23,18 @@ from caseapp.auth.models import User
 from caseapp.core.clock import utcnow
 from caseapp.core.errors import DomainError, ValidationFailed
 from caseapp.extensions import db
-from caseapp.jobs import registry, tracking
+from caseapp.jobs import registry, services, tracking
 from caseapp.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
+
+
+def heartbeat_seconds(stale_seconds: float) -> float:
+    """How often a running job says it is alive: every 10 s, or often enough that a shorter
+    JOBS_STALE_SECONDS (a test, an impatient operator) never gives up on a live job."""
+    return max(0.2, min(HEARTBEAT_SECONDS, stale_seconds / 4))
 
 
 @dataclass
@@ -55,9 +61,9 @@ class _Heartbeat(threading.Thread):
     """Says 'still alive' every few seconds while the job runs, even in a long computation;
     a job whose heartbeat stops (the worker died) is given up on by services.reap_stale."""
 
-    def __init__(self, huey: Huey, job_id: int):
+    def __init__(self, huey: Huey, job_id: int, every: float = HEARTBEAT_SECONDS):
         super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
-        self.huey, self.job_id = huey, job_id
+        self.huey, self.job_id, self.every = huey, job_id, every
         self.stopped = threading.Event()
 
     def beat(self) -> None:
@@ -67,7 +73,7 @@ class _Heartbeat(threading.Thread):
             logger.warning("heartbeat of job %s failed", self.job_id, exc_info=True)
 
     def run(self) -> None:
-        while not self.stopped.wait(HEARTBEAT_SECONDS):
+        while not self.stopped.wait(self.every):
             self.beat()
 
 
@@ -123,7 +129,8 @@ def _run(huey: Huey, job_id: int) -> None:
     kind = registry.get(kind_name)
     actor = db.session.get(User, job.started_by_id) if job.started_by_id else None
     context = JobContext(job_id=job_id, attempt=attempt, actor=actor, huey=huey)
-    heartbeat = _Heartbeat(huey, job_id)
+    every = heartbeat_seconds(services.stale_after().total_seconds())
+    heartbeat = _Heartbeat(huey, job_id, every)
     heartbeat.beat()
     heartbeat.start()
     params: Mapping[str, Any] = dict(job.params or {})
