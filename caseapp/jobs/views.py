@@ -77,6 +77,7 @@ def status(job_id: int):
         id=job.id,
         state=job.state,
         state_label=wording.state_label(job.state),
+        state_badge=wording.STATE_BADGES.get(job.state, "secondary"),
         active=job.active,
         done=status.done,
         total=status.total,

@@ -12,7 +12,10 @@
     if (bar) {
       if (job.percent === null) { bar.removeAttribute("value"); } else { bar.value = job.percent; }
     }
-    if (state) { state.textContent = job.state_label; }
+    if (state) {
+      state.textContent = job.state_label;
+      state.className = "badge text-bg-" + job.state_badge; // queued grey, running blue
+    }
     if (text) {
       var parts = [];
       if (job.stage) { parts.push(job.stage); }
