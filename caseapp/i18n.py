@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from babel import Locale
 from flask import g, has_request_context, request, session
@@ -207,9 +208,21 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 def iso_language_choices() -> list[tuple[str, str]]:
     """ISO 639-1 codes with names in the current language, sorted by name."""
-    locale = Locale.parse(current_language())
-    codes = [c for c in locale.languages if len(c) == 2 and c.isalpha()]
-    return sorted(((c, locale.languages[c]) for c in codes), key=lambda item: item[1].casefold())
+    return list(_sorted_names(current_language(), "languages"))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 two-letter countries with names in the current language, sorted by name."""
+    return list(_sorted_names(current_language(), "territories"))
+
+
+@lru_cache(maxsize=16)
+def _sorted_names(language: str, kind: str) -> tuple[tuple[str, str], ...]:
+    """CLDR's two-letter codes of one kind with their names, sorted (asked on every form with
+    a language or country picker: cached, the data never changes while Lotse runs)."""
+    names = getattr(Locale.parse(language), kind)
+    codes = [c for c in names if len(c) == 2 and c.isalpha()]
+    return tuple(sorted(((c, names[c]) for c in codes), key=lambda item: item[1].casefold()))
 
 
 def init_app(app) -> None:

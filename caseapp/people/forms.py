@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from babel import Locale
 from wtforms import (
     BooleanField,
     DateField,
@@ -21,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from caseapp.i18n import _l, current_language, iso_language_choices
+from caseapp.i18n import _l, country_choices, iso_language_choices
 from caseapp.people.sections import consultation_parts
 from caseapp.people.vocab import (
     CASE_STATUS,
@@ -44,12 +43,6 @@ from caseapp.web.idempotency import SubmissionIdField
 def _choices(mapping: dict, blank: str | None = None):
     items = [(k, str(v)) for k, v in mapping.items() if k]
     return ([("", blank)] if blank is not None else []) + items
-
-
-def country_choices():
-    locale = Locale.parse(current_language())
-    codes = [c for c in locale.territories if len(c) == 2 and c.isalpha()]
-    return sorted(((c, locale.territories[c]) for c in codes), key=lambda i: i[1].casefold())
 
 
 class CheckboxesField(SelectMultipleField):

@@ -137,6 +137,19 @@ def written(record: Any, change: Callable[[], Any]) -> Callable[[], Any]:
     return run
 
 
+def render_audited(template: str, **context: Any) -> str:
+    """A page whose read wrote an audit entry: render it, then commit the entry.
+
+    Rendering first keeps the rows the view loaded (a commit expires every loaded object, and
+    the template would then read the person, the case, each timeline entry and the signed-in
+    user again, one statement each); the page still leaves only once its audit entry is
+    stored, and a page that fails to render leaves no entry of a read nobody saw.
+    """
+    body = render_template(template, **context)
+    db.session.commit()
+    return body
+
+
 def status(form) -> int:
     """200 for a form shown for the first time, 400 when it comes back with errors."""
     return 400 if form.errors or getattr(form, "form_errors", None) else 200

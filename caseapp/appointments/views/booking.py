@@ -104,8 +104,7 @@ def detail(appointment_id: int):
     appointment = appointment_or_404(appointment_id, audit_read=True)
     changes = services.history(appointment)
     open_request = services.open_request(appointment)
-    db.session.commit()  # the audit row of this read
-    return render_template(
+    return flow.render_audited(
         "appointments/detail.html",
         appointment=appointment,
         changes=changes,

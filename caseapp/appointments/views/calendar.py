@@ -17,9 +17,9 @@ from caseapp.appointments.views.common import (
     visible_offices,
 )
 from caseapp.core.clock import local_today, utcnow
-from caseapp.extensions import db
 from caseapp.offices.models import Office
 from caseapp.people import services as people
+from caseapp.web import flow
 from caseapp.web.access import access
 
 
@@ -84,9 +84,8 @@ def calendar():
             }
         )
     audit_calendar(office)
-    db.session.commit()
     step = timedelta(days=1 if view == "day" else 7)
-    return render_template(
+    return flow.render_audited(
         "appointments/calendar.html",
         office=office,
         offices=offices,

@@ -253,8 +253,7 @@ def detail(person_id: int):
     ).all()
     loaded = sections.load_sections(current_user, person)
     events = sections.timeline(current_user, case)
-    db.session.commit()  # the audit row of this read
-    return render_template(
+    return flow.render_audited(
         "people/detail.html",
         person=person,
         case=case,
@@ -278,8 +277,7 @@ def edit(person_id: int):
         form.district.data = person.district_id or 0
         for row, entry in zip(form.languages, person.languages or [], strict=False):
             row.form.code.data, row.form.level.data = entry.get("code"), entry.get("level")
-        db.session.commit()
-        return render_template("people/form.html", form=form, person=person, candidates=[])
+        return flow.render_audited("people/form.html", form=form, person=person, candidates=[])
     form = PersonForm(district_choices=_district_choices(), office_choices=_office_choices())
     done = flow.submit(
         form,

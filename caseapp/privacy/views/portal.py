@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, url_for
 from flask_login import current_user
 
 from caseapp.audit import services as audit
 from caseapp.auth.roles import Role
 from caseapp.core.clock import local_today
 from caseapp.core.errors import NotFound
-from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.people.vocab import CONSENT_PURPOSES, DATA_CATEGORIES
 from caseapp.portal import services as portal
@@ -41,8 +40,7 @@ def passport():
         purpose="portal",
     )
     page = passports.passport(person)
-    db.session.commit()  # the audit row of this read
-    return render_template(
+    return flow.render_audited(
         "privacy/passport.html",
         page=page,
         form=ButtonForm(),

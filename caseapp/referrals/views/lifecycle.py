@@ -166,8 +166,8 @@ def detail(referral_id: int):
     referral = referral_or_404(referral_id, audit_read=True)
     who = services.side(current_user, referral)
     shared = services.shared_data(referral)
-    db.session.commit()  # the audit row of this read (and an erased copy after withdrawal)
-    return render_template(
+    # the audit row of this read (and an erased copy after withdrawal), committed after rendering
+    return flow.render_audited(
         "referrals/detail.html",
         referral=referral,
         side=who,
