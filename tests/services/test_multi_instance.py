@@ -6,7 +6,9 @@ production mode and driven over real HTTP by a signed-in coordinator.
 A matching round started through instance A shows its progress through instance B and is
 stored once; a worker killed with SIGKILL in the middle of the next round leaves nothing
 behind, the job is failed once its heartbeat stops, and started again with a new worker it
-stores its round once.
+stores its round once. A worker killed while it hands an e-mail to the SMTP server sends
+no message twice: the next worker clears the lock the dead one left and delivers the rest,
+and the cut-off message goes out once when the operator queues it again.
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ from sqlalchemy import func, select
 from caseapp.extensions import db
 from caseapp.jobs import tracking
 from caseapp.jobs.models import DONE, FAILED, RUNNING, Job
-from caseapp.jobs.queue import make_huey
+from caseapp.jobs.queue import EXTENSION, TASKS, make_huey
+from caseapp.jobs.setup import install
 from caseapp.matches.models import MatchProposal, MatchRound
+from caseapp.outbox.models import OutboxMessage
+from caseapp.outbox.services import enqueue
 from tests.conftest import PASSWORD
 from tests.factories.large_round import large_programme
 from tests.fixtures.processes import (
     Browser,
+    flask_command,
     service_env,
     start_gunicorn,
     start_redis,
@@ -63,8 +69,9 @@ class Cluster:
         for server, port in zip(self.servers, self.ports, strict=True):
             wait_for_http(server, port, self.log(f"gunicorn-{port}"))
 
-    def start_worker(self):
-        worker = start_worker(self.env, self.log(f"worker-{len(self.workers) + 1}"))
+    def start_worker(self, *, periodic: bool = False):
+        log = self.log(f"worker-{len(self.workers) + 1}")
+        worker = start_worker(self.env, log, periodic=periodic)
         self.workers.append(worker)
         return worker
 
@@ -235,3 +242,60 @@ def test_a_job_started_on_one_instance_is_followed_on_another_and_survives_a_kil
     second_round = rounds[1]
     assert second_round[2] == second_round[3] > 0
     assert job.result["link"]["values"]["round_id"] == second_round[0]
+
+
+def _enqueue_delivery(app, redis_url: str) -> None:
+    """What the schedule does every minute (`flask jobs run outbox.send --enqueue`)."""
+    before = app.extensions[EXTENSION], app.extensions[TASKS]
+    install(app, make_huey(redis_url))
+    try:
+        app.extensions[TASKS]["periodic_once"]("outbox.send")
+    finally:
+        app.extensions[EXTENSION], app.extensions[TASKS] = before
+
+
+def _outbox(app) -> dict[str, str]:
+    with app.app_context():
+        rows = db.session.execute(select(OutboxMessage.subject, OutboxMessage.status)).all()
+        db.session.remove()
+    return dict(rows)
+
+
+def test_a_worker_killed_while_it_sends_mail_sends_no_message_twice(
+    app, cluster, holding_smtp_server
+):
+    inbox = holding_smtp_server
+    cluster.env.update(CASEAPP_SMTP_HOST="127.0.0.1", CASEAPP_SMTP_PORT=str(inbox.port))
+    with app.app_context():
+        for subject in ("Termin am Montag", "Termin am Dienstag"):
+            enqueue("amal@example.org", subject, "Bitte bringen Sie Ihren Ausweis mit.")
+        db.session.commit()
+        db.session.remove()
+    queue = make_huey(cluster.redis_url)
+    killed = cluster.start_worker()
+    _enqueue_delivery(app, cluster.redis_url)
+    assert inbox.holding.wait(60), cluster.logs()  # the first message is being handed over
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(10)
+    inbox.release.set()  # the server answers a sender that is gone: nothing was accepted
+    assert _outbox(app) == {"Termin am Montag": "sending", "Termin am Dienstag": "queued"}
+    assert queue.is_locked("outbox.send")  # the dead worker's turn never ended
+
+    # The next worker (with the schedule, as one worker runs it) clears that lock and
+    # delivers what is due; the message cut off may have gone out, so it is not sent again.
+    cluster.start_worker(periodic=True)
+    wait_until(lambda: not queue.is_locked("outbox.send"), 60, "the lock to be cleared")
+    _enqueue_delivery(app, cluster.redis_url)
+    wait_until(
+        lambda: _outbox(app)["Termin am Dienstag"] == "sent", 60, "the second message", step=0.2
+    )
+    assert _outbox(app)["Termin am Montag"] == "sending"
+
+    # The operator decides it did not go out (the SMTP server's log says so) and queues it.
+    assert "requeued 1" in flask_command(cluster.env, "outbox", "requeue-stuck", "--minutes", "0")
+    _enqueue_delivery(app, cluster.redis_url)
+    wait_until(
+        lambda: _outbox(app)["Termin am Montag"] == "sent", 60, "the first message", step=0.2
+    )
+    subjects = sorted(message["Subject"] for message in inbox.messages)
+    assert subjects == ["Termin am Dienstag", "Termin am Montag"], cluster.logs()
