@@ -224,6 +224,10 @@ def report_round(label: str, rounds: list[solver.RoundResult], volunteers) -> No
         f"matched {stats['matched']:,}, total score {stats['total_score']:,.1f}, "
         f"unmatched {len(result.unmatched):,} {reasons}; peak RSS so far {peak_rss_mib():,.0f} MiB"
     )
+    print(
+        f"  proven upper bound {stats['upper_bound']:,.1f}: total within {100 * stats['gap']:.3f} %"
+        f" of it ({'pruned' if stats['pruned'] else 'exact'} round)"
+    )
 
 
 def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:
@@ -248,9 +252,8 @@ def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:
                 f"  CPU time per step (median of {runs}): {split}; sum {sum(steps.values()):.2f} s"
             )
     else:
-        n, v, gain, _, _ = pruning.pruned_candidates(
-            data, PROGRAMME, max_candidates, solver.to_gain
-        )
+        kept = pruning.pruned_candidates(data, PROGRAMME, max_candidates, solver.to_gain)
+        n, v, gain = kept.n, kept.v, kept.gain
     chosen = solver.solve_pairs(n, v, gain, data.v_free, len(queue))
     net = solver.flow_network(n, v, gain, data.v_free, len(queue))
     cpu = cpu_medians(

@@ -259,12 +259,15 @@ class Block:
         return self.cols[self.c].astype(np.int32)
 
 
-def candidate_blocks(data: RoundData, block_cells: int = BLOCK_CELLS) -> Iterator[Block]:
+def candidate_blocks(
+    data: RoundData, block_cells: int = BLOCK_CELLS, only: np.ndarray | None = None
+) -> Iterator[Block]:
     """The pairs meeting every hard constraint, block by block.
 
     Volunteers are indexed by district, so each newcomer is only compared with the volunteers
     in reach; those comparisons run as numpy blocks. All of a newcomer's pairs come in one
-    block. The order is a function of the ids only.
+    block, row by row. The order is a function of the ids only. `only` (a mask over the
+    newcomers) limits the rows.
     """
     eligible = np.flatnonzero((data.v_failed == 0) & (data.v_free > 0))
     by_district = {
@@ -275,6 +278,8 @@ def candidate_blocks(data: RoundData, block_cells: int = BLOCK_CELLS) -> Iterato
     starts = np.searchsorted(data.n_district[order], np.arange(len(data.district_names) + 1))
     for d in range(len(data.district_names)):
         rows_all = order[starts[d] : starts[d + 1]]
+        if only is not None:
+            rows_all = rows_all[only[rows_all]]
         near = [by_district[int(x)] for x in np.flatnonzero(data.reach[d] <= 1) if x in by_district]
         if rows_all.size == 0 or not near:
             continue

@@ -1,22 +1,55 @@
-"""Optional cap on candidate pairs for very large rounds: keep each person's best pairs only."""
+"""Optional cap on candidate pairs for very large rounds: keep each person's best pairs only.
+
+One pass over the candidate blocks, O(pairs) and without sorting: gains are put into BUCKETS
+equal-width buckets between the lowest and the highest score a programme allows, and a
+person keeps every pair whose bucket is at least that of their k-th best pair (a histogram
+per newcomer row, and one per volunteer column summed over the blocks). That keeps each
+person's k best pairs, plus the pairs tied with the k-th best within one bucket, so the result
+is deterministic and never fewer than the k best. What was cut is summarised for the bound
+(engine.bound): the best score cut per newcomer and an upper limit per volunteer.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from caseapp.matches.engine import features
-from caseapp.matches.engine.scoring import Programme
+from caseapp.matches.engine.scoring import BASE_SCORE, Programme
+
+BUCKETS = 512
 
 
-def _kth_largest(dense: np.ndarray, k: int, axis: int) -> np.ndarray:
-    """The k-th largest value along an axis (-1, i.e. "keep all", when there are fewer)."""
-    size = dense.shape[axis]
-    if size <= k:
-        return np.full(dense.shape[1 - axis], -1, dtype=dense.dtype)
-    return np.take(np.partition(dense, size - k, axis=axis), size - k, axis=axis)
+@dataclass(slots=True)
+class Pruned:
+    """The kept pairs and what is known about the cut ones (gains: integer, see SCALE)."""
+
+    n: np.ndarray  # int32 newcomer rows
+    v: np.ndarray  # int32 volunteer columns
+    gain: np.ndarray  # int64
+    score: np.ndarray  # float64, as features.score_pairs
+    seen: int  # candidate pairs before the cut
+    scoring: float  # seconds spent scoring (part of the caller's elapsed time)
+    row_cut: np.ndarray  # per newcomer: highest gain of a cut pair, -1 if none was cut
+    col_cut: np.ndarray  # per volunteer: no cut pair has a higher gain; -1 if none was cut
+
+
+def _thresholds(hist: np.ndarray, k: int) -> np.ndarray:
+    """Per row of a (rows, BUCKETS) histogram, the lowest bucket still kept (0: keep all)."""
+    from_top = np.cumsum(hist[:, ::-1], axis=1)
+    enough = from_top[:, -1] >= k
+    first = np.argmax(from_top >= k, axis=1)
+    return np.where(enough, BUCKETS - 1 - first, 0).astype(np.int32)
+
+
+def _bucket_gain_top(bucket: np.ndarray, low: int, top: int) -> np.ndarray:
+    """The highest gain that falls into each bucket (the inverse of the bucketing below)."""
+    span = max(1, top - low)
+    # bucket(g) = (g - low) * (B - 1) // span; the largest g with bucket(g) <= b.
+    return low + ((bucket.astype(np.int64) + 1) * span - 1) // (BUCKETS - 1)
 
 
 def pruned_candidates(
@@ -24,21 +57,25 @@ def pruned_candidates(
     programme: Programme,
     k: int,
     to_gain: Callable[[np.ndarray], np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
-    """Candidate pairs reduced to the union of each newcomer's and each volunteer's k best.
+) -> Pruned:
+    """Candidate pairs reduced to (at least) the union of each newcomer's and volunteer's k best.
 
-    Ties go to the lower volunteer (for a newcomer's list) or newcomer (for a volunteer's)
-    index, so the result is exact and deterministic. Streams over candidate blocks, so the
-    full pair list never exists: a newcomer's pairs all sit in one block, and for volunteers
-    a running k-best per column is kept, with the final cut made once all blocks are seen.
-    Returns rows, columns, gains, the number of candidates seen and the seconds spent
-    scoring (part of the caller's elapsed time, reported apart).
+    Streams over candidate blocks, so the full pair list never exists: a newcomer's pairs all
+    sit in one block, and for volunteers a histogram per column grows block by block; its cut
+    only rises, so a pair dropped early would also be dropped at the end, where the final cut
+    is made once more on what was kept.
     """
     if k < 1:
         raise ValueError("max_candidates must be at least 1")
     n_new, n_vol = len(data.newcomers), len(data.volunteers)
-    # Per volunteer, the k largest "column values" seen so far; -1 fills empty places.
-    best = np.full((k, n_vol), -1, dtype=np.int64)
+    weights = programme.weights
+    best_score = BASE_SCORE + sum(getattr(weights, f) for f in weights.__dataclass_fields__)
+    low, top = (int(x) for x in to_gain(np.array([BASE_SCORE, best_score])))
+    span = max(1, top - low)
+
+    col_hist = np.zeros((n_vol, BUCKETS), dtype=np.int32)
+    col_keep = np.zeros(n_vol, dtype=np.int32)  # lowest bucket kept per column so far
+    row_cut = np.full(n_new, -1, dtype=np.int64)
     parts: list[tuple[np.ndarray, ...]] = []
     seen, scoring = 0, 0.0
     for block in features.candidate_blocks(data):
@@ -47,32 +84,41 @@ def pruned_candidates(
         if n.size == 0:
             continue
         start = time.perf_counter()
-        gain = to_gain(features.score_pairs(data, n, v, programme))
+        score = features.score_pairs(data, n, v, programme)
+        gain = to_gain(score)
         scoring += time.perf_counter() - start
-        if int(gain.max()) * (max(n_new, block.cols.size) + 1) >= 2**62:
-            raise ValueError("scores too large to rank; scale the weights down")
-        shape = (block.rows.size, block.cols.size)
+        bucket = np.clip((gain - low) * (BUCKETS - 1) // span, 0, BUCKETS - 1).astype(np.int32)
+        rows, cols = block.rows.size, block.cols.size
 
-        # Unique within a row (ties: lower column first) and within a column (lower row first).
-        row_value = gain * shape[1] + (shape[1] - 1 - block.c)
-        col_value = gain * n_new + (n_new - 1 - n.astype(np.int64))
-        dense = np.full(shape, -1, dtype=np.int64)
-        dense[block.r, block.c] = row_value
-        in_row_best = row_value >= _kth_largest(dense, k, axis=1)[block.r]
+        row_hist = np.bincount(block.r * BUCKETS + bucket, minlength=rows * BUCKETS)
+        row_keep = _thresholds(row_hist.reshape(rows, BUCKETS), k)
+        in_row = bucket >= row_keep[block.r]
 
-        dense[block.r, block.c] = col_value
-        block_best = dense if shape[0] <= k else np.partition(dense, shape[0] - k, axis=0)[-k:]
-        merged = np.concatenate([best[:, block.cols], block_best], axis=0)
-        best[:, block.cols] = np.partition(merged, merged.shape[0] - k, axis=0)[-k:]
-        in_col_best = col_value >= best[:, block.cols].min(axis=0)[block.c]
+        local = np.bincount(block.c * BUCKETS + bucket, minlength=cols * BUCKETS)
+        col_hist[block.cols] += local.reshape(cols, BUCKETS).astype(np.int32)
+        col_keep[block.cols] = _thresholds(col_hist[block.cols], k)
+        in_col = bucket >= col_keep[v]
 
-        keep = in_row_best | in_col_best
-        parts.append((n[keep], v[keep], gain[keep], col_value[keep], in_row_best[keep]))
+        # The best cut pair per newcomer: pairs come row by row (np.nonzero's order).
+        cut = ~in_row
+        if cut.any():
+            cut_gain = np.where(cut, gain, -1)
+            starts = np.searchsorted(block.r, np.arange(rows))
+            has = np.bincount(block.r, minlength=rows) > 0
+            best_cut = np.maximum.reduceat(cut_gain, np.minimum(starts, n.size - 1))
+            row_cut[block.rows[has]] = best_cut[has]
 
+        keep = in_row | in_col
+        parts.append((n[keep], v[keep], gain[keep], score[keep], bucket[keep], in_row[keep]))
+
+    col_cut = np.where(col_keep > 0, _bucket_gain_top(col_keep - 1, low, top), -1)
     if not parts:
         empty = np.zeros(0, dtype=np.int32)
-        return empty, empty, np.zeros(0, dtype=np.int64), seen, scoring
-    n, v, gain, col_value, in_row_best = (np.concatenate(x) for x in zip(*parts, strict=True))
-    # A volunteer's running best only rose after a pair was kept: cut again with the final one.
-    keep = in_row_best | (col_value >= best.min(axis=0)[v])
-    return n[keep], v[keep], gain[keep], seen, scoring
+        return Pruned(empty, empty, np.zeros(0, np.int64), np.zeros(0), seen, scoring,
+                      row_cut, col_cut)  # fmt: skip
+    n, v, gain, score, bucket, in_row = (np.concatenate(x) for x in zip(*parts, strict=True))
+    # A volunteer's cut only rose after a pair was kept: cut again with the final one.
+    keep = in_row | (bucket >= col_keep[v])
+    return Pruned(
+        n[keep], v[keep], gain[keep].astype(np.int64), score[keep], seen, scoring, row_cut, col_cut
+    )

@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from caseapp.matches.engine import features, pruning
+from caseapp.matches.engine import bound, features, pruning
 from caseapp.matches.engine.explain import NearMiss, Unmatched, explain_unmatched
 from caseapp.matches.engine.scoring import (
     Districts,
@@ -249,7 +249,7 @@ class Proposal:
 class RoundResult:
     proposals: list[Proposal]
     unmatched: list[Unmatched]
-    timings: dict[str, float]  # seconds: candidates, score, solve, explain, total
+    timings: dict[str, float]  # seconds: candidates, score, solve, bound, explain, total
     stats: dict[str, int | float] = field(default_factory=dict)
     # Newcomers waiting for another programme, and locks naming unknown people: left out.
     skipped_newcomer_ids: list[Hashable] = field(default_factory=list)
@@ -300,20 +300,24 @@ def run_round(
 
     locks_per_v = Counter(v.id for _, v in pinned)
     data = features.encode(queue, vols, programme, districts, today, locks_per_v, rejected_pairs)
+    cut = None
     if max_candidates is None:
         n, v = features.candidate_pairs(data)
         seen = n.size
         t_candidates = time.perf_counter()
-        gain = to_gain(features.score_pairs(data, n, v, programme))
+        score = features.score_pairs(data, n, v, programme)
+        gain = to_gain(score)
         t_score = time.perf_counter()
     else:
-        n, v, gain, seen, scoring = pruning.pruned_candidates(
-            data, programme, max_candidates, to_gain
-        )
+        kept = pruning.pruned_candidates(data, programme, max_candidates, to_gain)
+        n, v, gain, score, seen = kept.n, kept.v, kept.gain, kept.score, kept.seen
         t_score = time.perf_counter()
-        t_candidates = t_score - scoring
+        t_candidates = t_score - kept.scoring
+        cut = _cut(kept, data)
     chosen = solve_pairs(n, v, gain, data.v_free, len(queue))
     t_solve = time.perf_counter()
+    upper, rescanned = bound.round_bound(data, programme, (n, v, gain, score), chosen, cut, SCALE)
+    t_bound = time.perf_counter()
 
     proposals = [
         _locked_proposal(a, b, locks_per_v, programme, districts, today) for a, b in pinned
@@ -331,6 +335,8 @@ def run_round(
         data, np.flatnonzero(~matched), left, programme, near_misses=near_misses
     )
     t_explain = time.perf_counter()
+    total = float(sum(p.score for p in proposals))
+    upper += sum(p.score for p in proposals if p.locked)  # fixed on both sides
 
     return RoundResult(
         proposals=proposals,
@@ -339,7 +345,8 @@ def run_round(
             "candidates": t_candidates - started,
             "score": t_score - t_candidates,
             "solve": t_solve - t_score,
-            "explain": t_explain - t_solve,
+            "bound": t_bound - t_solve,
+            "explain": t_explain - t_bound,
             "total": t_explain - started,
         },
         stats={
@@ -350,10 +357,27 @@ def run_round(
             "solved_pairs": int(n.size),
             "matched": int(chosen.sum()) + len(pinned),
             "locked": len(pinned),
-            "total_score": float(sum(p.score for p in proposals)),
+            "total_score": total,
+            # A proven bound on the best total of the full problem (engine.bound) and how
+            # far below it this round's total is, as a share of the bound.
+            "upper_bound": upper,
+            "gap": max(0.0, (upper - total) / upper) if upper > 0 else 0.0,
+            "pruned": cut is not None,
+            "bound_rescanned": rescanned,
         },
         skipped_newcomer_ids=skipped,
         ignored_locks=ignored,
+    )
+
+
+def _cut(kept: pruning.Pruned, data: features.RoundData) -> bound.Cut:
+    """Pruning's integer gain limits as score limits: a gain g stands for scores ≤ g + ½."""
+
+    def limit(g: np.ndarray) -> np.ndarray:
+        return np.where(g >= 0, (g + 0.5) / SCALE, -np.inf)
+
+    return bound.Cut(
+        limit(kept.row_cut), limit(kept.col_cut), data.n_district, data.v_district, data.reach
     )
 
 
