@@ -114,17 +114,25 @@ def explain_unmatched(
     all_cols = np.arange(n_vol, dtype=np.int32)
     never = np.iinfo(np.int32).max
     k = min(near_misses, n_vol)
+    # Near-misses: fewest failures, then nearest, then id order, as one int32 key. Its part
+    # that does not depend on the newcomer's own pair checks is one row per district; every
+    # pair check that holds takes 3 * n_vol off again.
+    hops_of = data.reach[:, data.v_district]  # (D, V)
+    stride = np.int32(3 * n_vol)
+    fails = static_count.astype(np.int32) + (hops_of > 1) + len(PAIR_CHECKS) - 1
+    base = (fails * stride + hops_of.astype(np.int32) * np.int32(n_vol) + all_cols).astype(np.int32)
     out: list[Unmatched] = []
     step = max(1, features.BLOCK_CELLS // (2 * n_vol))
     for start in range(0, rows.size, step):
         block = rows[start : start + step]
         ok = features.pair_ok(data, block, all_cols)
-        hops = data.reach[data.n_district[block]][:, data.v_district]
-        ok["reach"] = hops <= 1
-        excluded = np.zeros((block.size, n_vol), dtype=bool)
-        for idx, r in enumerate(block.tolist()):
-            for cols in (m[r] for m in sparse.values() if r in m):
-                excluded[idx, cols] = True
+        district = data.n_district[block]
+        ok["reach"] = hops_of[district] <= 1
+        excluded = [
+            (idx, cols)
+            for idx, r in enumerate(block.tolist())
+            for cols in (m[r] for m in sparse.values() if r in m)
+        ]
 
         # Staged: the first check after which no volunteer is left is the main reason.
         alive = eligible[None, :] & ok["reach"]
@@ -132,26 +140,28 @@ def explain_unmatched(
         for name in ("language", "gender", "availability"):
             alive &= ok[name]
             stages.append(alive.any(axis=1))
-        alive &= ~excluded
-        candidates = alive.sum(axis=1)
+        for idx, cols in excluded:
+            alive[idx, cols] = False
+        candidates = np.count_nonzero(alive, axis=1)
 
-        n_failed = np.broadcast_to(static_count, (block.size, n_vol)).copy()
-        misses_of = {name: (n_vol - ok[name].sum(axis=1)).tolist() for name in PAIR_CHECKS}
-        for name in PAIR_CHECKS:
-            n_failed += ~ok[name]
-        # Fewest failures, then nearest, then id order; excluded pairs never.
-        key = n_failed.astype(np.int32)
-        key *= np.int32(3 * n_vol)
-        key += hops.astype(np.int32) * np.int32(n_vol)
-        key += all_cols
-        key[excluded] = never
-        nearest = (
-            np.argpartition(key, k - 1, axis=1)[:, :k] if k else np.zeros((block.size, 0), np.intp)
-        )
-        near_key = np.take_along_axis(key, nearest, axis=1)
-        order = np.argsort(near_key, axis=1)
-        nearest = np.take_along_axis(nearest, order, axis=1)
-        near_key = np.take_along_axis(near_key, order, axis=1).tolist()
+        misses_of = {
+            name: (n_vol - np.count_nonzero(ok[name], axis=1)).tolist() for name in PAIR_CHECKS
+        }
+        holds = ok["language"].view(np.int8) + ok["gender"].view(np.int8)
+        holds += ok["availability"].view(np.int8)
+        key = base[district]
+        key -= holds.astype(np.int32) * stride
+        for idx, cols in excluded:
+            key[idx, cols] = never
+        # The k smallest keys in order (keys are unique: the column is part of them).
+        nearest = np.zeros((block.size, k), dtype=np.intp)
+        near_key = np.zeros((block.size, k), dtype=np.int32)
+        at = np.arange(block.size)
+        for i in range(k):
+            nearest[:, i] = key.argmin(axis=1)
+            near_key[:, i] = key[at, nearest[:, i]]
+            key[at, nearest[:, i]] = never
+        near_key = near_key.tolist()
         near_ok = {n: np.take_along_axis(ok[n], nearest, axis=1).tolist() for n in PAIR_CHECKS}
         stage_rows = np.column_stack(stages).tolist()
         candidates_list = candidates.tolist()
