@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import format_percent
+
 from caseapp.i18n import _, _l, current_language, language_name, ngettext
 from caseapp.people.vocab import NEED_AREAS
 from caseapp.volunteers.labels import DAYPARTS, GENDERS
@@ -173,3 +175,18 @@ def constraint_text(code: str) -> str:
 
 def fix_text(code: str) -> str:
     return str(FIXES.get(code, code))
+
+
+def round_quality_text(stats: dict) -> str:
+    """How close a round's total is to the best possible one ('' for rounds stored before
+    the bound existed). Pruned rounds name the proven gap; the others are exact."""
+    if "upper_bound" not in stats:
+        return ""
+    if not stats.get("pruned"):
+        return _("Exact: the best possible total score.")
+    return _(
+        "Within %(gap)s of the best possible total score. The round was large, so it compared "
+        "each person's best candidates only; the best possible total is a proven bound over "
+        "all pairs.",
+        gap=format_percent(float(stats.get("gap", 0.0)), format="#,##0.0##%"),
+    )

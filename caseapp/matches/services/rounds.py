@@ -79,9 +79,10 @@ def round_size(programme: Programme) -> int:
     return int(waiting or 0) * int(volunteers or 0)
 
 
-def candidates_cap(size: int, prune_above: int = PRUNE_ABOVE_PAIRS) -> int | None:
+def candidates_cap(size: int, prune_above: int | None = None) -> int | None:
     """How many pairs each person keeps in a round of this size (None: all of them)."""
-    return PRUNED_CANDIDATES if size > prune_above else None
+    limit = PRUNE_ABOVE_PAIRS if prune_above is None else prune_above
+    return PRUNED_CANDIDATES if size > limit else None
 
 
 def propose(

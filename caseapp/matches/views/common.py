@@ -59,6 +59,7 @@ def _matching_helpers():
         "match_unmatched_text": wording.unmatched_text,
         "match_constraint_text": wording.constraint_text,
         "match_fix_text": wording.fix_text,
+        "match_round_quality": wording.round_quality_text,
         "match_status_label": lambda s: wording.MATCH_STATUS.get(s, s),
         "match_end_reason_label": lambda s: wording.END_REASONS.get(s, s),
         "proposal_status_label": lambda s: wording.PROPOSAL_STATUS.get(s, s),
