@@ -1,4 +1,5 @@
-"""The printable appointment slip (PDF, A5) in the newcomer's language with a QR code.
+"""The printable appointment slip (PDF) in the newcomer's language with a QR code, and under
+it a German copy for the reception staff when the newcomer reads another language.
 
 Follows volunteers/certificates.py: fpdf2 with HarfBuzz text shaping (Arabic joined and
 right-to-left) and the shipped DejaVu Sans fonts, which cover Latin, Turkish and Arabic.
