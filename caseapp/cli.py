@@ -70,9 +70,10 @@ def seed_demo_command():
     click.echo("")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     width = max(len(e) for e, _r, _o in logins)
-    click.echo(f"  {'E-MAIL'.ljust(width)}  {'ROLE':<12}  OFFICE")
+    roles = max(12, *(len(r) for _e, r, _o in logins))
+    click.echo(f"  {'E-MAIL'.ljust(width)}  {'ROLE'.ljust(roles)}  OFFICE")
     for email, role, office in logins:
-        click.echo(f"  {email.ljust(width)}  {role:<12}  {office}")
+        click.echo(f"  {email.ljust(width)}  {role.ljust(roles)}  {office}")
     from caseapp.demo import portal_demo_login
 
     portal = portal_demo_login()

@@ -34,4 +34,16 @@ def seed_demo() -> list[tuple[str, str, str]]:
 
     db.session.flush()
     features.seed_demo()
-    return rows
+    return rows + _feature_logins({email for email, _r, _o in rows})
+
+
+def _feature_logins(listed: set[str]) -> list[tuple[str, str, str]]:
+    """Demo accounts a feature package created (the data-protection officer), for the table."""
+    users = db.session.scalars(
+        select(User).where(User.email.like("%@lotse.example")).order_by(User.email)
+    ).all()
+    return [
+        (u.email, ", ".join(sorted(str(r) for r in u.role_set)), "")
+        for u in users
+        if u.email not in listed
+    ]

@@ -40,6 +40,9 @@ def test_seed_demo_is_idempotent_and_prints_logins(app):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "admin@lotse.example" in first.output
+    # every demo account is listed once, the data-protection officer (a feature's) included
+    assert first.output.count("datenschutz@lotse.example") == 1
+    assert first.output.count("admin@lotse.example") == 1
     with app.app_context():
         tags_after_first = db.session.scalar(select(func.count(ConsultationBarrier.id)))
     second = runner.invoke(args=["seed-demo"])
