@@ -50,12 +50,13 @@ def any_shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class PairTable:
     """A value per (newcomer kind, volunteer kind): one lookup per pair instead of a formula."""
 
-    n_kind: np.ndarray
+    n_kind: np.ndarray  # row offsets into the flat table: kind * number of volunteer kinds
     v_kind: np.ndarray
-    table: np.ndarray
+    table: np.ndarray  # flat
 
     def __call__(self, n: np.ndarray, v: np.ndarray) -> np.ndarray:
-        return self.table[self.n_kind[n], self.v_kind[v]]
+        # One flat take is several times faster than indexing a 2-D table with two arrays.
+        return self.table.take(self.n_kind.take(n) + self.v_kind.take(v))
 
 
 def pair_table(
@@ -73,6 +74,8 @@ def pair_table(
     v_rows, v_kind = np.unique(v_features.reshape(len(v_features), -1), axis=0, return_inverse=True)
     if len(n_rows) * len(v_rows) > max_cells:
         return None
+    table = np.ascontiguousarray(fill(n_rows, v_rows))
+    stride = table.shape[1]
     return PairTable(
-        n_kind.ravel().astype(np.intp), v_kind.ravel().astype(np.intp), fill(n_rows, v_rows)
+        (n_kind.ravel() * stride).astype(np.int32), v_kind.ravel().astype(np.int32), table.ravel()
     )

@@ -56,7 +56,6 @@ def prices(
     chosen: np.ndarray,
     capacity: np.ndarray,
     n_count: int,
-    start: np.ndarray | None = None,
     rounds: int = 100,
 ) -> np.ndarray:
     """Volunteer prices p ≥ 0 (in gain units) from the chosen pairs; any p gives a valid bound.
@@ -65,7 +64,7 @@ def prices(
     newcomers who would like it, u_n being what a newcomer gets (its pair minus that price).
     Integer gains, and the solution is optimal for them, so it stops (or `rounds` ends it).
     """
-    p = np.zeros(capacity.size, dtype=np.int64) if start is None else start.astype(np.int64)
+    p = np.zeros(capacity.size, dtype=np.int64)
     if n.size == 0 or not chosen.any():
         return p
     matched_n, matched_v = n[chosen], v[chosen]
@@ -76,15 +75,18 @@ def prices(
     at[matched_n] = matched_v
     matched = np.zeros(n_count, dtype=bool)
     matched[matched_n] = True
-    sel = full[v] & (gain > 0)  # only pairs at full volunteers can raise a price
-    n, v, gain = n[sel], v[sel], gain[sel]
+    sel = np.flatnonzero(full[v] & (gain > 0))  # only pairs at full volunteers raise a price
+    order = sel[np.argsort(v[sel], kind="stable")]
+    n, v, gain = n[order], v[order], gain[order]
+    if n.size == 0:
+        return p
+    cols, starts = np.unique(v, return_index=True)
     for _ in range(rounds):
         u = np.where(matched, np.maximum(value - p[at], 0), 0)
-        raised = p.copy()
-        np.maximum.at(raised, v, gain - u[n])
-        if np.array_equal(raised, p):
+        raised = np.maximum(p[cols], np.maximum.reduceat(gain - u[n], starts))
+        if np.array_equal(raised, p[cols]):
             break
-        p = raised
+        p[cols] = raised
     return p
 
 
@@ -145,10 +147,12 @@ def round_bound(
         return upper_bound(n, v, score, capacity, n_count, p / scale)
     matched = np.zeros(n_count, dtype=bool)
     matched[n[chosen]] = True
-    settled = ~matched & np.isfinite(cut.row_limit)  # unmatched, and some of their pairs cut
+    # Unmatched newcomers with cut pairs that might score above the prices: every pair of
+    # theirs sets a floor under its volunteer's price, and then they gain nothing at all.
+    again = ~matched & (_cut_best(cut, p / scale, n_count) > 0)
     slack = 0.0
-    if settled.any():
-        _, floor = scan(data, programme, settled, p / scale, columns=True)
+    if again.any():
+        _, floor = scan(data, programme, again, p / scale, columns=True)
         floor_gain = np.where(np.isfinite(floor), np.ceil(floor * scale), 0).astype(np.int64)
         p = np.maximum(p, floor_gain)
         slack = float(np.max(floor - p / scale))  # ≤ 0 up to float rounding
@@ -161,7 +165,7 @@ def round_bound(
         p / scale,
         cut,
         lambda rows, q: scan(data, programme, rows, q)[0],
-        settled,
+        again,
         slack,
     )
 
