@@ -27,11 +27,14 @@ class User(TimestampMixin, db.Model):
     # Optimistic locking: the edit form carries the version it was loaded with.
     version: Mapped[int] = mapped_column(default=1)
 
+    # The signed-in user's roles and offices come with the session row (auth.services.
+    # load_session_user); other users (a consultation's caseworker, an appointment's) are
+    # mostly shown by name, so their roles and offices load only when asked for.
     roles: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="select"
     )
     memberships: Mapped[list[OfficeMembership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="select"
     )
 
     __mapper_args__ = {"version_id_col": version}

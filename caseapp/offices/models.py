@@ -48,13 +48,16 @@ class Office(TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
+    # Loaded when a page asks for them (the directory, the office form, the portal, slips):
+    # an office is joined to every case, consultation and membership, and loading both lists
+    # with each one cost two statements per office on every page.
     districts: Mapped[list[District]] = relationship(
-        secondary=office_districts, lazy="selectin", order_by=District.name
+        secondary=office_districts, lazy="select", order_by=District.name
     )
     opening_hours: Mapped[list[OpeningHours]] = relationship(
         back_populates="office",
         cascade="all, delete-orphan",
-        lazy="selectin",
+        lazy="select",
         order_by="(OpeningHours.weekday, OpeningHours.opens)",
     )
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateTimeField,
@@ -29,7 +30,7 @@ from wtforms import (
 )
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, NumberRange, ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import Select, TextInput
 
 from caseapp.core.clock import local_today
 from caseapp.core.errors import ValidationFailed
@@ -216,6 +217,29 @@ def _fields(form):
             yield field
 
 
+class FastSelect(Select):
+    """WTForms' select with a quicker plain option: one formatted string per option instead of
+    html_params and Markup.format. A language picker has about 180 options, which took 13 ms
+    per render on every consultation and booking form; the markup is the same."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or choice.value is None or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        label = choice.label if choice.label is not None and choice.label != "" else choice.value
+        selected = " selected" if choice.selected else ""
+        # Both parts are escaped here, as html_params and Markup.format would.
+        return Markup(f'<option{selected} value="{escape(choice.value)}">{escape(label)}</option>')  # noqa: S704
+
+
+def _fast_select(unbound) -> dict:
+    """A select field with WTForms' own select widget gets the quicker one."""
+    widget = unbound.kwargs.get("widget") or getattr(unbound.field_class, "widget", None)
+    if type(widget) is Select:
+        return {"widget": FastSelect(multiple=widget.multiple)}
+    return {}
+
+
 class BaseForm(FlaskForm):
     """Every text input is NFC-normalised and trimmed before validation; numbers, amounts,
     dates, times and codes are read as the user's language writes them."""
@@ -227,7 +251,12 @@ class BaseForm(FlaskForm):
             filters = unbound_field.kwargs.get("filters", [])
             if _nfc not in filters:
                 unbound_field.kwargs["filters"] = [_nfc, *filters]
-            return unbound_field.bind(form=form, **options, **_typed_options(unbound_field))
+            return unbound_field.bind(
+                form=form,
+                **options,
+                **_typed_options(unbound_field),
+                **_fast_select(unbound_field),
+            )
 
         def wrap_formdata(self, form, formdata):
             formdata = super().wrap_formdata(form, formdata)
