@@ -76,11 +76,13 @@ def prices(
     matched = np.zeros(n_count, dtype=bool)
     matched[matched_n] = True
     sel = np.flatnonzero(full[v] & (gain > 0))  # only pairs at full volunteers raise a price
-    order = sel[np.argsort(v[sel], kind="stable")]
-    n, v, gain = n[order], v[order], gain[order]
-    if n.size == 0:
+    if sel.size == 0:
         return p
-    cols, starts = np.unique(v, return_index=True)
+    by = v[sel].astype(np.uint16) if capacity.size <= 1 << 16 else v[sel]  # radix sort
+    order = sel[np.argsort(by, kind="stable")]
+    n, v, gain = n[order], v[order], gain[order]
+    starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+    cols = v[starts]
     for _ in range(rounds):
         u = np.where(matched, np.maximum(value - p[at], 0), 0)
         raised = np.maximum(p[cols], np.maximum.reduceat(gain - u[n], starts))
