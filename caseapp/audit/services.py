@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
 from caseapp.audit.models import AuditEntry
 from caseapp.extensions import db
+
+# record type -> names of records of that type by id. The packages that own the records
+# register how theirs are named (the audit package knows none of them).
+RecordNamer = Callable[[set[int]], dict[int, str]]
+_namers: dict[str, RecordNamer] = {}
+
+
+def register_record_names(record_type: str, namer: RecordNamer) -> None:
+    _namers[record_type] = namer
+
+
+def record_names(entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str]:
+    """(record type, id) -> the record's name, for the entries of one page (one query a type)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        if entry.record_id and entry.record_type in _namers:
+            wanted[entry.record_type].add(entry.record_id)
+    return {
+        (record_type, record_id): name
+        for record_type, ids in wanted.items()
+        for record_id, name in _namers[record_type](ids).items()
+    }
 
 
 def record(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from caseapp.audit.blueprint import bp
 from caseapp.audit.forms import AuditFilterForm
 from caseapp.audit.models import ACTION_LABELS, RECORD_TYPE_LABELS, AuditEntry
+from caseapp.audit.services import record_names
 from caseapp.auth.models import User
 from caseapp.auth.roles import Role
 from caseapp.extensions import db
@@ -63,6 +64,7 @@ def index():
         filters_valid=valid,
         page=page,
         actors=actors,
+        names=record_names(page.items),
         record_type=record_type,
         record_id=record_id,
         actor_id=actor_id,

@@ -6,6 +6,7 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from caseapp.audit.services import register_record_names
 from caseapp.auth.models import OfficeMembership, User
 from caseapp.auth.roles import Role
 from caseapp.core.errors import ValidationFailed
@@ -190,3 +191,11 @@ def districts():
         return done
     rows = db.session.scalars(select(District).order_by(District.name)).all()
     return render_template("offices/districts.html", form=form, districts=rows), flow.status(form)
+
+
+def _office_names(ids: set[int]) -> dict[int, str]:
+    rows = db.session.execute(select(Office.id, Office.name).where(Office.id.in_(ids)))
+    return dict(rows.all())
+
+
+register_record_names("office", _office_names)

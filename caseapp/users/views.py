@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from caseapp.audit.services import register_record_names
 from caseapp.auth.models import OfficeMembership, User, UserRole
 from caseapp.auth.roles import Role
 from caseapp.extensions import db
@@ -213,3 +214,11 @@ def reset_password(user_id: int):
     return render_template(
         "users/form.html", form=form, user=user, reset_form=reset_form, confirm_form=ConfirmForm()
     ), flow.status(reset_form)
+
+
+def _account_names(ids: set[int]) -> dict[int, str]:
+    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return dict(rows.all())
+
+
+register_record_names("user", _account_names)

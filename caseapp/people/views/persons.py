@@ -8,6 +8,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from caseapp.audit.services import register_record_names
 from caseapp.auth import scope
 from caseapp.auth.roles import Role
 from caseapp.core.errors import ValidationFailed
@@ -16,7 +17,7 @@ from caseapp.i18n import _
 from caseapp.people import sections, services
 from caseapp.people.blueprint import bp
 from caseapp.people.forms import PersonForm
-from caseapp.people.models import Consent, Person
+from caseapp.people.models import Case, Consent, Person
 from caseapp.people.services import finder
 from caseapp.people.validation import PersonData, format_birth, parse_birth, validate_person
 from caseapp.people.views.common import (
@@ -322,3 +323,19 @@ def _person_values(person: Person) -> dict[str, Any]:
         "arrived_germany_on": person.arrived_germany_on,
         "arrived_municipality_on": person.arrived_municipality_on,
     }
+
+
+def _person_names(ids: set[int]) -> dict[int, str]:
+    """ "Family name, given name · case number", as the case list writes a person."""
+    rows = db.session.execute(
+        select(Person.id, Person.family_name, Person.given_name, Case.case_number)
+        .outerjoin(Case, Case.person_id == Person.id)
+        .where(Person.id.in_(ids))
+    )
+    return {
+        pid: f"{family}, {given}" + (f" · {number}" if number else "")
+        for pid, family, given, number in rows
+    }
+
+
+register_record_names("person", _person_names)
