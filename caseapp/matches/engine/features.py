@@ -73,6 +73,10 @@ class RoundData:
     # Lookups for the needs part and the best shared level (None: too many kinds, compute).
     needs_part: PairTable | None = None
     best_level: PairTable | None = None
+    # Whole-year ages 0..AGE_TABLE-1 as int16 (unknown: far apart), so the age part is a
+    # table lookup by the gap; None when some age is not a whole number in that range.
+    n_age_years: np.ndarray | None = None
+    v_age_years: np.ndarray | None = None
 
     def pair_codes(self, n: np.ndarray, v: np.ndarray) -> np.ndarray:
         return n.astype(np.int64) * max(1, len(self.volunteers)) + v
@@ -211,11 +215,28 @@ def encode(
         rejected=rejected_codes,
         previous=codes((i, v) for i, n in enumerate(newcomers) for v in n.previous_volunteer_ids),
     )
+    data.n_age_years, data.v_age_years = _age_years(data.n_age, data.v_age)
     if newcomers and volunteers:
         needs = np.column_stack([data.n_needs, data.n_need_count.astype(np.uint64)])
         data.needs_part = pair_table(needs, data.v_cover, _needs_part)
         data.best_level = pair_table(data.n_level.T, data.v_level.T, _best_level)
     return data
+
+
+AGE_TABLE = 200  # ages from 0 to 199 years
+
+
+def _age_years(n_age: np.ndarray, v_age: np.ndarray) -> tuple[np.ndarray | None, ...]:
+    ages = np.concatenate([n_age, v_age])
+    known = ages[~np.isnan(ages)]
+    if known.size and not (np.all(known == np.floor(known)) and known.min() >= 0):
+        return None, None
+    if known.size and known.max() >= AGE_TABLE:
+        return None, None
+    # Unknown ages: -3000 for newcomers, 3000 for volunteers, so every gap with one is ≥ 2800.
+    n_years = np.where(np.isnan(n_age), -3000, n_age).astype(np.int16)
+    v_years = np.where(np.isnan(v_age), 3000, v_age).astype(np.int16)
+    return n_years, v_years
 
 
 def _needs_part(needs: np.ndarray, cover: np.ndarray) -> np.ndarray:
@@ -326,46 +347,62 @@ def score_pairs(
 
 def _score_chunk(data: RoundData, n: np.ndarray, v: np.ndarray, programme: Programme) -> np.ndarray:
     w = programme.weights
-    # Lookup tables and formulas below give exactly the floats score_pair computes.
-    if data.needs_part is not None:
-        needs_part = data.needs_part(n, v)
-    else:
-        covered = popcount(data.n_needs[n] & data.v_cover[v])
-        need_count = data.n_need_count[n]
-        needs_part = np.where(need_count > 0, covered / np.maximum(need_count, 1), 0.0)
+    # Each part comes out already weighted: w * part, the same multiplication as in
+    # score_pair, done on a small table of the possible values where there is one. Lookup
+    # tables and formulas give exactly the floats score_pair computes.
+    weighted = []
+    if w.needs_skills:
+        if data.needs_part is not None:
+            needs_part = data.needs_part(n, v)
+        else:
+            covered = popcount(data.n_needs[n] & data.v_cover[v])
+            need_count = data.n_need_count[n]
+            needs_part = np.where(need_count > 0, covered / np.maximum(need_count, 1), 0.0)
+        needs_part *= w.needs_skills
+        weighted.append(needs_part)
 
-    shared = popcount(data.n_interests[n] & data.v_interests[v]).sum(axis=1)
-    interests_table = np.array([k / INTERESTS_FULL for k in range(INTERESTS_FULL + 1)])
-    interests_part = interests_table[np.minimum(shared, INTERESTS_FULL)]
+    if w.interests:
+        shared = popcount(data.n_interests[n] & data.v_interests[v]).sum(axis=1)
+        table = np.array([w.interests * (k / INTERESTS_FULL) for k in range(INTERESTS_FULL + 1)])
+        weighted.append(table.take(np.minimum(shared, INTERESTS_FULL)))
 
-    with np.errstate(invalid="ignore"):
-        age_part = np.maximum(0.0, 1.0 - np.abs(data.n_age[n] - data.v_age[v]) / AGE_SPAN_YEARS)
-    age_part = np.nan_to_num(age_part, nan=0.0)
+    if w.age and data.n_age_years is not None:
+        gap = np.abs(data.n_age_years.take(n) - data.v_age_years.take(v))
+        table = np.array(
+            [w.age * max(0.0, 1.0 - d / AGE_SPAN_YEARS) for d in range(AGE_TABLE)] + [0.0]
+        )
+        weighted.append(table.take(np.minimum(gap, AGE_TABLE)))
+    elif w.age:
+        with np.errstate(invalid="ignore"):
+            age_part = np.maximum(0.0, 1.0 - np.abs(data.n_age[n] - data.v_age[v]) / AGE_SPAN_YEARS)
+        age_part = np.nan_to_num(age_part, nan=0.0)
+        age_part *= w.age
+        weighted.append(age_part)
 
-    closeness = [language_closeness(r, programme.min_rank) for r in range(NATIVE_RANK + 1)]
-    best = data.best_level(n, v) if data.best_level is not None else best_levels(data, n, v)
-    language_part = np.array(closeness)[best]
+    if w.language_level:
+        closeness = [
+            w.language_level * language_closeness(r, programme.min_rank)
+            for r in range(NATIVE_RANK + 1)
+        ]
+        best = data.best_level(n, v) if data.best_level is not None else best_levels(data, n, v)
+        weighted.append(np.array(closeness).take(best))
 
-    hops = data.reach[data.n_district[n], data.v_district[v]]
-    distance_part = np.array([1.0, NEIGHBOUR_CLOSENESS, 0.0])[hops]
-    waiting_part = data.n_waiting[n]
-    if data.previous.size:
-        continuity_part = np.isin(data.pair_codes(n, v), data.previous).astype(np.float64)
-    else:
-        continuity_part = np.zeros(n.size)
+    if w.distance:
+        by_hops = np.array([w.distance * x for x in (1.0, NEIGHBOUR_CLOSENESS, 0.0)])
+        size = data.reach.shape[1]
+        table = by_hops[data.reach].ravel()
+        weighted.append(table.take(data.n_district.take(n) * size + data.v_district.take(v)))
 
-    # In place but in the same order as score_pair, so the floats come out identical.
+    if w.waiting_time:
+        weighted.append(data.n_waiting.take(n) * w.waiting_time)
+    if w.continuity and data.previous.size:
+        codes = data.pair_codes(n, v)
+        at = np.minimum(np.searchsorted(data.previous, codes), data.previous.size - 1)
+        weighted.append(np.where(data.previous[at] == codes, w.continuity * 1.0, 0.0))
+
+    # In the same order as score_pair, so the floats come out identical (adding 0.0 for a
+    # zero weight changes nothing, here or there).
     score = np.full(n.size, BASE_SCORE)
-    for weight, part in (
-        (w.needs_skills, needs_part),
-        (w.interests, interests_part),
-        (w.age, age_part),
-        (w.language_level, language_part),
-        (w.distance, distance_part),
-        (w.waiting_time, waiting_part),
-        (w.continuity, continuity_part),
-    ):
-        if weight:  # adding 0.0 changes nothing, here or in score_pair
-            part *= weight
-            score += part
+    for part in weighted:
+        score += part
     return score
