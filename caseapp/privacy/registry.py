@@ -13,7 +13,7 @@ all read the same declarations, so none of them can forget a table:
 - `hidden`: columns never exported (code hashes).
 
 Declarations are by table name on the shared metadata, so a holding needs no import of the
-package's models; the core's live in privacy/holdings.py, a feature package adds its own in
+package's models; the core's live in privacy/holdings/, a feature package adds its own in
 `caseapp/<feature>/privacy.py` (imported by `load()`). tests/services/test_privacy_coverage.py
 fails when a table with a person_id/case_id column (or a key to persons, cases, households)
 is covered by none.
