@@ -102,10 +102,26 @@ def slot_index(slot: Any) -> int | None:
 
 
 def slot_indices(availability: Iterable[Any]) -> frozenset[int]:
+    try:
+        return _slot_indices(availability)  # a round asks for the same profiles many times
+    except TypeError:  # not hashable (a list from JSON)
+        return _slot_indices.__wrapped__(availability)
+
+
+@lru_cache(maxsize=65536)
+def _slot_indices(availability: Iterable[Any]) -> frozenset[int]:
     return frozenset(i for i in map(slot_index, availability) if i is not None)
 
 
 def words(items: Iterable[str]) -> frozenset[str]:
+    try:
+        return _words(items)
+    except TypeError:
+        return _words.__wrapped__(items)
+
+
+@lru_cache(maxsize=65536)
+def _words(items: Iterable[str]) -> frozenset[str]:
     return frozenset(w for w in map(norm, items) if w)
 
 
