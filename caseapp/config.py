@@ -173,6 +173,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # A running job without a heartbeat for this long is failed (its worker died) and may
         # be started again; a queued job nobody took for this long may be handed over again.
         "JOBS_STALE_SECONDS": _int("CASEAPP_JOBS_STALE_SECONDS", 120),
+        # A spreadsheet import of more data rows than this runs as a background job.
+        "IMPORT_INLINE_ROWS": _int("CASEAPP_IMPORT_INLINE_ROWS", 2000),
         "BASE_URL": base_url,
         "DATA_KEYS": _data_keys(env),
         "VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR": _int("CASEAPP_VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR", 5),

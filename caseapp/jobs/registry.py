@@ -44,6 +44,8 @@ class JobKind:
     # The stage codes it passes to ctx.progress, each with its wording (lazy strings that
     # may use the named values the job reports with it).
     stages: Mapping[str, Any] = field(default_factory=dict)
+    # One sentence on what a finished job made, from its result (the reader's language).
+    summary: Callable[[Mapping[str, Any]], str] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}

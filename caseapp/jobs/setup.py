@@ -11,6 +11,8 @@ from caseapp.jobs import (
     wording,
 )
 from caseapp.jobs.queue import EXTENSION, jobs_url, make_huey
+from caseapp.people import import_jobs  # noqa: F401 - registers the import of a large file
+from caseapp.reports import prepared  # noqa: F401 - registers the yearly report
 
 
 def init_app(app: Flask) -> None:

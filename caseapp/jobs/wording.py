@@ -73,4 +73,7 @@ def result_summary(job) -> str:
         return ngettext(
             "%(num)d likely duplicate pair found.", "%(num)d likely duplicate pairs found.", count
         )
+    registered = registry.get(job.kind)
+    if registered is not None and registered.summary is not None:
+        return registered.summary(result)
     return ""

@@ -23,7 +23,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
-from caseapp.people.importing import ImportReport, apply_rows, district_ids, read_file
+from caseapp.people.importing import (
+    ImportReport,
+    ParsedFile,
+    apply_rows,
+    district_ids,
+    read_file,
+)
 
 RUNNING, DONE = "running", "done"
 TARGET_SECONDS = 0.1  # time per batch with the lock held (SQLite's lock for all other writers)
@@ -52,7 +58,9 @@ class ImportRun(db.Model):
     created: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
-    rejected: Mapped[int] = mapped_column(default=0)  # rows the person rules refused
+    # Rows refused: unreadable ones (counted when the run starts) and those the person rules
+    # refused; runs from before the upload page's jobs counted only the latter.
+    rejected: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list] = mapped_column(JSON, default=list)  # [[row, reason]], the first ones
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -102,12 +110,17 @@ def run_import(
         return report
     sqlite = db.engine.dialect.name == "sqlite"
 
-    run = _start(hashlib.sha256(raw).hexdigest(), office_id, actor, parsed.data_rows)
+    run = _start(hashlib.sha256(raw).hexdigest(), office_id, actor, parsed)
     run_id, done, stored = run.id, run.rows_done, list(run.errors or [])
     report.resumed_after = done
+    report.run_id = run_id
     report.created, report.updated, report.unchanged = run.created, run.updated, run.unchanged
-    report.errors += [(row, reason) for row, reason in stored]
-    report.unlisted_errors = run.rejected - len(stored)
+    # The record keeps the unreadable rows too (for the report page of an import run in the
+    # background); they are in the report already, read from the file again.
+    unreadable = {row for row, _reason in parsed.errors}
+    earlier = [(row, reason) for row, reason in stored if row not in unreadable]
+    report.errors += earlier
+    report.unlisted_errors = max(0, run.rejected - len(parsed.errors) - len(earlier))
     db.session.commit()
 
     todo = [row for row in parsed.rows if row[0] - 1 > done]  # row n is data row n - 1
@@ -181,8 +194,9 @@ def _write_batch(actor, run_id, batch, done, last, stored, parsed, today, office
     return part, time.perf_counter() - started
 
 
-def _start(file_hash: str, office_id: int, actor, rows_total: int) -> ImportRun:
-    """The stopped run of this file and office to resume, or a new one."""
+def _start(file_hash: str, office_id: int, actor, parsed: ParsedFile) -> ImportRun:
+    """The stopped run of this file and office to resume, or a new one (which records the
+    rows that could not be read)."""
     run = db.session.scalar(
         select(ImportRun)
         .where(
@@ -198,8 +212,9 @@ def _start(file_hash: str, office_id: int, actor, rows_total: int) -> ImportRun:
             file_hash=file_hash,
             office_id=office_id,
             actor_id=getattr(actor, "id", None),
-            rows_total=rows_total,
-            errors=[],
+            rows_total=parsed.data_rows,
+            rejected=len(parsed.errors),
+            errors=[[row, reason] for row, reason in parsed.errors[:STORED_ERRORS]],
         )
         db.session.add(run)
         db.session.flush()

@@ -56,6 +56,7 @@ class ImportReport:
     fatal: str = ""
     resumed_after: int = 0  # data rows an earlier, stopped run of the same file had done
     unlisted_errors: int = 0  # rejected rows of that earlier run not kept in its record
+    run_id: int | None = None  # the run record of an import in batches (import_runs)
 
     @property
     def ok(self) -> bool:
@@ -218,7 +219,12 @@ def import_people(actor, raw: bytes, *, office_id: int, today: date) -> ImportRe
     all. Long files belong to `import_runs.run_import`, which does not hold the database for
     the whole file.
     """
-    parsed = read_file(raw, district_ids())
+    return import_parsed(actor, read_file(raw, district_ids()), office_id=office_id, today=today)
+
+
+def import_parsed(actor, parsed: ParsedFile, *, office_id: int, today: date) -> ImportReport:
+    """`import_people` for a file already read (the upload page reads it once to choose
+    between importing at once and a background job)."""
     report = ImportReport(errors=list(parsed.errors), fatal=parsed.fatal)
     if parsed.fatal:
         return report

@@ -10,7 +10,10 @@ from caseapp.auth.roles import Role
 from caseapp.core.errors import NotFound, ValidationFailed
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.people import casework, importing, merging, namematch, services
+from caseapp.jobs import wording as job_wording
+from caseapp.jobs.queue import JobsUnavailable
+from caseapp.offices.models import Office
+from caseapp.people import casework, import_jobs, importing, merging, namematch, services
 from caseapp.people.blueprint import bp
 from caseapp.people.forms import AidKindForm, ImportForm
 from caseapp.people.models import AidKind, Person, PersonMerge
@@ -193,26 +196,65 @@ def import_csv():
     form = ImportForm()
     form.office.choices = _office_choices()
     report = None
+    job_id = None
 
-    def run() -> importing.ImportReport:
-        nonlocal report
+    def run() -> importing.ImportReport | int:
+        nonlocal report, job_id
         raw = form.file.data.read(MAX_UPLOAD + 1)
         if len(raw) > MAX_UPLOAD:
             raise ValidationFailed({"file": _("The file is larger than 20 MB.")})
-        report = importing.import_people(
-            current_user, raw, office_id=form.office.data, today=today()
-        )
-        if not report.ok:
+        parsed = importing.read_file(raw, importing.district_ids())
+        if parsed.fatal:
+            report = importing.ImportReport(fatal=parsed.fatal)
             raise ValidationFailed({})  # nothing is imported; the report says why
+        if parsed.data_rows > import_jobs.inline_rows():
+            # A large file: imported in batches by the worker, with a progress page.
+            try:
+                job_id = import_jobs.start(
+                    current_user, raw, office_id=form.office.data, rows=parsed.data_rows
+                )
+            except JobsUnavailable:
+                raise ValidationFailed({"": job_wording.unavailable()}) from None
+            return job_id
+        report = importing.import_parsed(
+            current_user, parsed, office_id=form.office.data, today=today()
+        )
         return report
 
-    done = flow.submit(form, run, to=url_for("people.import_csv"))
+    done = flow.submit(
+        form,
+        run,
+        to=lambda _result: (
+            url_for("jobs.detail", job_id=job_id) if job_id else url_for("people.import_csv")
+        ),
+    )
+    if done and (job_id or report is None):
+        return done  # the job's progress page (or an import already answered: its page)
     # The report is the answer and is shown right here rather than after the redirect: its
     # list of rejected rows is too long to carry over in a flash message.
     status = 200 if done or request.method != "POST" else 400
     return render_template(
-        "people/import.html", form=form, report=report, columns=importing.COLUMNS
+        "people/import.html",
+        form=form,
+        report=report,
+        columns=importing.COLUMNS,
+        inline_rows=import_jobs.inline_rows(),
     ), status
+
+
+@bp.get("/import/runs/<int:run_id>")
+@access(Role.ADMIN)
+def import_run(run_id: int):
+    """The report of an import run in the background: rows imported and rows rejected."""
+    run = import_jobs.get_run(run_id)
+    if run is None:
+        abort(404)
+    return render_template(
+        "people/import_run.html",
+        run=run,
+        report=import_jobs.report_of(run),
+        office=db.session.get(Office, run.office_id),
+    )
 
 
 @bp.route("/aid-kinds", methods=["GET", "POST"])
