@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-from caseapp.reports import sections, views  # noqa: E402,F401
+from caseapp.reports import prepared_views, sections, views  # noqa: E402,F401
