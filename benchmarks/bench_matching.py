@@ -224,10 +224,11 @@ def report_round(label: str, rounds: list[solver.RoundResult], volunteers) -> No
         f"matched {stats['matched']:,}, total score {stats['total_score']:,.1f}, "
         f"unmatched {len(result.unmatched):,} {reasons}; peak RSS so far {peak_rss_mib():,.0f} MiB"
     )
-    print(
-        f"  proven upper bound {stats['upper_bound']:,.1f}: total within {100 * stats['gap']:.3f} %"
-        f" of it ({'pruned' if stats['pruned'] else 'exact'} round)"
-    )
+    if stats["pruned"]:
+        print(
+            f"  proven upper bound {stats['upper_bound']:,.1f}: total within "
+            f"{100 * stats['gap']:.3f} % of it ({stats['bound_rescanned']:,} newcomers rescanned)"
+        )
 
 
 def compare(queue, vols, grid, max_candidates: int | None, runs: int) -> None:

@@ -268,7 +268,7 @@ def main() -> None:
             f"proposals {stats['matched']:,}, unmatched {len(outcome.result.unmatched):,}; "
             f"peak RSS {peak_rss_mib():,.0f} MiB; load average now {os.getloadavg()[0]:.2f}"
         )
-        if "upper_bound" in stats:
+        if stats.get("pruned"):
             print(
                 f"  total score {stats['total_score']:,.3f}, proven upper bound "
                 f"{stats['upper_bound']:,.3f}: gap {100 * stats['gap']:.3f} % "

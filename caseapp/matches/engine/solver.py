@@ -316,7 +316,12 @@ def run_round(
         cut = _cut(kept, data)
     chosen = solve_pairs(n, v, gain, data.v_free, len(queue))
     t_solve = time.perf_counter()
-    upper, rescanned = bound.round_bound(data, programme, (n, v, gain, score), chosen, cut, SCALE)
+    # An exact round is the optimum (of the scores rounded to 1/SCALE): its gap is 0 by
+    # construction, and the bound is computed only for pruned rounds.
+    if cut is not None:
+        upper, rescanned = bound.round_bound(
+            data, programme, (n, v, gain, score), chosen, cut, SCALE
+        )
     t_bound = time.perf_counter()
 
     proposals = [
@@ -336,7 +341,10 @@ def run_round(
     )
     t_explain = time.perf_counter()
     total = float(sum(p.score for p in proposals))
-    upper += sum(p.score for p in proposals if p.locked)  # fixed on both sides
+    if cut is None:
+        upper, rescanned = total, 0
+    else:
+        upper += sum(p.score for p in proposals if p.locked)  # fixed on both sides
 
     return RoundResult(
         proposals=proposals,
