@@ -10,8 +10,8 @@ from caseapp.extensions import db
 from caseapp.interpreters import services
 from caseapp.interpreters.models import InterpreterAssignment
 from tests.conftest import PASSWORD
-from tests.services.test_appointments_services import next_day_at, setup_office
-from tests.services.test_interpreters_services import (
+from tests.factories.appointments import next_day_at, setup_office
+from tests.factories.interpreters import (
     MARKER,
     book_with_interpreter,
     make_volunteer_interpreter,

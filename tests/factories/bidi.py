@@ -7,7 +7,7 @@ from datetime import timedelta
 from caseapp.auth.models import User
 from caseapp.core.clock import local_today, utcnow
 from caseapp.extensions import db
-from tests.services.test_appointments_services import book, next_day_at, setup_office
+from tests.factories.appointments import book, next_day_at, setup_office
 
 LATIN_NAME = ("Rania", "Khalil")
 

@@ -19,7 +19,7 @@ from caseapp.outbox.models import OutboxMessage
 from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
 from caseapp.outbox.services import deliver_due
 from caseapp.people.models import NextStep, Person
-from tests.services.test_appointments_services import setup_office
+from tests.factories.appointments import setup_office
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from caseapp.deadlines.services import upcoming_count
 from caseapp.extensions import db
 from caseapp.people.models import Person
 from tests.conftest import Actions
-from tests.services.test_appointments_services import setup_office
-from tests.web.test_portal_views import case_number, issue, portal_login
+from tests.factories.appointments import setup_office
+from tests.factories.portal import case_number, issue, portal_login
 
 
 @pytest.fixture

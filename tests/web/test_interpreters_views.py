@@ -11,8 +11,8 @@ from sqlalchemy import select
 from caseapp.extensions import db
 from caseapp.interpreters.models import InterpreterAssignment
 from caseapp.outbox.models import OutboxMessage
-from tests.services.test_appointments_services import make_person, next_day_at, setup_office
-from tests.services.test_interpreters_services import (
+from tests.factories.appointments import make_person, next_day_at, setup_office
+from tests.factories.interpreters import (
     MARKER,
     book_with_interpreter,
     make_paid,
