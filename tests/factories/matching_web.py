@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from caseapp.extensions import db
 from caseapp.matches.models import MatchProposal
-from tests.services.matching_fixtures import TODAY, build
+from tests.factories.matching import TODAY, build
 
 
 def matching_records(app, world, make_user, volunteer_email=None, name=None) -> dict:

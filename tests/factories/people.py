@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
+from caseapp.auth.models import User
 from caseapp.extensions import db
 from caseapp.people import services
 from caseapp.people.validation import PersonData
@@ -32,3 +35,7 @@ def register(actor, office, **kw):
     )
     db.session.commit()
     return person
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))

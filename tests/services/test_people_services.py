@@ -17,10 +17,8 @@ from caseapp.people.models import AidEntry, AidKind, Consultation, Person
 from tests.factories.people import (
     TODAY,
     _data,
-    register,
-)
-from tests.fixtures.people import (
     _user,
+    register,
 )
 
 

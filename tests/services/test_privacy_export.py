@@ -21,8 +21,8 @@ from caseapp.extensions import db
 from caseapp.people.models import Consultation, Person
 from caseapp.privacy import export
 from caseapp.privacy.registry import base_type, holdings, is_text, person_clause
-from tests.services.test_merge_completeness import _removed_with_one_row_of_every_kind, _user
-from tests.services.test_people_services import register
+from tests.factories.merging import _removed_with_one_row_of_every_kind
+from tests.factories.people import _user, register
 
 SCHEMA_FILE = Path(export.__file__).resolve().parents[1] / "export_schema.json"
 

@@ -28,8 +28,7 @@ from caseapp.privacy import retention, services
 from caseapp.privacy.models import AnonymisedPerson, DeletionLogEntry, RetentionRun
 from caseapp.privacy.retention import anonymise as anonymise_module
 from caseapp.web.throttle import Attempt
-from tests.services.test_merge_completeness import _user
-from tests.services.test_people_services import TODAY, register
+from tests.factories.people import TODAY, _user, register
 
 
 def _closed(worker, office, years_ago: float, **kw) -> Person:
@@ -290,7 +289,7 @@ def test_the_schedule_has_the_retention_run(app):
 def test_report_figures_are_the_same_after_anonymising_everyone(app, ctx):
     from caseapp.reports.indicators import INDICATORS
     from caseapp.reports.services import Report
-    from tests.services import reports_world
+    from tests.factories import reports_world
 
     reports_world.build()
     db.session.commit()

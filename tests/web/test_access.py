@@ -9,6 +9,7 @@ from caseapp.auth.models import User
 from caseapp.extensions import db
 from caseapp.web.access import AccessRule
 from tests.conftest import Actions
+from tests.factories.access import _case_records
 
 STAFF = {"admin", "coordinator", "caseworker_a", "caseworker_b"}
 TOKEN = "token"  # API operations: a bearer token only, never a browser session
@@ -344,86 +345,6 @@ def _url(app, rule, ids):
         from flask import url_for
 
         return url_for(rule.endpoint, **args)
-
-
-def _case_records(app, world):
-    """A person of office A with a consent and a next step, for the URLs that need them."""
-    from datetime import UTC, date, datetime
-
-    from caseapp.people import casework, services
-    from caseapp.people.validation import PersonData
-
-    with app.test_request_context():
-        worker = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
-        person = services.register_person(
-            worker,
-            PersonData(given_name="Amal", family_name="Haddad", birth_year=1990),
-            office_id=world["office_a"],
-            caseworker_id=worker.id,
-            today=date(2026, 11, 22),
-        )
-        consent = casework.record_consent(
-            worker,
-            person.case,
-            purpose="reminders",
-            receiving_office_id=None,
-            scope="",
-            given_on=date(2026, 11, 1),
-            form="written",
-            today=date(2026, 11, 22),
-        )
-        casework.log_consultation(
-            worker,
-            person.case,
-            casework.ConsultationData(
-                at=datetime(2026, 11, 20, 9, tzinfo=UTC),
-                duration_minutes=10,
-                mode="phone",
-                steps=[casework.StepData("Anrufen", date(2026, 12, 1), worker.id)],
-            ),
-            office_id=world["office_a"],
-        )
-        db.session.commit()
-        from caseapp.people.models import NextStep
-
-        step_id = db.session.scalar(select(NextStep.id))
-        appointment_ids = _appointment_records(person, worker, world)
-        return {
-            "person_id": person.id,
-            "consent_id": consent.id,
-            "step_id": step_id,
-            **appointment_ids,
-        }
-
-
-def _appointment_records(person, worker, world):
-    """A room, a future appointment with a reschedule request, and the world's newcomer
-    account linked to the person (portal)."""
-    from datetime import timedelta
-
-    from caseapp.appointments.models import Appointment, RescheduleRequest, Room
-    from caseapp.core.clock import utcnow
-    from caseapp.portal.models import PortalAccess
-
-    room = Room(office_id=world["office_a"], name="Raum 1")
-    db.session.add(room)
-    db.session.flush()
-    start = utcnow().replace(microsecond=0) + timedelta(days=2)
-    appointment = Appointment(
-        person_id=person.id,
-        office_id=world["office_a"],
-        room_id=room.id,
-        caseworker_id=worker.id,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=30),
-    )
-    db.session.add(appointment)
-    db.session.flush()
-    request_row = RescheduleRequest(appointment_id=appointment.id, message="")
-    newcomer = db.session.scalar(select(User).where(User.email == world["newcomer"]))
-    db.session.add_all([request_row, PortalAccess(person_id=person.id, user_id=newcomer.id)])
-    db.session.commit()
-    return {"appointment_id": appointment.id, "room_id": room.id, "request_id": request_row.id}
 
 
 def _referral_records(app, world):

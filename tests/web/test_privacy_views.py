@@ -18,7 +18,7 @@ from caseapp.people.models import Consent, Person
 from caseapp.privacy.models import ErasureRequest, ExportRequest, RetentionRule
 from caseapp.referrals.models import Referral
 from tests.conftest import Actions
-from tests.web.test_access import _appointment_records, _case_records
+from tests.factories.access import _case_records
 
 ROLES = [
     "anonymous",
@@ -168,7 +168,7 @@ def test_passport_shows_offices_consents_and_referrals_and_withdrawing_ends_shar
 
 def test_another_persons_consent_cannot_be_withdrawn_in_the_portal(app, actions, dpo_world):
     ids = _case_records(app, dpo_world)
-    from tests.services.test_people_services import register
+    from tests.factories.people import register
 
     with app.test_request_context():
         worker = db.session.scalar(select(User).where(User.email == dpo_world["caseworker_a"]))
@@ -315,6 +315,3 @@ def test_passport_in_arabic_is_right_to_left(app, dpo_world):
     assert 'dir="rtl"' in page and 'lang="ar"' in page
     # Reached from the portal's top bar.
     assert 'href="/portal/privacy"' in newcomer.client.get("/portal/").get_data(as_text=True)
-
-
-assert _appointment_records  # imported for the newcomer's portal link in _case_records
