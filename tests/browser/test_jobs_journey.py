@@ -3,9 +3,11 @@ duplicate scan and a matching round start as jobs; their page shows a progress b
 moves without a reload while a worker is half-way, the job can be left and found again under
 "My jobs" in the menu, and when it is done the page shows the link to the result.
 
+A CSV import of more rows than the (here lowered) threshold runs as a job too, its result
+being the import report.
+
 The worker runs in the test process (tests/fixtures/job_worker.py) and is paused inside the
-job, after its transaction, at a progress report; CSV imports and reports do not run as jobs
-(yet), so they have no journey here.
+job, after its transaction, at a progress report.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from caseapp.auth.models import User
 from caseapp.extensions import db
 from caseapp.jobs.models import Job
+from caseapp.people import import_runs, importing
 from tests.conftest import PASSWORD
 from tests.factories.matching import build
 from tests.factories.people import register
@@ -149,5 +152,49 @@ def test_a_large_matching_round_shows_its_progress_and_then_the_round(
     result.click()
     page.wait_for_url("**/matching/rounds/*")
     expect(page.locator("main")).to_contain_text("Amal Haddad")
+    assert _state(app, job_id) == "done"
+    assert page.outside_requests == []
+
+
+def test_a_large_csv_import_shows_its_progress_and_then_its_report(
+    app, page, world, worker, monkeypatch, artifacts
+):
+    # Six rows are "large" here, imported two per batch: the bar stops at a third.
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_ROWS", 3)
+    monkeypatch.setattr(import_runs, "FIRST_BATCH", 2)
+    rows = [f"B{n},Given{n},Family{n},1990-01-0{n},f,SY,ar,,," for n in range(1, 6)]
+    rows.append("B6,Bad,Date,1990-13-45,m,SY,ar,,,")
+    content = "\n".join([",".join(importing.COLUMNS), *rows, ""]).encode()
+    _sign_in(page, world["admin"])
+    page.goto("/people/import")
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": content}],
+    )
+    page.select_option("select[name=office]", value=str(world["office_a"]))
+    page.locator("main form button[type=submit]").click()
+    job_id = _job_id(page)
+    bar = page.locator("#job-progress")
+    expect(bar).to_be_visible()
+    _watch_for_reloads(page)
+
+    worker.run_next(pause_at=lambda s: s.stage == "import.rows" and 0 < s.done < (s.total or 0))
+    expect(bar).to_have_attribute("value", "33", timeout=WAIT)
+    expect(page.locator("#job-text")).to_contain_text("6")
+    assert _not_reloaded(page), "the page reloaded instead of updating in place"
+    page.screenshot(path=str(artifacts / "job-import-running.png"), full_page=True)
+
+    _leave_and_come_back(page, job_id)
+    expect(bar).to_have_attribute("value", "33")
+
+    worker.resume()
+    result = page.locator(f"a[href='/jobs/{job_id}/result']")
+    expect(result).to_be_visible(timeout=WAIT)
+    result.click()
+    page.wait_for_url("**/people/import/runs/*")
+    main = page.locator("main")
+    expect(main.locator("table")).to_contain_text("7")  # the rejected row, by its number
+    expect(main.locator("table")).to_contain_text("birth_date")
+    page.screenshot(path=str(artifacts / "job-import-report.png"), full_page=True)
     assert _state(app, job_id) == "done"
     assert page.outside_requests == []
