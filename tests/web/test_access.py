@@ -69,6 +69,7 @@ EXPECTED: dict[str, object] = {
     "people.duplicates": {"admin"},
     "people.merge": {"admin"},
     "people.import_csv": {"admin"},
+    "people.import_run": {"admin"},
     "people.aid_kinds": {"admin"},
     "appointments.book": CASEWORK_A,
     "appointments.detail": CASEWORK_A,
@@ -161,6 +162,9 @@ EXPECTED: dict[str, object] = {
     "reports.table_csv": CASEWORK,
     "reports.yearly_pdf": {"admin"},
     "reports.yearly_csv": {"admin"},
+    "reports.prepare_yearly": {"admin"},
+    "reports.prepared_result": {"admin"},
+    "reports.prepared_download": {"admin"},
     # Jobs: "My jobs" for staff; a job only for its starter, admins and the roles that may
     # open its result (here a matching round the coordinator started); others get 404.
     "jobs.index": STAFF,
@@ -281,6 +285,11 @@ GATE_ONLY = {
     "hsds.service_at_location",
     "api.token_revoke",
     "handover.preview",
+    # An import run and a prepared yearly report (tests/web/test_jobs_import_report.py).
+    "people.import_run",
+    "reports.prepare_yearly",
+    "reports.prepared_result",
+    "reports.prepared_download",
 }
 STAND_INS = {
     "rest": "nothing-here",
