@@ -26,7 +26,12 @@ from caseapp.app import create_app  # noqa: E402
 from caseapp.core import clock as core_clock  # noqa: E402
 from caseapp.extensions import db  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.smtp", "tests.fixtures.people", "tests.fixtures.people_web"]
+pytest_plugins = [
+    "tests.fixtures.smtp",
+    "tests.fixtures.people",
+    "tests.fixtures.people_web",
+    "tests.fixtures.partners",
+]
 
 PASSWORD = "correct horse battery staple"
 

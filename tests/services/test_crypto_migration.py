@@ -11,7 +11,7 @@ from caseapp.crypto.keys import PREFIX
 from caseapp.extensions import db
 from caseapp.people.models import Consultation
 from caseapp.referrals.models import Referral
-from tests.services.test_crypto_at_rest import MESSAGE_MARKER, NOTE_MARKER, plant
+from tests.factories.crypto import MESSAGE_MARKER, NOTE_MARKER, plant
 
 BEFORE = "fce2f22ddf99"  # the revision before 20270107_6968f3f91213_crypto_audit_chain
 

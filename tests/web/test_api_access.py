@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.web.test_api import MARKER_B, api_records, bearer
-from tests.web.test_referral_views import MARKER_PHONE, MARKER_RESIDENCE_NOTE, MARKER_STREET
+from tests.factories.api import MARKER_B, api_records, bearer
+from tests.factories.referrals import MARKER_PHONE, MARKER_RESIDENCE_NOTE, MARKER_STREET
 
 TOKENS = ["none", "cw_a", "cw_b", "coord_a", "coord_b", "reports_a"]
 ANY = {"cw_a", "cw_b", "coord_a", "coord_b", "reports_a"}

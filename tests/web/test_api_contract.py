@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from caseapp.extensions import db
 from tests.conftest import PASSWORD
-from tests.web.test_api import api_records
+from tests.factories.api import api_records
 
 
 def _live_world(app) -> dict:

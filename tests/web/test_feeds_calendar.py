@@ -126,8 +126,8 @@ def test_deactivated_user_feed_stops(app, world, appointments):
 def test_volunteer_feed_has_own_trainings_and_meetings_only(app, world, make_user):
     from caseapp.matches.models import Match
     from caseapp.volunteers.models import HoursEntry, TrainingRegistration
-    from tests.web.test_matching_views import matching_records
-    from tests.web.test_volunteers_views import volunteer_records
+    from tests.factories.matching_web import matching_records
+    from tests.factories.volunteers import volunteer_records
 
     own_ids = volunteer_records(app, world["volunteer"])  # "Grundlagen…" (attended), "Aufbau"
     matched = make_user("volunteer", email="vol1@test.example")

@@ -3,8 +3,6 @@ the referral by e-mail with signed links, sees only the consented snapshot, and 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -17,73 +15,21 @@ from caseapp.outbox.services import RetryPolicy, deliver_due
 from caseapp.partners.models import Partner, PartnerLinkUse
 from caseapp.referrals.models import Referral
 from tests.conftest import Actions
-from tests.web.test_referral_views import (
+from tests.factories.partners import (
+    PARTNER_EMAIL,
+    _links,
+    _login,
+    _path,
+    _register_partner,
+)
+from tests.factories.referrals import (
     MARKER_MESSAGE,
     MARKER_PHONE,
     MARKER_RESIDENCE_NOTE,
     MARKER_STREET,
-    _referral_id,
     _send,
     referral_records,
 )
-
-PARTNER_EMAIL = "beratung@lenne-partner.example"
-LINK_RE = re.compile(r"https?://\S+/partner/referrals/\d+/(?:accept|decline|complete)/\S+")
-
-
-def _login(app, email):
-    actions = Actions(app.test_client())
-    assert actions.login(email).status_code == 302
-    return actions
-
-
-def _register_partner(app, world, **extra):
-    admin = _login(app, world["admin"])
-    form = {
-        "name": "Migrationsberatung Lenne e. V.",
-        "kind": "migration_counselling",
-        "email": PARTNER_EMAIL,
-        "contact_name": "Frau Demir",
-        "language": "de",
-        "service_name_de": "Sozialberatung",
-        "need_areas": ["work"],
-        "response_days": "5",
-        "active": "y",
-    }
-    form.update(extra)
-    response = admin.post("/partners/new?lang=en", form)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    with app.app_context():
-        return db.session.scalar(select(Partner.office_id))
-
-
-@pytest.fixture
-def sent(app, world):
-    """A partner, and a referral from office A to it that shares contact details only."""
-    office_id = _register_partner(app, world)
-    ids = referral_records(app, world, to_office_id=office_id)
-    a = _login(app, world["caseworker_a"])
-    response = _send(a, ids)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return {**ids, "referral_id": _referral_id(response), "office_id": office_id, "sender": a}
-
-
-def _links(app, recipient=PARTNER_EMAIL) -> dict[str, str]:
-    with app.app_context():
-        bodies = db.session.scalars(
-            select(OutboxMessage.body_text)
-            .where(OutboxMessage.recipient == recipient)
-            .order_by(OutboxMessage.id)
-        ).all()
-    found = {}
-    for body in bodies:
-        for url in LINK_RE.findall(body):
-            found[url.split("/partner/referrals/")[1].split("/")[1]] = url
-    return found
-
-
-def _path(url: str) -> str:
-    return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
 def _status(app, referral_id):

@@ -13,10 +13,10 @@ from caseapp.outbox.models import OutboxMessage
 from caseapp.partners.models import Partner, PartnerLinkUse
 from caseapp.referrals.models import Referral
 from tests.conftest import Actions
-from tests.web.test_partners_links import PARTNER_EMAIL, _links, _path, sent  # noqa: F401
+from tests.factories.partners import PARTNER_EMAIL, _links, _path
 
 
-def test_an_overdue_referral_sends_the_partner_fresh_links(app, world, sent, clock):  # noqa: F811
+def test_an_overdue_referral_sends_the_partner_fresh_links(app, world, sent, clock):
     from caseapp.referrals.services import flag_overdue
 
     first = _links(app)
@@ -36,7 +36,7 @@ def test_an_overdue_referral_sends_the_partner_fresh_links(app, world, sent, clo
         assert db.session.get(Referral, sent["referral_id"]).status == "accepted"
 
 
-def test_a_paused_partner_gets_no_links_and_old_links_stop(app, world, sent):  # noqa: F811
+def test_a_paused_partner_gets_no_links_and_old_links_stop(app, world, sent):
     accept = _path(_links(app)["accept"])
     with app.app_context():
         db.session.scalar(select(Partner)).active = False
@@ -47,7 +47,7 @@ def test_a_paused_partner_gets_no_links_and_old_links_stop(app, world, sent):  #
         assert db.session.get(Referral, sent["referral_id"]).status == "sent"
 
 
-def test_the_same_form_sent_twice_answers_once(app, world, sent):  # noqa: F811
+def test_the_same_form_sent_twice_answers_once(app, world, sent):
     accept = _path(_links(app)["accept"])
     partner = Actions(app.test_client())
     page = partner.client.get(accept).get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_the_same_form_sent_twice_answers_once(app, world, sent):  # noqa: F811
         assert [e.to_status for e in referral.events].count("accepted") == 1
 
 
-def test_respond_by_follows_the_partner_service(app, world, sent):  # noqa: F811
+def test_respond_by_follows_the_partner_service(app, world, sent):
     with app.app_context():
         referral = db.session.get(Referral, sent["referral_id"])
         assert referral.respond_by - referral.sent_at == timedelta(days=3)
