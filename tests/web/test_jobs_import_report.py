@@ -240,3 +240,28 @@ def test_the_prepared_report_refuses_a_year_or_language_it_does_not_offer(app, w
         assert response.status_code == 404, (year, lang)
     with app.app_context():
         assert _count(Job) == 0
+
+
+@pytest.fixture
+def no_queue(app):
+    """A queue file that cannot be opened: jobs are unavailable."""
+    before = app.extensions[EXTENSION], app.extensions[TASKS]
+    install(app, make_huey("sqlite:////nonexistent-lotse-dir/jobs.sqlite3"))
+    yield
+    app.extensions[EXTENSION], app.extensions[TASKS] = before
+
+
+def test_without_a_queue_the_pages_say_so_and_nothing_starts(
+    app, world, make_user, small_threshold, no_queue
+):
+    admin = _signed_in(app, world["admin"])
+    page = _upload(admin, world["office_a"], FOUR_ROWS)
+    assert page.status_code == 400
+    assert "Background jobs are unavailable at the moment." in page.get_data(as_text=True)
+    reporter = _signed_in(app, make_user("reports"))
+    response = reporter.post("/reports/yearly/prepare?lang=en", {"year": "2025", "lang": "de"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#yearly")
+    index = reporter.client.get("/reports?lang=en").get_data(as_text=True)
+    assert "Background jobs are unavailable at the moment." in index
+    with app.app_context():
+        assert _count(Job) == 0 and _count(Person) == 0
