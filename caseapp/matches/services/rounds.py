@@ -60,7 +60,9 @@ def load_round(programme: Programme, today: date) -> RoundInputs:
 # Rounds up to this many possible pairs (waiting x volunteers) run in the request: they take
 # a second or two. Larger ones run as a background job with a progress page; above
 # PRUNE_ABOVE_PAIRS each person keeps only their PRUNED_CANDIDATES best pairs, which bounds
-# memory (about 1 GB at 50,000 x 20,000) at a measured loss of under 0.5 % of the total score.
+# memory (about 1.3 GiB at 50,000 x 20,000) and time (under a minute); the round then stores
+# a proven bound on the best possible total and its gap, shown on the round's page
+# (0.7 % at 50,000 x 20,000, docs/benchmarks.md).
 INLINE_PAIRS = 2_000_000
 PRUNE_ABOVE_PAIRS = 100_000_000
 PRUNED_CANDIDATES = 100
