@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 from caseapp.auth.models import User
 from caseapp.core.clock import local_today, utcnow
@@ -107,3 +109,73 @@ def seed_office(app, make_user) -> dict:
     book(app, setup, next_day_at(14, days=0), person=ids[0], room=0)
     book(app, setup, next_day_at(15, days=0), person=ids[1], room=1)
     return setup
+
+
+class IsolateMap(HTMLParser):
+    """The text of <main>, each piece with the text of the innermost isolate around it
+    (<bdi>, or an element with a dir attribute), or None outside any isolate."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # (tag, isolates)
+        self.in_main = 0
+        self.pieces: list[tuple[str, int | None]] = []  # (text, isolate index)
+        self.isolate_text: dict[int, list[str]] = {}
+        self.open_isolates: list[int] = []
+        self.counter = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        names = dict(attrs)
+        if tag == "main":
+            self.in_main += 1
+        isolates = bool(self.in_main) and (tag == "bdi" or "dir" in names)
+        if isolates:
+            self.counter += 1
+            self.open_isolates.append(self.counter)
+            self.isolate_text[self.counter] = []
+        self.stack.append((tag, isolates))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self.stack:
+            open_tag, isolates = self.stack.pop()
+            if isolates:
+                self.open_isolates.pop()
+            if open_tag == "main":
+                self.in_main -= 1
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        if not self.in_main or any(t in ("script", "style", "select") for t, _i in self.stack):
+            return
+        for index in self.open_isolates:
+            self.isolate_text[index].append(data)
+        self.pieces.append((data, self.open_isolates[-1] if self.open_isolates else None))
+
+    def isolate_of(self, value: str) -> list[str | None]:
+        """For every occurrence of `value` in the page's text: the text of its isolate."""
+        found = []
+        for text, index in self.pieces:
+            for _match in re.finditer(re.escape(value), text):
+                found.append(None if index is None else "".join(self.isolate_text[index]).strip())
+        return found
+
+
+def assert_isolated(html: str, values: list[str], wholes: list[str] = ()) -> None:
+    """Every value occurs and sits in an isolate of its own: the isolate's text is the value
+    itself, or one of `wholes` (a date and time shown as one unit, "30/11/2026، 09:30")."""
+    parsed = IsolateMap()
+    parsed.feed(html)
+    allowed = set(values) | set(wholes)
+    for value in values:
+        isolates = parsed.isolate_of(value)
+        assert isolates, f"{value!r} is not on the page"
+        for text in isolates:
+            assert text is not None, f"{value!r} is not isolated"
+            assert text in allowed and value in text, f"{value!r} shares its isolate: {text!r}"

@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 30)
 
 def trained_volunteer(email: str, programme_id: int, district_id: int, languages, **kw) -> int:
     """A confirmed volunteer of `email` (an existing account), trained for the programme."""
-    from tests.web.test_volunteers_views import make_profile
+    from tests.factories.volunteers import make_profile
 
     user = db.session.scalar(select(User).where(User.email == email))
     volunteer = make_profile(
@@ -78,7 +78,7 @@ def build(
     app, world, make_user, *, kind="welcome_ambassador", volunteer_email=None, name=None
 ) -> dict:
     """Districts Altstadt–Nordstadt (neighbours) and Hafen; two volunteers; three waiting."""
-    from tests.web.test_volunteers_views import make_programme
+    from tests.factories.volunteers import make_programme
 
     second = make_user("volunteer", email="vol2@test.example", name="Derya Kaya")
     with app.test_request_context():

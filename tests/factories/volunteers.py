@@ -116,3 +116,10 @@ def _signup_form(programme_id: int, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def _programme(app, **kw) -> int:
+    with app.test_request_context():
+        programme_id = make_programme(**kw)
+        db.session.commit()
+        return programme_id

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
+from tests.factories.bidi import assert_isolated
 from tests.factories.matching_web import matching_records
-from tests.web.test_bidi import assert_isolated
 
 
 def _arabic(actions, email):

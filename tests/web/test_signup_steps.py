@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from caseapp.auth.models import User
 from caseapp.extensions import db
 from tests.conftest import Actions
-from tests.web.test_volunteers_views import _programme, _signup_form
+from tests.factories.volunteers import _programme, _signup_form
 
 STEP = re.compile(r'<section class="signup-step" id="step-(\d)"[^>]*?( hidden)?>')
 

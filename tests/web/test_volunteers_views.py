@@ -26,10 +26,10 @@ from caseapp.volunteers.models import (
 )
 from tests.conftest import Actions
 from tests.factories.volunteers import (
+    _programme,
     _signup_form,
     add_training,
     make_profile,
-    make_programme,
     volunteer_records,
 )
 
@@ -37,13 +37,6 @@ LINK = re.compile(r"https?://\S+")
 
 
 # --- the whole journey ------------------------------------------------------------------------
-
-
-def _programme(app, **kw) -> int:
-    with app.test_request_context():
-        programme_id = make_programme(**kw)
-        db.session.commit()
-        return programme_id
 
 
 def _outbox(app, recipient: str | None = None) -> list[OutboxMessage]:
