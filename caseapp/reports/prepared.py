@@ -8,7 +8,10 @@ kept as they are; preparing the same year and language again while it runs finds
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from caseapp.auth.roles import Role
+from caseapp.extensions import db
 from caseapp.i18n import _, _l
 from caseapp.jobs import files
 from caseapp.jobs.registry import JobKind, register
@@ -24,11 +27,19 @@ def file_key(job_id: int, ext: str) -> str:
 
 
 def run(ctx: JobContext, year: int, language: str) -> dict:
+    """Reads only; each read transaction is ended as soon as its figures are in memory (on
+    SQLite every transaction holds the write lock, and the PDF takes a while to render)."""
+    from caseapp.reports.pdf import render  # fpdf is loaded when a report is made, as in yearly
+
     ctx.progress(0, 2, "reports.pdf", year=year)
-    content = yearly.pdf(year, language)
-    files.put(ctx.huey, file_key(ctx.job_id, "pdf"), content)
+    content = yearly.assemble(year, language)
+    db.session.commit()
+    with force_locale(language):
+        document = render(content)
+    files.put(ctx.huey, file_key(ctx.job_id, "pdf"), document)
     ctx.progress(1, 2, "reports.csv", year=year)
     table = yearly.csv(year, language)
+    db.session.commit()
     files.put(ctx.huey, file_key(ctx.job_id, "csv"), table)
     return {
         "link": {"endpoint": "reports.prepared_result", "values": {"job_id": ctx.job_id}},

@@ -198,3 +198,38 @@ def test_a_large_csv_import_shows_its_progress_and_then_its_report(
     page.screenshot(path=str(artifacts / "job-import-report.png"), full_page=True)
     assert _state(app, job_id) == "done"
     assert page.outside_requests == []
+
+
+def test_the_yearly_report_is_prepared_with_progress_and_then_downloaded(
+    app, page, make_user, worker, artifacts
+):
+    _sign_in(page, make_user("reports"))
+    page.goto("/reports")
+    form = page.locator("form[action$='/reports/yearly/prepare']")
+    form.locator("select[name=year]").select_option("2025")
+    form.locator("button[type=submit]").click()
+    job_id = _job_id(page)
+    bar = page.locator("#job-progress")
+    expect(bar).to_be_visible()
+    _watch_for_reloads(page)
+
+    # The PDF is written (1 of 2 steps); the table for spreadsheets is next.
+    worker.run_next(pause_at=lambda s: s.stage == "reports.csv")
+    expect(bar).to_have_attribute("value", "50", timeout=WAIT)
+    expect(page.locator("#job-text")).to_contain_text("1")
+    assert _not_reloaded(page), "the page reloaded instead of updating in place"
+
+    _leave_and_come_back(page, job_id)
+    expect(bar).to_have_attribute("value", "50")
+
+    worker.resume()
+    result = page.locator(f"a[href='/jobs/{job_id}/result']")
+    expect(result).to_be_visible(timeout=WAIT)
+    result.click()
+    page.wait_for_url(f"**/reports/yearly/prepared/{job_id}")
+    page.screenshot(path=str(artifacts / "job-yearly-report-done.png"), full_page=True)
+    with page.expect_download() as download:
+        page.locator(f"a[href='/reports/yearly/prepared/{job_id}.pdf']").click()
+    assert download.value.suggested_filename == "integration-report-2025.pdf"
+    assert _state(app, job_id) == "done"
+    assert page.outside_requests == []
