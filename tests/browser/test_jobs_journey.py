@@ -4,7 +4,8 @@ moves without a reload while a worker is half-way, the job can be left and found
 "My jobs" in the menu, and when it is done the page shows the link to the result.
 
 A CSV import of more rows than the (here lowered) threshold runs as a job too, its result
-being the import report.
+being the import report, and so does the yearly report ("Prepare the report"), its result
+being the page with the PDF and CSV to download.
 
 The worker runs in the test process (tests/fixtures/job_worker.py) and is paused inside the
 job, after its transaction, at a progress report.
