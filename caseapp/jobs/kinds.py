@@ -1,7 +1,8 @@
 """The long work offered as jobs today: the whole-register duplicate scan and a matching round.
 
 Each wraps the owning package's existing function unchanged; the owners may move their kind
-into their own package (register() is the seam) when they touch it.
+into their own package (register() is the seam) when they touch it, as the import of a large
+CSV file (people/import_jobs.py) and the yearly report (reports/prepared.py) do.
 """
 
 from __future__ import annotations
