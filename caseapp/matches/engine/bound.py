@@ -145,9 +145,12 @@ def round_bound(
     cut: Cut,
     scale: int,
 ) -> tuple[float, int]:
-    """The bound of a solved, pruned round: prices from the solution; when pruned, raised first so
-    that no unmatched newcomer has any candidate pair above them (one scan of those rows).
-    `kept` is the solved pairs: newcomer rows, volunteer columns, integer gains, scores."""
+    """The bound of a solved, pruned round and how many newcomers were scanned again for it.
+
+    Prices from the solution, raised first so that no unmatched newcomer has any candidate
+    pair above them (a scan of those rows); then the rows whose cut limits might matter are
+    scanned at those prices (see the module). `kept` is the solved pairs: newcomer rows,
+    volunteer columns, integer gains, scores."""
     n, v, gain, score = kept
     capacity, n_count = data.v_free, len(data.newcomers)
     p = prices(n, v, gain, chosen, capacity, n_count)

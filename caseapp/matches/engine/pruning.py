@@ -33,7 +33,8 @@ class Pruned:
     score: np.ndarray  # float64, as features.score_pairs
     seen: int  # candidate pairs before the cut
     scoring: float  # seconds spent scoring (part of the caller's elapsed time)
-    row_cut: np.ndarray  # per newcomer: highest gain of a cut pair, -1 if none was cut
+    # Per newcomer: highest gain outside its own best (so of any cut pair), -1 if none.
+    row_cut: np.ndarray
     col_cut: np.ndarray  # per volunteer: no cut pair has a higher gain; -1 if none was cut
 
 
@@ -103,10 +104,9 @@ def pruned_candidates(
         cut = ~in_row
         if cut.any():
             cut_gain = np.where(cut, gain, -1)
-            starts = np.searchsorted(block.r, np.arange(rows))
-            has = np.bincount(block.r, minlength=rows) > 0
-            best_cut = np.maximum.reduceat(cut_gain, np.minimum(starts, n.size - 1))
-            row_cut[block.rows[has]] = best_cut[has]
+            present = np.flatnonzero(np.bincount(block.r, minlength=rows))
+            starts = np.searchsorted(block.r, present)  # strictly rising: one segment per row
+            row_cut[block.rows[present]] = np.maximum.reduceat(cut_gain, starts)
 
         keep = in_row | in_col
         parts.append((n[keep], v[keep], gain[keep], score[keep], bucket[keep], in_row[keep]))
