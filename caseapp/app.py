@@ -16,6 +16,7 @@ from caseapp.config import load_config
 from caseapp.core.clock import utcnow
 from caseapp.extensions import babel, csrf, db, login_manager, migrate
 from caseapp.i18n import _l, remember_language_choice, select_locale
+from caseapp.web import readonly
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,7 +131,8 @@ _configured_engines: set[int] = set()
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, busy timeout, foreign keys, full sync, and BEGIN IMMEDIATE for every transaction.
+    """WAL, busy timeout, foreign keys, full sync, and BEGIN IMMEDIATE for every transaction
+    but those of pages marked read-only.
 
     Every request may write (audit rows), so transactions take the write lock up front; a
     deferred transaction that later tries to write can fail with "database is locked".
@@ -149,9 +151,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # BEGIN IMMEDIATE, or BEGIN for a page marked read-only (caseapp/web/readonly.py).
+    readonly.install(engine)
 
 
 def _register_blueprints(app: Flask) -> None:

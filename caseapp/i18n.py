@@ -88,7 +88,9 @@ def remember_language_choice():
     if signed_in and getattr(current_user, "preferred_language", None) != chosen:
         from caseapp.auth.services import set_preferred_language
         from caseapp.extensions import db
+        from caseapp.web.readonly import write_apart
 
+        write_apart()
         set_preferred_language(current_user, chosen)
         db.session.commit()
     return None

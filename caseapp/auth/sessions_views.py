@@ -16,7 +16,7 @@ from caseapp.core.errors import NotFound
 from caseapp.core.ids import token_digest
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.web import flow
+from caseapp.web import flow, readonly
 from caseapp.web.access import access
 
 _UNSET = object()
@@ -37,6 +37,7 @@ def _touch_session(response):
     before = g.get("session_seen_before", _UNSET)
     moved = before is not _UNSET and session.get("seen") != before
     if sid and moved and response.status_code < 400:
+        readonly.write_apart()
         services.touch_session(sid, utcnow())
         db.session.commit()
     return response

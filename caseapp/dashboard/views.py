@@ -13,6 +13,7 @@ from caseapp.dashboard.blueprint import bp
 from caseapp.extensions import db
 from caseapp.offices.models import Office
 from caseapp.web.access import access, public
+from caseapp.web.readonly import read_only
 
 
 @bp.get("/")
@@ -25,6 +26,7 @@ def index():
 
 @bp.get("/home")
 @access(signed_in=True)
+@read_only
 def home():
     stats = None
     if current_user.has_role(Role.ADMIN):

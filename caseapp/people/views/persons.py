@@ -32,6 +32,7 @@ from caseapp.people.vocab import CASE_STATUS, NEED_AREAS, VULNERABILITIES
 from caseapp.web import flow
 from caseapp.web.access import access
 from caseapp.web.pagination import paginate_capped
+from caseapp.web.readonly import read_only
 
 
 def _person_data(form: PersonForm) -> PersonData:
@@ -72,6 +73,7 @@ def _person_data(form: PersonForm) -> PersonData:
 
 @bp.route("/", methods=["GET", "POST"])
 @access(*CASEWORK)
+@read_only
 def index():
     """The case list, and the search box's results. Searches are POSTed (the navbar, the start
     page, this page), so names never travel in URLs that end up in access logs; a GET with
@@ -136,6 +138,7 @@ def index():
 
 @bp.route("/candidates", methods=["GET", "POST"])
 @access(*CASEWORK)
+@read_only
 def candidates():
     """Likely existing persons for what is typed in the registration form (HTML fragment).
     The form's script POSTs, so the names stay out of URLs and access logs."""

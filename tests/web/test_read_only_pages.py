@@ -1,0 +1,84 @@
+"""Pages that only read take no write lock on SQLite (caseapp/web/readonly.py): the case list,
+the search box and the start page answer while another connection holds the write lock; a
+read-only page that writes after reading is refused; the small writes any page may do (a
+chosen language, the idle clock) still work on them."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+from sqlalchemy import func, select, update
+
+from caseapp.auth.models import User
+from caseapp.extensions import db
+from caseapp.web import readonly
+
+
+@pytest.fixture
+def sqlite_only(app):
+    with app.app_context():
+        if db.engine.url.get_backend_name() != "sqlite":
+            pytest.skip("the write lock taken up front is SQLite's")
+        return db.engine.url.database
+
+
+def test_read_only_pages_answer_while_a_writer_holds_the_lock(app, world, actions, sqlite_only):
+    assert actions.login(world["caseworker_a"]).status_code == 302
+    actions.token()  # the account page, which is not read-only, gives the form token
+    holder = sqlite3.connect(sqlite_only, isolation_level=None, timeout=1)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        for method, path, form in (
+            ("GET", "/home", None),
+            ("GET", "/people/?sort=name", None),
+            ("POST", "/people/", {"q": "Hassan"}),
+            ("POST", "/people/", {"q": "Has", "fragment": "1", "compact": "1"}),
+        ):
+            started = time.perf_counter()
+            response = actions.client.get(path) if method == "GET" else actions.post(path, form)
+            # The busy timeout is 15 s: a page that waited for the lock would take that long.
+            assert response.status_code == 200, path
+            assert time.perf_counter() - started < 5, path
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_read_only_page_that_writes_after_reading_is_refused(app, world, sqlite_only):
+    with app.test_request_context("/home"):
+        db.session.rollback()
+        assert readonly.in_read_only_request()
+        db.session.scalar(select(func.count(User.id)))
+        with pytest.raises(readonly.WriteAfterRead):
+            db.session.execute(update(User).where(User.id == -1).values(display_name="x"))
+        db.session.rollback()
+    with app.test_request_context("/people/1"):  # the case file writes its audit row
+        db.session.rollback()
+        assert not readonly.in_read_only_request()
+        db.session.scalar(select(func.count(User.id)))
+        db.session.execute(update(User).where(User.id == -1).values(display_name="x"))
+        db.session.rollback()
+
+
+def test_a_language_chosen_on_a_read_only_page_is_saved(app, world, actions):
+    assert actions.login(world["caseworker_a"]).status_code == 302
+    response = actions.client.get("/home?lang=tr")
+    assert response.status_code == 200 and '<html lang="tr"' in response.get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == world["caseworker_a"]))
+        assert user.preferred_language == "tr"
+
+
+def test_the_idle_clock_moves_on_a_read_only_page(app, world, actions, clock):
+    from caseapp.auth.models import UserSession
+
+    assert actions.login(world["caseworker_a"]).status_code == 302
+    with app.app_context():
+        before = db.session.scalar(select(func.max(UserSession.last_seen_at)))
+    clock.advance(minutes=5)
+    assert actions.client.get("/people/").status_code == 200
+    with app.app_context():
+        after = db.session.scalar(select(func.max(UserSession.last_seen_at)))
+    assert after is not None and (before is None or after > before)
