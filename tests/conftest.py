@@ -7,10 +7,8 @@ against PostgreSQL; otherwise a temporary SQLite file is used.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -25,6 +23,8 @@ from sqlalchemy import text  # noqa: E402
 from caseapp.app import create_app  # noqa: E402
 from caseapp.core import clock as core_clock  # noqa: E402
 from caseapp.extensions import db  # noqa: E402
+from tests.factories.artifacts import ARTIFACTS  # noqa: E402, F401 - moved; kept for older imports
+from tests.factories.web import CSRF_RE, PASSWORD, Actions  # noqa: E402, F401 - moved; kept for older imports
 
 pytest_plugins = [
     "tests.fixtures.smtp",
@@ -33,13 +33,10 @@ pytest_plugins = [
     "tests.fixtures.partners",
 ]
 
-PASSWORD = "correct horse battery staple"
-
 # Every test runs at this instant (Europe/Berlin wall time) unless it moves the clock itself;
 # no test may depend on the real date (CI also runs the suite with the system clock moved).
 FROZEN_AT = datetime(2026, 11, 30, 9, 30)
 core_clock.freeze(FROZEN_AT)
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def _reset_schema() -> None:
@@ -118,41 +115,6 @@ def ctx(app):
         db.session.rollback()
 
 
-class Actions:
-    """Drives a test client like a user: fetches CSRF tokens, signs in and out."""
-
-    def __init__(self, client):
-        self.client = client
-        self._token = None
-
-    def token(self) -> str:
-        if self._token is None:
-            page = self.client.get("/account").get_data(as_text=True)
-            match = CSRF_RE.search(page)
-            if match is None:
-                page = self.client.get("/login").get_data(as_text=True)
-                match = CSRF_RE.search(page)
-            assert match, "no CSRF token on the page"
-            self._token = match.group(1)
-        return self._token
-
-    def login(self, email: str, password: str = PASSWORD, **kw):
-        self._token = None
-        response = self.post("/login", {"email": email, "password": password}, **kw)
-        self._token = None
-        return response
-
-    def logout(self):
-        response = self.post("/logout", {})
-        self._token = None
-        return response
-
-    def post(self, url: str, data: dict, **kw):
-        data = dict(data)
-        data.setdefault("csrf_token", self.token())
-        return self.client.post(url, data=data, **kw)
-
-
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -224,6 +186,3 @@ def world(make_office, make_user):
         "volunteer": make_user("volunteer", email="vol@test.example"),
         "newcomer": make_user("newcomer", email="new@test.example"),
     }
-
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

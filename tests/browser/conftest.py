@@ -8,7 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import ARTIFACTS
+from tests.factories.artifacts import ARTIFACTS
 
 CHROMIUM_FLAGS = [
     "--headless",

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from tests.conftest import PASSWORD
 from tests.factories.bidi import seed_office
 from tests.factories.portal import issue
+from tests.factories.web import PASSWORD
 
 pytestmark = pytest.mark.browser
 

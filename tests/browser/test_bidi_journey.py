@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.factories.bidi import LATIN_NAME, seed_office
+from tests.factories.web import PASSWORD
 
 pytestmark = pytest.mark.browser
 

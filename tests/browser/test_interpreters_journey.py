@@ -9,7 +9,6 @@ from sqlalchemy import select
 from caseapp.extensions import db
 from caseapp.interpreters import services
 from caseapp.interpreters.models import InterpreterAssignment
-from tests.conftest import PASSWORD
 from tests.factories.appointments import next_day_at, setup_office
 from tests.factories.interpreters import (
     MARKER,
@@ -17,6 +16,7 @@ from tests.factories.interpreters import (
     make_volunteer_interpreter,
     run_round,
 )
+from tests.factories.web import PASSWORD
 
 pytestmark = pytest.mark.browser
 

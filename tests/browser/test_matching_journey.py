@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from caseapp.extensions import db
 from caseapp.matches.models import Match
-from tests.conftest import PASSWORD
 from tests.factories.matching import build
+from tests.factories.web import PASSWORD
 
 pytestmark = pytest.mark.browser
 

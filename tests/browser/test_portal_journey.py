@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.factories.appointments import book, next_day_at, setup_office
 from tests.factories.portal import case_number, issue
+from tests.factories.web import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.factories import reports_world
+from tests.factories.web import PASSWORD
 
 pytestmark = pytest.mark.browser
 

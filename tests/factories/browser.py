@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD
+from tests.factories.web import PASSWORD
 
 
 def _sign_in(page, email):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.partners.models import Partner
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 PARTNER_EMAIL = "beratung@lenne-partner.example"
 LINK_RE = re.compile(r"https?://\S+/partner/referrals/\d+/(?:accept|decline|complete)/\S+")

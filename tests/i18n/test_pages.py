@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 TAG = re.compile(r"<[^>]+>")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from caseapp.appointments import slips
 from caseapp.appointments.models import Appointment
 from caseapp.extensions import db
-from tests.conftest import ARTIFACTS
 from tests.factories.appointments import book, next_day_at, setup_office
+from tests.factories.artifacts import ARTIFACTS
 
 PORTAL = "https://lotse.example/portal/login?lang=ar&case_number=L26-ABC234"
 

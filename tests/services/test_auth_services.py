@@ -11,7 +11,7 @@ from caseapp.auth.models import User, UserSession
 from caseapp.core.errors import ValidationFailed
 from caseapp.extensions import db
 from caseapp.web import throttle
-from tests.conftest import PASSWORD
+from tests.factories.web import PASSWORD
 
 POLICY = throttle.Policy(
     per_pair=3, per_address=10, address_window=timedelta(minutes=15), per_key_per_day=20

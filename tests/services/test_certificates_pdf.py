@@ -16,7 +16,7 @@ from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 from caseapp.volunteers import certificates, services, trainings
 from caseapp.volunteers.models import Certificate, TrainingRegistration
-from tests.conftest import ARTIFACTS
+from tests.factories.artifacts import ARTIFACTS
 from tests.factories.volunteers import add_training, make_profile, make_programme
 
 

@@ -17,8 +17,8 @@ from caseapp.people.models import Consultation
 from caseapp.people.services import get_person
 from caseapp.referrals import services as referrals
 from caseapp.referrals.models import Referral
-from tests.conftest import Actions
 from tests.factories.crypto import MESSAGE_MARKER, NOTE_MARKER, _worker, plant
+from tests.factories.web import Actions
 
 KEY_A, KEY_B = generate_key(), generate_key()
 

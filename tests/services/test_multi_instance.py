@@ -27,8 +27,8 @@ from caseapp.jobs.setup import install
 from caseapp.matches.models import MatchProposal, MatchRound
 from caseapp.outbox.models import OutboxMessage
 from caseapp.outbox.services import enqueue
-from tests.conftest import PASSWORD
 from tests.factories.large_round import large_programme
+from tests.factories.web import PASSWORD
 from tests.fixtures.processes import (
     Browser,
     flask_command,

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from caseapp.auth.models import User
 from caseapp.extensions import db
 from caseapp.web.access import AccessRule
-from tests.conftest import Actions
 from tests.factories.access import _case_records
+from tests.factories.web import Actions
 
 STAFF = {"admin", "coordinator", "caseworker_a", "caseworker_b"}
 TOKEN = "token"  # API operations: a bearer token only, never a browser session

@@ -19,8 +19,8 @@ from schemathesis.generation.modes import GenerationMode
 from werkzeug.serving import make_server
 
 from caseapp.extensions import db
-from tests.conftest import PASSWORD
 from tests.factories.api import api_records
+from tests.factories.web import PASSWORD
 
 
 def _live_world(app) -> dict:

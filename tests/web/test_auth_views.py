@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
-from tests.conftest import PASSWORD, Actions
+from tests.factories.web import PASSWORD, Actions
 
 COOKIE = "lotse_session"
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from caseapp.core.clock import local_today, utcnow
 from caseapp.extensions import db
-from tests.conftest import Actions
 from tests.factories.appointments import next_day_at
 from tests.factories.bidi import (
     ARABIC_ROOM,
@@ -24,6 +23,7 @@ from tests.factories.bidi import (
     assert_isolated,
     seed_office,
 )
+from tests.factories.web import Actions
 
 
 def _arabic(app, email) -> Actions:

@@ -16,7 +16,6 @@ from caseapp.extensions import db
 from caseapp.matches.models import MatchRequest
 from caseapp.people.models import Consent, Person
 from caseapp.referrals.models import Referral
-from tests.conftest import Actions
 from tests.factories.matching import TODAY, build
 from tests.factories.referrals import (
     MARKER_MESSAGE,
@@ -25,6 +24,7 @@ from tests.factories.referrals import (
     _send,
     referral_records,
 )
+from tests.factories.web import Actions
 
 
 def _login(app, email: str) -> Actions:

@@ -19,9 +19,9 @@ from caseapp.deadlines.scan import scan
 from caseapp.deadlines.services import upcoming_count
 from caseapp.extensions import db
 from caseapp.people.models import Person
-from tests.conftest import Actions
 from tests.factories.appointments import setup_office
 from tests.factories.portal import case_number, issue, portal_login
+from tests.factories.web import Actions
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from caseapp.extensions import db
 from caseapp.offices.models import District
 from caseapp.referrals.models import Service
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 
 def _services(app, world):

@@ -15,7 +15,7 @@ from caseapp.appointments.slots import BERLIN
 from caseapp.auth.models import User
 from caseapp.extensions import db
 from caseapp.feeds.models import CalendarFeed
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 FEED_RE = re.compile(r"https?://[^\"\s]+/calendar/([A-Za-z0-9_-]+)\.ics")
 

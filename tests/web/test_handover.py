@@ -17,7 +17,7 @@ from caseapp.extensions import db
 from caseapp.handover.models import Handover
 from caseapp.outbox.models import OutboxMessage
 from caseapp.people.models import Case, NextStep
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 SELECT_RE = re.compile(r'<select[^>]*name="((?:case|step|appointment)_\d+)"')
 SEEN_RE = re.compile(r'name="seen" type="hidden" value="([0-9a-f]+)"')

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from caseapp.config import ConfigError, load_config
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
-from tests.conftest import Actions
 from tests.factories.volunteers import _signup_form, make_programme
+from tests.factories.web import Actions
 
 
 def test_requests_for_unknown_hosts_are_refused(client):

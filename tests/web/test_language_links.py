@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
-from tests.conftest import PASSWORD, Actions
+from tests.factories.web import PASSWORD, Actions
 
 
 @pytest.mark.parametrize(("code", "direction"), [("ar", "rtl"), ("tr", "ltr")])

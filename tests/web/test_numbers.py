@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from caseapp.extensions import db
 from caseapp.people.models import AidEntry, AidKind, Consultation
 from caseapp.web.typed import parse_amount, show_amount
-from tests.conftest import Actions
 from tests.factories.appointments import setup_office
 from tests.factories.people_web import _person_id, _register
 from tests.factories.portal import case_number, issue, portal_login
+from tests.factories.web import Actions
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 EASTERN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

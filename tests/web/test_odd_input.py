@@ -64,7 +64,7 @@ def test_huge_number_in_a_query_is_a_clear_400_not_500(registered):
 
 @pytest.mark.parametrize("field", ["given_name", "family_name", "street", "phone"])
 def test_nul_and_control_characters_are_refused_with_a_message(app, world, field):
-    from tests.conftest import Actions
+    from tests.factories.web import Actions
 
     actions = Actions(app.test_client())
     actions.login(world["caseworker_a"])

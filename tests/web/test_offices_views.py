@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from caseapp.extensions import db
 from caseapp.offices.models import District, Office
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 
 def _form(**overrides):

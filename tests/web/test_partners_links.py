@@ -14,7 +14,6 @@ from caseapp.outbox.senders import ChannelSender, SmtpSender, SmtpSettings
 from caseapp.outbox.services import RetryPolicy, deliver_due
 from caseapp.partners.models import Partner, PartnerLinkUse
 from caseapp.referrals.models import Referral
-from tests.conftest import Actions
 from tests.factories.partners import (
     PARTNER_EMAIL,
     _links,
@@ -30,6 +29,7 @@ from tests.factories.referrals import (
     _send,
     referral_records,
 )
+from tests.factories.web import Actions
 
 
 def _status(app, referral_id):

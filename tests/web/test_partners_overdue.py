@@ -12,8 +12,8 @@ from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.partners.models import Partner, PartnerLinkUse
 from caseapp.referrals.models import Referral
-from tests.conftest import Actions
 from tests.factories.partners import PARTNER_EMAIL, _links, _path
+from tests.factories.web import Actions
 
 
 def test_an_overdue_referral_sends_the_partner_fresh_links(app, world, sent, clock):

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from caseapp.audit.models import AuditEntry
 from caseapp.extensions import db
 from caseapp.people.models import AidKind, Consultation, Person
-from tests.conftest import Actions
 from tests.factories.people_web import (
     MARKER_STATUS,
     _person_id,
     _register,
 )
+from tests.factories.web import Actions
 
 MARKER_NOTE = "MARKER-NOTE-7f3a"
 

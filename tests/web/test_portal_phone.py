@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from caseapp.audit.models import AuditEntry
 from caseapp.extensions import db
-from tests.conftest import Actions
 from tests.factories.appointments import book, make_person, next_day_at, setup_office
 from tests.factories.portal import case_number, issue, portal_login
+from tests.factories.web import Actions
 
 
 def _newcomer(app, setup, person_id=None) -> Actions:

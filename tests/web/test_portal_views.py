@@ -87,7 +87,7 @@ def test_a_throttled_portal_try_says_how_long_to_wait(app, actions, setup, clock
 
 
 def test_guessing_a_case_number_cannot_keep_the_newcomer_out(app, actions, setup, clock):
-    from tests.conftest import Actions
+    from tests.factories.web import Actions
 
     code = issue(app, setup)
     number = case_number(app, setup["person"])  # printed on every slip
@@ -102,7 +102,7 @@ def test_guessing_a_case_number_cannot_keep_the_newcomer_out(app, actions, setup
 
 
 def test_a_noisy_address_slows_only_its_own_guesses(app, actions, setup):
-    from tests.conftest import Actions
+    from tests.factories.web import Actions
 
     code = issue(app, setup)
     number = case_number(app, setup["person"])
@@ -290,7 +290,7 @@ def test_newcomer_asks_for_another_time_and_caseworker_sees_it(app, actions, set
     assert "already asked" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(RescheduleRequest.message)) == "Lieber nachmittags"
-    from tests.conftest import Actions
+    from tests.factories.web import Actions
 
     staff = Actions(app.test_client())
     staff.login(setup["workers"][0])

@@ -17,8 +17,8 @@ from caseapp.extensions import db
 from caseapp.people.models import Consent, Person
 from caseapp.privacy.models import ErasureRequest, ExportRequest, RetentionRule
 from caseapp.referrals.models import Referral
-from tests.conftest import Actions
 from tests.factories.access import _case_records
+from tests.factories.web import Actions
 
 ROLES = [
     "anonymous",

@@ -12,7 +12,6 @@ from caseapp.core.clock import utcnow
 from caseapp.extensions import db
 from caseapp.outbox.models import OutboxMessage
 from caseapp.referrals.models import Referral, RoutingRule, Service
-from tests.conftest import Actions
 from tests.factories.referrals import (  # noqa: F401 - moved; imported back for existing imports
     ALL_CATEGORIES,
     MARKER_MESSAGE,
@@ -23,6 +22,7 @@ from tests.factories.referrals import (  # noqa: F401 - moved; imported back for
     _send,
     referral_records,
 )
+from tests.factories.web import Actions
 
 
 def _login(app, email):

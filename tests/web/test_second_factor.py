@@ -17,7 +17,7 @@ from sqlalchemy import select
 from caseapp.audit.models import AuditEntry
 from caseapp.auth.models import RecoveryCode, SecondFactor, SecondFactorPolicy, User
 from caseapp.extensions import db
-from tests.conftest import CSRF_RE, Actions
+from tests.factories.web import CSRF_RE, Actions
 
 SECRET_RE = re.compile(r'<code dir="ltr" class="secret">([A-Z2-7 ]+)</code>')
 CODE_RE = re.compile(r"<li><code>([A-Z0-9-]{14})</code></li>")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from caseapp.auth.models import UserSession
 from caseapp.extensions import db
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 PHONE = (

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
-from tests.conftest import Actions
 from tests.factories.volunteers import _programme, _signup_form
+from tests.factories.web import Actions
 
 STEP = re.compile(r'<section class="signup-step" id="step-(\d)"[^>]*?( hidden)?>')
 

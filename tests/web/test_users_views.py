@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from caseapp.auth.models import User
 from caseapp.extensions import db
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 
 def test_admin_creates_caseworker_who_can_sign_in(app, world, actions):

@@ -24,7 +24,6 @@ from caseapp.volunteers.models import (
     Training,
     Volunteer,
 )
-from tests.conftest import Actions
 from tests.factories.volunteers import (
     _programme,
     _signup_form,
@@ -32,6 +31,7 @@ from tests.factories.volunteers import (
     make_profile,
     volunteer_records,
 )
+from tests.factories.web import Actions
 
 LINK = re.compile(r"https?://\S+")
 
