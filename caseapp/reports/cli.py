@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from caseapp.extensions import db
 from caseapp.i18n import LANGUAGES
+from caseapp.web import readonly
 
 reports_cli = AppGroup("reports", help="Reports: the yearly integration report.")
 
@@ -29,7 +30,8 @@ def integration_command(year: int, out: str, lang: str):
     from caseapp.reports import services, yearly
 
     with current_app.test_request_context():
-        pdf_path, csv_path = yearly.write(year, Path(out), lang)
+        with readonly.reading():  # a long read: no write lock on SQLite meanwhile
+            pdf_path, csv_path = yearly.write(year, Path(out), lang)
         services.record_export(None, "yearly_report", year=year, language=lang)
         db.session.commit()
     click.echo(f"{pdf_path}\n{csv_path}")

@@ -11,12 +11,12 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from caseapp.auth.roles import Role
-from caseapp.extensions import db
 from caseapp.i18n import _, _l
 from caseapp.jobs import files
 from caseapp.jobs.registry import JobKind, register
 from caseapp.jobs.runner import JobContext
 from caseapp.reports import yearly
+from caseapp.web import readonly
 
 YEARLY_REPORT = "reports.yearly"
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
@@ -27,19 +27,19 @@ def file_key(job_id: int, ext: str) -> str:
 
 
 def run(ctx: JobContext, year: int, language: str) -> dict:
-    """Reads only; each read transaction is ended as soon as its figures are in memory (on
-    SQLite every transaction holds the write lock, and the PDF takes a while to render)."""
+    """Reads only, without SQLite's write lock (readonly.reading); each read transaction
+    ends as soon as its figures are in memory."""
     from caseapp.reports.pdf import render  # fpdf is loaded when a report is made, as in yearly
 
     ctx.progress(0, 2, "reports.pdf", year=year)
-    content = yearly.assemble(year, language)
-    db.session.commit()
+    with readonly.reading():
+        content = yearly.assemble(year, language)
     with force_locale(language):
         document = render(content)
     files.put(ctx.huey, file_key(ctx.job_id, "pdf"), document)
     ctx.progress(1, 2, "reports.csv", year=year)
-    table = yearly.csv(year, language)
-    db.session.commit()
+    with readonly.reading():
+        table = yearly.csv(year, language)
     files.put(ctx.huey, file_key(ctx.job_id, "csv"), table)
     return {
         "link": {"endpoint": "reports.prepared_result", "values": {"job_id": ctx.job_id}},

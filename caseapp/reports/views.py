@@ -16,7 +16,9 @@ from caseapp.reports.indicators import FIGURES_BY_KEY, SECTIONS, figures_of
 from caseapp.reports.labels import Names, period_label
 from caseapp.reports.periods import Period
 from caseapp.reports.tables import area_for, build_table, shown_periods
+from caseapp.web import readonly
 from caseapp.web.access import access
+from caseapp.web.readonly import read_only
 
 READERS = (Role.CASEWORKER, Role.COORDINATOR, Role.REPORTS, Role.ADMIN)
 YEARS_BACK = 4
@@ -98,6 +100,7 @@ def index():
 
 @bp.get("/<section>")
 @access(*READERS)
+@read_only
 def section(section: str):
     if section not in SECTIONS:
         abort(404)
@@ -142,8 +145,9 @@ def table_csv(section: str, figure: str):
     area = _area(request.args.get("area"), audience.areas(section))
     if area_for(wanted, area) is None:
         abort(404)
-    report = services.Report(period.year, periods=tuple(shown_periods(period)))
-    table = build_table(report.cube(wanted.indicator), wanted, area, period, Names.load())
+    with readonly.reading():  # figures from a million rows: no write lock meanwhile
+        report = services.Report(period.year, periods=tuple(shown_periods(period)))
+        table = build_table(report.cube(wanted.indicator), wanted, area, period, Names.load())
     services.record_export(current_user, f"table:{figure}", year=period.year, area=area_key(area))
     db.session.commit()
     return _download(
@@ -169,7 +173,8 @@ def yearly_pdf():
     language = request.args.get("lang") or "de"
     if language not in LANGUAGES:
         abort(404)
-    content = yearly.pdf(year, language)
+    with readonly.reading():
+        content = yearly.pdf(year, language)
     services.record_export(current_user, "yearly_pdf", year=year, language=language)
     db.session.commit()
     return _download(content, yearly.file_name(year, "pdf"), "application/pdf")
@@ -182,7 +187,8 @@ def yearly_csv():
     language = request.args.get("lang") or "de"
     if language not in LANGUAGES:
         abort(404)
-    content = yearly.csv(year, language)
+    with readonly.reading():
+        content = yearly.csv(year, language)
     services.record_export(current_user, "yearly_csv", year=year, language=language)
     db.session.commit()
     return _download(content, yearly.file_name(year, "csv"), "text/csv; charset=utf-8")

@@ -17,6 +17,10 @@ marked read-only that starts writing fails in the tests rather than now and then
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 
@@ -35,7 +39,26 @@ def read_only(view):
     return view
 
 
+_reading: ContextVar[bool] = ContextVar("lotse_reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Long reads outside a read-only page (a report job, a CSV download before its audit
+    row): transactions begun inside take no write lock on SQLite. The transaction is ended
+    when the block ends, so what follows (progress, an audit row) begins as a writer."""
+    db.session.rollback()
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _reading.reset(token)
+
+
 def in_read_only_request() -> bool:
+    if _reading.get():
+        return True
     if not has_request_context() or request.endpoint is None:
         return False
     view = current_app.view_functions.get(request.endpoint)
@@ -68,8 +91,7 @@ def install(engine) -> None:
         head = statement.lstrip()[:7].upper()
         if head.startswith(_WRITES):
             if connection.info.get("lotse_read"):
-                raise WriteAfterRead(
-                    f"{request.endpoint} is marked read-only but writes after reading"
-                )
+                where = request.endpoint if has_request_context() else "a reading() block"
+                raise WriteAfterRead(f"{where} is marked read-only but writes after reading")
         elif head.startswith(("SELECT", "WITH")):
             connection.info["lotse_read"] = True

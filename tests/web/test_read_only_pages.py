@@ -35,6 +35,7 @@ def test_read_only_pages_answer_while_a_writer_holds_the_lock(app, world, action
             ("GET", "/people/?sort=name", None),
             ("POST", "/people/", {"q": "Hassan"}),
             ("POST", "/people/", {"q": "Has", "fragment": "1", "compact": "1"}),
+            ("GET", "/reports/casework", None),
         ):
             started = time.perf_counter()
             response = actions.client.get(path) if method == "GET" else actions.post(path, form)
@@ -82,3 +83,23 @@ def test_the_idle_clock_moves_on_a_read_only_page(app, world, actions, clock):
     with app.app_context():
         after = db.session.scalar(select(func.max(UserSession.last_seen_at)))
     assert after is not None and (before is None or after > before)
+
+
+def test_a_long_read_outside_a_page_takes_no_write_lock(app, world, sqlite_only):
+    from caseapp.reports import yearly
+
+    holder = sqlite3.connect(sqlite_only, isolation_level=None, timeout=1)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with app.test_request_context():
+            started = time.perf_counter()
+            with readonly.reading():
+                table = yearly.csv(2026, "de")
+            assert table.startswith("\ufeff".encode()) and time.perf_counter() - started < 10
+            with readonly.reading():
+                db.session.scalar(select(func.count(User.id)))
+                with pytest.raises(readonly.WriteAfterRead):
+                    db.session.execute(update(User).where(User.id == -1).values(active=True))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
