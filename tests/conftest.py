@@ -23,8 +23,7 @@ from sqlalchemy import text  # noqa: E402
 from caseapp.app import create_app  # noqa: E402
 from caseapp.core import clock as core_clock  # noqa: E402
 from caseapp.extensions import db  # noqa: E402
-from tests.factories.artifacts import ARTIFACTS  # noqa: E402, F401 - moved; kept for older imports
-from tests.factories.web import CSRF_RE, PASSWORD, Actions  # noqa: E402, F401 - moved; kept for older imports
+from tests.factories.web import PASSWORD, Actions  # noqa: E402
 
 pytest_plugins = [
     "tests.fixtures.smtp",

@@ -23,9 +23,9 @@ from caseapp.auth.models import User
 from caseapp.extensions import db
 from caseapp.jobs.models import Job
 from caseapp.people import import_runs, importing
-from tests.conftest import PASSWORD
 from tests.factories.matching import build
 from tests.factories.people import register
+from tests.factories.web import PASSWORD
 from tests.fixtures.job_worker import PausableWorker
 
 pytestmark = pytest.mark.browser

@@ -400,7 +400,7 @@ def test_cli_run_dry_run_and_json(app, setup):
 def test_the_solver_runs_outside_a_database_transaction(app, setup, world, monkeypatch):
     """SQLite takes its write lock at BEGIN: a long solve must not hold it against others."""
     from caseapp.matches import engine
-    from tests.conftest import Actions
+    from tests.factories.web import Actions
 
     seen = []
     original = engine.run_round

@@ -19,7 +19,7 @@ from caseapp.jobs.setup import install
 from caseapp.people import importing
 from caseapp.people.import_runs import ImportRun
 from caseapp.people.models import Person
-from tests.conftest import Actions
+from tests.factories.web import Actions
 
 HEADER = b"external_id,given_name,family_name,birth_date,sex,nationality,languages,district,phone,email\n"
 FOUR_ROWS = HEADER + (

@@ -15,11 +15,11 @@ from caseapp.jobs.queue import EXTENSION, TASKS, make_huey
 from caseapp.jobs.setup import install
 from caseapp.people.services import register_person
 from caseapp.people.validation import PersonData
-from tests.conftest import Actions
 from tests.factories.jobs import (  # noqa: F401 - moved; imported back for existing imports
     job_records,
 )
 from tests.factories.matching import TODAY
+from tests.factories.web import Actions
 
 
 def _signed_in(app, email: str) -> Actions:

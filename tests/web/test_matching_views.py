@@ -308,7 +308,7 @@ def test_least_data_on_every_matching_page_per_role(app, world, make_user, actio
     markers = {**SENSITIVE, "volunteer_email": volunteer_email}
     for email, urls in pages.items():
         client = app.test_client()
-        from tests.conftest import Actions
+        from tests.factories.web import Actions
 
         visitor = Actions(client)
         visitor.login(email)
