@@ -46,6 +46,9 @@ class JobKind:
     stages: Mapping[str, Any] = field(default_factory=dict)
     # One sentence on what a finished job made, from its result (the reader's language).
     summary: Callable[[Mapping[str, Any]], str] | None = None
+    # Its own wording of an error code where the common one is not true of it (an import
+    # keeps the batches it finished, so "nothing was saved" would be wrong).
+    errors: Mapping[str, Any] = field(default_factory=dict)
 
 
 _KINDS: dict[str, JobKind] = {}

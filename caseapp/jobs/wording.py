@@ -51,8 +51,10 @@ def stage_text(kind: str, stage: str, params: dict | None = None) -> str:
         return ""
 
 
-def error_text(code: str) -> str:
-    return str(ERRORS.get(code) or ERRORS["error"])
+def error_text(code: str, kind: str | None = None) -> str:
+    registered = registry.get(kind) if kind else None
+    own = registered.errors.get(code) if registered else None
+    return str(own or ERRORS.get(code) or ERRORS["error"])
 
 
 def unavailable() -> str:

@@ -128,5 +128,16 @@ register(
         title=_l("Import of persons"),
         stages={"import.rows": _l("Importing the rows of the file")},
         summary=_summary,
+        # The batches imported before a stop are kept; starting again continues after them.
+        errors={
+            "error": _l(
+                "The import stopped because of an unexpected error. The rows imported before "
+                "that are saved; start it again to continue with the rest."
+            ),
+            "worker_lost": _l(
+                "The import stopped because the background worker stopped. The rows imported "
+                "before that are saved; start it again to continue with the rest."
+            ),
+        },
     )
 )

@@ -192,3 +192,24 @@ def test_a_job_nobody_took_warns_that_the_worker_may_not_run(app, world, clock):
     admin = _signed_in(app, world["admin"])
     page = admin.client.get(f"/jobs/{job_id}?lang=en").get_data(as_text=True)
     assert "the worker may not be running" in page and "Start again" in page
+
+
+def test_a_stopped_import_says_its_finished_rows_are_kept(app, world):
+    # An import keeps the batches it finished: its failure text must not say "nothing saved".
+    job_id = _job(
+        app,
+        world,
+        "admin",
+        kind="people.import",
+        state=FAILED,
+        error_code="worker_lost",
+        attempts=1,
+        params={"office_id": 1, "file_hash": "x"},
+    )
+    admin = _signed_in(app, world["admin"])
+    page = admin.client.get(f"/jobs/{job_id}?lang=en").get_data(as_text=True)
+    assert "The rows imported before that are saved" in page
+    assert "Nothing of it was saved" not in page
+    scan = _job(app, world, "admin", state=FAILED, error_code="worker_lost", attempts=1)
+    page = admin.client.get(f"/jobs/{scan}?lang=en").get_data(as_text=True)
+    assert "Nothing of it was saved" in page
