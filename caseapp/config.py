@@ -175,6 +175,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "JOBS_STALE_SECONDS": _int("CASEAPP_JOBS_STALE_SECONDS", 120),
         # A spreadsheet import of more data rows than this runs as a background job.
         "IMPORT_INLINE_ROWS": _int("CASEAPP_IMPORT_INLINE_ROWS", 2000),
+        # Files a job kept (an import's upload after a failed run, a prepared report) are
+        # deleted this many days after the job ended.
+        "JOB_FILES_DAYS": _int("CASEAPP_JOB_FILES_DAYS", 7),
         "BASE_URL": base_url,
         "DATA_KEYS": _data_keys(env),
         "VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR": _int("CASEAPP_VOLUNTEER_SIGNUPS_PER_IP_PER_HOUR", 5),

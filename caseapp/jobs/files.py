@@ -43,3 +43,38 @@ def get(huey: Huey, name: str, *, secret: bool = False) -> bytes | None:
 
 def delete(huey: Huey, name: str) -> None:
     huey.delete(name)
+
+
+def purge(huey: Huey, *, now, keep_days: int) -> int:
+    """Delete the stored files of jobs that ended more than `keep_days` ago (an import's
+    upload left by a failed run, a prepared report); returns how many jobs were cleared.
+    Each cleared job is marked in its result, so the next run skips it."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from caseapp.extensions import db
+    from caseapp.jobs import registry
+    from caseapp.jobs.models import ACTIVE, Job
+
+    kinds = {k.name: k for k in registry.kinds() if k.files is not None}
+    if not kinds:
+        return 0
+    cutoff = now - timedelta(days=keep_days)
+    jobs = db.session.scalars(
+        select(Job).where(
+            Job.kind.in_(kinds),
+            Job.state.not_in(ACTIVE),
+            Job.finished_at.is_not(None),
+            Job.finished_at < cutoff,
+        )
+    ).all()
+    cleared = 0
+    for job in jobs:
+        if (job.result or {}).get("files_purged"):
+            continue
+        for name in kinds[job.kind].files(job.id):
+            delete(huey, name)
+        job.result = {**(job.result or {}), "files_purged": True}
+        cleared += 1
+    return cleared

@@ -69,6 +69,15 @@ def volunteers_purge_unconfirmed() -> str:
     return f"removed {removed} unconfirmed sign-ups"
 
 
+def jobs_purge_files() -> str:
+    from caseapp.jobs import files
+    from caseapp.jobs.queue import get_huey
+
+    cleared = files.purge(get_huey(), now=utcnow(), keep_days=current_app.config["JOB_FILES_DAYS"])
+    db.session.commit()
+    return f"deleted the stored files of {cleared} ended jobs"
+
+
 def jobs_reap() -> str:
     count = reap_stale(utcnow())
     db.session.commit()
@@ -103,6 +112,12 @@ SCHEDULE: tuple[Periodic, ...] = (
         "delete sign-ups never confirmed",
     ),
     Periodic("jobs.reap", {"minute": "*"}, jobs_reap, "fail jobs whose worker died"),
+    Periodic(
+        "jobs.purge-files",
+        {"minute": "47", "hour": "3"},
+        jobs_purge_files,
+        "delete files of jobs that ended CASEAPP_JOB_FILES_DAYS ago (uploads, prepared reports)",
+    ),
 )
 
 

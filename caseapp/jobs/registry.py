@@ -49,6 +49,9 @@ class JobKind:
     # Its own wording of an error code where the common one is not true of it (an import
     # keeps the batches it finished, so "nothing was saved" would be wrong).
     errors: Mapping[str, Any] = field(default_factory=dict)
+    # The names of the files it keeps in the queue's store (caseapp/jobs/files.py), by job
+    # id: `jobs purge-files` deletes them some days after the job ended.
+    files: Callable[[int], list[str]] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -67,3 +70,7 @@ def get(name: str) -> JobKind | None:
 
 def names() -> list[str]:
     return sorted(_KINDS)
+
+
+def kinds() -> list[JobKind]:
+    return [_KINDS[name] for name in sorted(_KINDS)]

@@ -128,6 +128,8 @@ register(
         title=_l("Import of persons"),
         stages={"import.rows": _l("Importing the rows of the file")},
         summary=_summary,
+        # A failed run keeps the upload so "Start again" can continue; purged days later.
+        files=lambda job_id: [files.key("upload", job_id)],
         # The batches imported before a stop are kept; starting again continues after them.
         errors={
             "error": _l(

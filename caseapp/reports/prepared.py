@@ -66,5 +66,6 @@ register(
             "reports.csv": _l("Writing the table for spreadsheets"),
         },
         summary=_summary,
+        files=lambda job_id: [file_key(job_id, ext) for ext in FORMATS],
     )
 )
