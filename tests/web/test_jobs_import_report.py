@@ -118,7 +118,10 @@ def test_the_uploaded_file_is_kept_encrypted_until_the_worker_reads_it(
     job_id = int(location.rsplit("/", 1)[1])
     with app.app_context():
         stored = queue_file.get(files.key("upload", job_id), peek=True)
-        assert b"Amina" not in stored and b"J1" not in stored
+        # Markers long enough not to turn up in random base64 by chance (a two-letter one,
+        # "J1", did in about one run in fifteen).
+        assert stored.startswith(b"enc:")
+        assert b"Amina" not in stored and b"Yusuf" not in stored and b"1990-02-03" not in stored
         assert files.get(queue_file, files.key("upload", job_id), secret=True) == FOUR_ROWS
         # Gone (a store emptied meanwhile): the job fails and says so in the starter's language.
         files.delete(queue_file, files.key("upload", job_id))
