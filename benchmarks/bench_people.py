@@ -21,11 +21,12 @@ os.environ.setdefault("CASEAPP_ENV", "development")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from caseapp.app import create_app
 from caseapp.demo.people import ORIGINS
 from caseapp.extensions import db
+from caseapp.offices.models import Office
 from caseapp.people import namematch
 from caseapp.people.models import (
     Case,
@@ -161,6 +162,63 @@ def build(persons, office_id, caseworker_id, rng):
         db.session.commit()
 
 
+def setup(persons, rng):
+    """The offices, the caseworker and the register; returns their ids and the build time."""
+    from caseapp.offices.services import OfficeData, create_office
+    from caseapp.users.services import UserData, create_user
+
+    office = create_office(None, OfficeData(name="Integrationszentrum", kind="integration_centre"))
+    other = create_office(None, OfficeData(name="Import-Stelle", kind="other"))
+    worker = create_user(
+        None,
+        UserData(
+            email="cw@bench.example",
+            display_name="CW",
+            roles=["caseworker"],
+            office_ids=[office.id],
+        ),
+        PASSWORD,
+    )
+    db.session.commit()
+    office_id, other_id, worker_id = office.id, other.id, worker.id
+    t0 = time.perf_counter()
+    build(persons, office_id, worker_id, rng)
+    return office_id, other_id, worker_id, time.perf_counter() - t0
+
+
+def history(sample, office_id, worker_id):
+    """Give the opened case files a realistic history; fresh statistics on PostgreSQL."""
+    for pid, *_rest in sample[:200]:
+        case_id = db.session.scalar(select(Case.id).where(Case.person_id == pid))
+        db.session.execute(
+            insert(Consultation),
+            [
+                {
+                    "case_id": case_id,
+                    "office_id": office_id,
+                    "caseworker_id": worker_id,
+                    "at": datetime.now(UTC) - timedelta(days=d * 20),
+                    "duration_minutes": 30,
+                    "mode": "in_person",
+                    "interpreter_language": "",
+                    "need_areas": ["work"],
+                    "notes": "Beratung " * 20,
+                    "created_at": datetime.now(UTC),
+                }
+                for d in range(12)
+            ],
+        )
+    db.session.commit()
+    analyse()
+
+
+def analyse():
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics after the bulk load, as autovacuum would soon provide.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+
+
 def search_queries(sample, rng):
     """Per query kind of the search box (issue 13): (query, the person it must find or None
     where many persons match and the sample person need not be among the first shown)."""
@@ -206,40 +264,38 @@ def main():
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=10, help="concurrent searchers")
     parser.add_argument("--search-only", action="store_true", help="skip lists, import")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again on DATABASE_URL's register"
+    )
+    parser.add_argument("--no-scan", action="store_true", help="skip the duplicate scan")
     args = parser.parse_args()
     rng = random.Random(2026)
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql" and not args.reuse:
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         from flask_migrate import upgrade
 
-        upgrade()
-        from caseapp.offices.services import OfficeData, create_office
-        from caseapp.users.services import UserData, create_user
-
-        office = create_office(
-            None, OfficeData(name="Integrationszentrum", kind="integration_centre")
-        )
-        other = create_office(None, OfficeData(name="Import-Stelle", kind="other"))
-        worker = create_user(
-            None,
-            UserData(
-                email="cw@bench.example",
-                display_name="CW",
-                roles=["caseworker"],
-                office_ids=[office.id],
-            ),
-            PASSWORD,
-        )
-        db.session.commit()
-        office_id, other_id, worker_id = office.id, other.id, worker.id
         t0 = time.perf_counter()
-        build(args.persons, office_id, worker_id, rng)
-        build_seconds = time.perf_counter() - t0
+        upgrade()  # with --reuse: brings a kept register to the current schema
+        upgrade_seconds = time.perf_counter() - t0
+        if args.reuse:
+            build_seconds = None
+            office_id, worker_id = db.session.execute(
+                select(Person.office_id, Case.caseworker_id)
+                .join(Case, Case.person_id == Person.id)
+                .order_by(Person.id)
+                .limit(1)
+            ).one()
+            other_id = db.session.scalar(select(Office.id).where(Office.name == "Import-Stelle"))
+            if upgrade_seconds > 5:
+                analyse()  # a migration changed the register
+        else:
+            office_id, other_id, worker_id, build_seconds = setup(args.persons, rng)
+            rng = random.Random(2026)
         # Every 50th person, spread over the whole register.
         sample = list(
             db.session.execute(
@@ -257,32 +313,9 @@ def main():
                 .limit(2000)
             )
         )
-        # Give the opened case files a realistic history.
-        for pid, *_rest in sample[:200]:
-            case_id = db.session.scalar(select(Case.id).where(Case.person_id == pid))
-            db.session.execute(
-                insert(Consultation),
-                [
-                    {
-                        "case_id": case_id,
-                        "office_id": office_id,
-                        "caseworker_id": worker_id,
-                        "at": datetime.now(UTC) - timedelta(days=d * 20),
-                        "duration_minutes": 30,
-                        "mode": "in_person",
-                        "interpreter_language": "",
-                        "need_areas": ["work"],
-                        "notes": "Beratung " * 20,
-                        "created_at": datetime.now(UTC),
-                    }
-                    for d in range(12)
-                ],
-            )
-        db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            # Fresh statistics after the bulk load, as autovacuum would soon provide.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
+        if not args.reuse:
+            history(sample, office_id, worker_id)
+        persons = db.session.scalar(select(func.count(Person.id)))
 
     def signed_in():
         client = app.test_client()
@@ -397,10 +430,12 @@ def main():
                 compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
                 plan = db.session.execute(text(f"EXPLAIN ANALYZE {compiled}")).scalars().all()
                 plans.append((text_query, plan))
-        t0 = time.perf_counter()
-        scan = duplicates.scan(None)
-        scan_seconds = time.perf_counter() - t0
-        tiers = duplicates.queue_counts(scan.id)
+        scan = None
+        if not args.no_scan:
+            t0 = time.perf_counter()
+            scan = duplicates.scan(None)
+            scan_seconds = time.perf_counter() - t0
+            tiers = duplicates.queue_counts(scan.id)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if not args.search_only:
             import_rows = [
@@ -431,8 +466,9 @@ def main():
         f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"database {dialect}, load average {os.getloadavg()[0]:.1f}"
     )
+    built = "kept" if build_seconds is None else f"built in {build_seconds:.0f} s"
     print(
-        f"data: {args.persons:,} persons (built in {build_seconds:.0f} s); "
+        f"data: {persons:,} persons ({built}, schema upgrade {upgrade_seconds:.0f} s); "
         f"{args.runs} runs x {args.requests} requests"
     )
     print(f"{'what':<48} {'median ms':>10} {'p95 ms':>10} {'found':>6}")
@@ -445,10 +481,11 @@ def main():
             f"{args.threads} concurrent searchers, mixed kinds, {concurrent[2]} requests: "
             f"median {concurrent[0]:.1f} ms, p95 {concurrent[1]:.1f} ms"
         )
-    print(
-        f"full duplicate scan (database, batches): {scan_seconds:.1f} s, {scan.pairs:,} pairs "
-        f"stored, left per tier {tiers}; peak RSS of the process {peak:.0f} MiB"
-    )
+    if scan is not None:
+        print(
+            f"full duplicate scan (database, batches): {scan_seconds:.1f} s, {scan.pairs:,} "
+            f"pairs stored, left per tier {tiers}; peak RSS of the process {peak:.0f} MiB"
+        )
     if not args.search_only:
         print(
             f"CSV import of {args.import_rows:,} rows: {import_seconds:.1f} s "
