@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from sqlalchemy import func, literal_column, select
+
 from caseapp.audit.models import AuditEntry
 from caseapp.extensions import db
 
@@ -29,6 +31,20 @@ def record_names(entries: Iterable[AuditEntry]) -> dict[tuple[str, int], str]:
         for record_type, ids in wanted.items()
         for record_id, name in _namers[record_type](ids).items()
     }
+
+
+def record_types() -> list[str]:
+    """The record types the log holds, in order: a loose index scan (one index probe per
+    type, a recursive query) instead of DISTINCT, which reads every entry of a long log."""
+    rt = AuditEntry.record_type
+    first = select(func.min(rt).label("rt")).cte("types", recursive=True)
+    step = select(rt).where(rt > first.c.rt).order_by(rt).limit(1).scalar_subquery()
+    types = first.union_all(select(step.label("rt")).where(first.c.rt.is_not(None)))
+    return list(
+        db.session.scalars(
+            select(literal_column("rt")).select_from(types).where(types.c.rt.is_not(None))
+        )
+    )
 
 
 def record(

@@ -9,6 +9,7 @@ from caseapp.audit.blueprint import bp
 from caseapp.audit.forms import AuditFilterForm
 from caseapp.audit.models import ACTION_LABELS, RECORD_TYPE_LABELS, AuditEntry
 from caseapp.audit.services import record_names
+from caseapp.audit.services import record_types as audit_record_types
 from caseapp.auth.models import User
 from caseapp.auth.roles import Role
 from caseapp.extensions import db
@@ -45,9 +46,7 @@ def index():
     actors = {
         u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids or {0})))
     }
-    record_types = db.session.scalars(
-        select(AuditEntry.record_type).distinct().order_by(AuditEntry.record_type)
-    ).all()
+    record_types = audit_record_types()
     form.record_type.choices = [("", _("All"))] + [
         (t, str(RECORD_TYPE_LABELS.get(t, t))) for t in record_types
     ]
