@@ -2,8 +2,10 @@
 
 `caseapp.matches` is the workflow around it (waiting lists, rounds, decisions, matches);
 `caseapp.matches.adapters` turns database rows into the engine's inputs. The modules:
-scoring (hard constraints and soft scores of one pair), features (the same for a whole round
-on arrays), pruning, explain (why someone stayed unmatched) and solver (min-cost flow, a round).
+vocabulary (language levels, time slots, words), scoring (hard constraints and soft scores of
+one pair), encoding (a whole round's profiles as arrays), features (candidate pairs and their
+scores on those arrays), pruning, bound, explain (why someone stayed unmatched), flow (min-cost
+flow) and solver (a round).
 """
 
 from caseapp.matches.engine.explain import NearMiss, Unmatched
