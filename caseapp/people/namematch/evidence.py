@@ -24,7 +24,10 @@ NAME_ONLY = "name_only"  # only the name (and a compatible birth year) agree: no
 TIERS = (CERTAIN, POSSIBLE, NAME_ONLY)
 
 # Score thresholds, from the labelled pairs (benchmarks/tiers.py prints how they were chosen).
-CERTAIN_SCORE = 0.95
+# 0.93: no labelled pair of different persons scores above 0.87, and the labelled pairs
+# with the same full date and one name left out (a father's name, a compound's second part)
+# score 0.934-0.943, which is "almost certainly" with the full date.
+CERTAIN_SCORE = 0.93
 POSSIBLE_SCORE = 0.75
 NAME_ONLY_SCORE = 0.6
 
@@ -42,14 +45,30 @@ SUPPORT = frozenset(
         "rare_name",
     }
 )
-# Strong enough on their own, with the names, to propose a merge.
+# Strong enough on their own, with the names, to propose a merge. The street address (with
+# house number and postcode) counts only for a name fewer than COMMON_NAME persons carry,
+# like the birthday: a shared accommodation houses hundreds, and among them namesakes of a
+# common name.
 STRONG = frozenset(
-    {"same_birth_date", "same_phone", "same_email", "same_arrival", "household_members"}
+    {
+        "same_birth_date",
+        "same_phone",
+        "same_email",
+        "same_arrival",
+        "household_members",
+        "same_address",
+    }
+)
+_CHANCE_FOR_COMMON = frozenset({"same_birth_date", "same_address"})
+# "Only these two carry the name" says little when one record has no birth date (then the
+# name alone is compared) or leaves a name out (then the shorter name is the common one).
+_RARE_UNSURE = frozenset(
+    {"no_birth_date", "missing_middle_name", "missing_family_name", "shortened_given_name"}
 )
 
 _SAME_PHONE = 2.5
 _SAME_EMAIL = 3.0
-_SAME_ADDRESS = 0.8
+_SAME_ADDRESS = 1.5  # strong like the arrival date, for names most do not carry (see STRONG)
 _SAME_ARRIVAL = 1.5
 _DIFFERENT_ARRIVAL = -0.8
 _HOUSEHOLD_MEMBERS = 1.5
@@ -153,10 +172,13 @@ def tier_of(score: float, reasons: tuple[str, ...]) -> str:
     """The review tier of a compared pair, or "" when it is not worth listing at all."""
     if RULED_OUT.intersection(reasons):
         return ""
-    supported = bool(SUPPORT.intersection(reasons))
+    support = set(SUPPORT.intersection(reasons))
+    if "rare_name" in support and _RARE_UNSURE.intersection(reasons):
+        support.discard("rare_name")
+    supported = bool(support)
     strong = STRONG.intersection(reasons)
-    if strong == {"same_birth_date"} and "common_name" in reasons:
-        strong = set()  # birthday coincidences among the hundreds who carry the name
+    if len(strong) == 1 and strong <= _CHANCE_FOR_COMMON and "common_name" in reasons:
+        strong = set()  # birthday or shelter coincidences among the hundreds with the name
     if score >= CERTAIN_SCORE and supported and strong:
         return CERTAIN
     if score >= POSSIBLE_SCORE and supported:

@@ -1,0 +1,108 @@
+"""Review tiers from evidence beyond names (issue 20): the labelled pairs with contacts and
+name counts (tests/data/evidence_pairs.csv), and each rule with evidence for and against."""
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from caseapp.people.namematch import PersonFacts, compare
+from caseapp.people.namematch.evidence import CERTAIN, Evidence
+from caseapp.people.namematch.review import assess
+from caseapp.people.namematch.scoring import prepare
+
+EVIDENCE_CSV = Path(__file__).resolve().parent.parent / "data" / "evidence_pairs.csv"
+
+
+def _facts(pid, given, family, born="", sex="", **evidence):
+    parts = [int(p) for p in born.split("-")] if born else []
+    year, month, day = [*parts, None, None, None][:3]
+    return PersonFacts(pid, given, family, "", year, month, day, sex, Evidence(**evidence))
+
+
+def _rows():
+    with EVIDENCE_CSV.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _side(row, side, pid):
+    return prepare(
+        _facts(
+            pid,
+            row[f"{side}_given"],
+            row[f"{side}_family"],
+            row[f"{side}_birth"],
+            row[f"{side}_sex"],
+            phone=row[f"{side}_phone"],
+            address=row[f"{side}_address"],
+        )
+    )
+
+
+@pytest.mark.parametrize("row", _rows(), ids=lambda r: r["note"][:40])
+def test_labelled_pairs_with_evidence_fall_into_their_tier(row):
+    result = assess(_side(row, "a", 1), _side(row, "b", 2), int(row["name_count"]))
+    tier = result.tier if result else ""
+    assert tier == row["expected"], (result, row["note"])
+    if row["label"] == "0":
+        assert tier != CERTAIN
+
+
+def test_the_labelled_set_with_evidence_has_both_kinds_for_each_rule():
+    rows = _rows()
+    for kind in {r["kind"] for r in rows}:
+        labels = {r["label"] for r in rows if r["kind"] == kind}
+        assert labels == {"0", "1"}, kind
+
+
+def test_the_same_address_makes_a_name_most_do_not_carry_almost_certain():
+    a = prepare(_facts(1, "Olena", "Vamopeuk", "1982-03-03", "f", address="gartenweg3|58706"))
+    b = prepare(_facts(2, "Olena", "Wamopeuk", "1982", "f", address="gartenweg3|58706"))
+    elsewhere = prepare(_facts(2, "Olena", "Wamopeuk", "1982", "f", address="gartenweg5|58706"))
+    assert assess(a, b, 3).tier == "certain" and "same_address" in assess(a, b, 3).reasons
+    assert assess(a, elsewhere, 3).tier == "name_only"
+
+
+def test_the_same_address_among_hundreds_of_namesakes_is_only_possible():
+    shelter = "unterkunft1|58762"
+    a = prepare(_facts(1, "Mohammed", "Ahmad", "1990", "m", address=shelter))
+    b = prepare(_facts(2, "Muhammad", "Ahmad", "1990-01-01", "m", address=shelter))
+    assert assess(a, b, 400).tier == "possible"
+    # With a second independent agreement it is almost certain again.
+    c = prepare(_facts(1, "Mohammed", "Ahmad", "1990", "m", address=shelter, phone="17123"))
+    d = prepare(_facts(2, "Muhammad", "Ahmad", "1990-01-01", "m", address=shelter, phone="17123"))
+    assert assess(c, d, 400).tier == "certain"
+
+
+def test_a_shared_address_never_makes_relatives_one_person():
+    home = {"address": "lennestrasse5|58762", "phone": "1712345"}
+    twins = compare(
+        _facts(1, "Hassan", "Haddad", "2012-06-01", "m", **home),
+        _facts(2, "Hussein", "Haddad", "2012-06-01", "m", **home),
+    )
+    father_son = compare(
+        _facts(1, "Ahmad", "Karimi", "1960-01-01", "m", **home),
+        _facts(2, "Ahmad", "Karimi", "1988-01-01", "m", **home),
+    )
+    assert twins.tier == "" and father_son.tier == ""
+
+
+def test_a_name_only_two_carry_needs_a_birth_year_on_both_and_no_name_left_out():
+    both = [prepare(_facts(i, "Xebat", "Kejo", "1990", "m")) for i in (1, 2)]
+    assert assess(*both, 2).tier == "possible"
+    undated = [prepare(_facts(i, "Xebat", "Kejo", "", "m")) for i in (1, 2)]
+    result = assess(*undated, 2)
+    assert "rare_name" in result.reasons and result.tier == "name_only"
+    longer = prepare(_facts(1, "Ahmad Mohammad", "Tajik", "1999-01-01", "m"))
+    shorter = prepare(_facts(2, "Ahmad", "Tajik", "1999", "m"))
+    assert assess(longer, shorter, 2).tier == "name_only"
+
+
+def test_a_name_left_out_with_the_same_full_date_is_almost_certain():
+    a = _facts(1, "Mohammed Ali", "Hassan", "1987-10-02", "m")
+    b = _facts(2, "Mohammed", "Hassan", "1987-10-02", "m")
+    result = compare(a, b)
+    assert "missing_middle_name" in result.reasons and result.tier == "certain"
+    year_only = compare(a, replace(b, birth_month=None, birth_day=None))
+    assert year_only.tier != "certain"
