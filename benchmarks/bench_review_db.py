@@ -4,11 +4,17 @@ resumable scan as `flask people scan` runs it; precision and recall per tier, ti
 
 Run:  CASEAPP_ENV=development .venv/bin/python benchmarks/bench_review_db.py [--persons 100000]
       DATABASE_URL=postgresql://... for PostgreSQL (the database is emptied first!).
+      --write-only: write the register and stop; --reuse: scan a register an earlier run
+      wrote to DATABASE_URL (same --persons and --seed) again, in a process that has not
+      generated it, so that the peak RSS is the scan's own; --rekey rebuilds its
+      person_name_keys first (after a change of the blocking keys); --profile FILE writes a
+      cProfile of the scan.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import platform
 import resource
@@ -94,14 +100,44 @@ def write(people, office_id: int) -> dict[int, int]:
     return ids
 
 
+def rekey() -> None:
+    """person_name_keys rebuilt from the names (the blocking keys changed)."""
+    db.session.execute(PersonNameKey.__table__.delete())
+    last = 0
+    while True:
+        rows = db.session.execute(
+            select(Person.id, Person.given_name, Person.family_name, Person.original_name)
+            .where(Person.id > last)
+            .order_by(Person.id)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            break
+        keys = [
+            {"person_id": r.id, "key": k[:40]}
+            for r in rows
+            for k in namematch.blocking_keys(r.given_name, r.family_name, r.original_name or "")
+        ]
+        db.session.execute(insert(PersonNameKey), keys)
+        last = rows[-1].id
+    db.session.commit()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--batch", type=int, default=20_000, help="key rows per scan batch")
+    parser.add_argument("--write-only", action="store_true", help="write the register, no scan")
+    parser.add_argument("--reuse", action="store_true", help="scan the register written before")
+    parser.add_argument("--rekey", action="store_true", help="with --reuse: rebuild the keys")
+    parser.add_argument("--profile", default="", help="write a cProfile of the scan here")
     args = parser.parse_args()
     app = create_app({"WTF_CSRF_ENABLED": False})
     with app.app_context():
+        if args.reuse:
+            scan_only(args)
+            return
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -121,29 +157,70 @@ def main():
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
+        print(f"register of {args.persons:,} persons written in {build_seconds:.0f} s")
+        if args.write_only:
+            return
         truth_db = {tuple(sorted((ids[a], ids[b]))) for a, b in truth}
-        from caseapp.people.services import duplicates
+        report(args, run_scan(args), truth_db, f"written in {build_seconds:.0f} s")
 
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+def scan_only(args) -> None:
+    """--reuse: scan first (the peak RSS is the scan's), then the injected duplicates again
+    from the generator's ids (external_id G-<id>)."""
+    if args.rekey:
         t0 = time.perf_counter()
-        scan = duplicates.scan(None, batch=args.batch)
-        scan_seconds = time.perf_counter() - t0
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        pairs = db.session.execute(
-            select(DuplicatePair.a_id, DuplicatePair.b_id, DuplicatePair.tier).where(
-                DuplicatePair.scan_id == scan.id
-            )
-        ).all()
-    dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+        rekey()
+        print(f"person_name_keys rebuilt in {time.perf_counter() - t0:.0f} s")
+    measured = run_scan(args)
+    _people, truth = generated(args.persons, args.seed, with_evidence=False)
+    del _people
+    ids = {
+        int(external[2:]): pid
+        for external, pid in db.session.execute(
+            select(Person.external_id, Person.id).where(Person.external_id.like("G-%"))
+        )
+    }
+    if len(ids) != args.persons:
+        raise SystemExit(f"the database holds {len(ids):,} generated persons, not {args.persons:,}")
+    truth_db = {tuple(sorted((ids[a], ids[b]))) for a, b in truth}
+    del ids
+    report(args, measured, truth_db, "written by an earlier run")
+
+
+def run_scan(args) -> tuple[float, float, float, list]:
+    """The stored scan: seconds, peak RSS before and after (MiB), the pairs it stored."""
+    from caseapp.people.services import duplicates
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    profiler = cProfile.Profile() if args.profile else None
+    t0 = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    scan = duplicates.scan(None, batch=args.batch)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    scan_seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    pairs = db.session.execute(
+        select(DuplicatePair.a_id, DuplicatePair.b_id, DuplicatePair.tier).where(
+            DuplicatePair.scan_id == scan.id
+        )
+    ).all()
+    return scan_seconds, rss_before, peak, pairs
+
+
+def report(args, measured, truth_db, written: str) -> None:
+    scan_seconds, rss_before, peak, pairs = measured
+    dialect = db.engine.dialect.name
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, database {dialect}, load {os.getloadavg()[0]:.1f}"
     )
     print(
-        f"data: {args.persons:,} persons, {len(truth_db):,} injected duplicates (written in "
-        f"{build_seconds:.0f} s); scan {scan_seconds:.1f} s in batches of {args.batch:,} key "
-        f"rows, {len(pairs):,} pairs stored; peak RSS {peak:.0f} MiB (before the scan "
-        f"{rss_before:.0f} MiB, the generated register included)"
+        f"data: {args.persons:,} persons, {len(truth_db):,} injected duplicates ({written}); "
+        f"scan {scan_seconds:.1f} s in batches of {args.batch:,} key rows, {len(pairs):,} "
+        f"pairs stored; peak RSS {peak:.0f} MiB (before the scan {rss_before:.0f} MiB)"
     )
     print("| tier | pairs | injected duplicates | precision | recall (this tier and above) |")
     print("|---|---:|---:|---:|---:|")
