@@ -62,26 +62,11 @@ def _case_records(app, world):
 def _appointment_records(person, worker, world):
     """A room, a future appointment with a reschedule request, and the world's newcomer
     account linked to the person (portal)."""
-    from datetime import timedelta
-
-    from caseapp.appointments.models import Appointment, RescheduleRequest, Room
-    from caseapp.core.clock import utcnow
+    from caseapp.appointments.models import RescheduleRequest
     from caseapp.portal.models import PortalAccess
+    from tests.factories.appointments import room_and_appointment
 
-    room = Room(office_id=world["office_a"], name="Raum 1")
-    db.session.add(room)
-    db.session.flush()
-    start = utcnow().replace(microsecond=0) + timedelta(days=2)
-    appointment = Appointment(
-        person_id=person.id,
-        office_id=world["office_a"],
-        room_id=room.id,
-        caseworker_id=worker.id,
-        starts_at=start,
-        ends_at=start + timedelta(minutes=30),
-    )
-    db.session.add(appointment)
-    db.session.flush()
+    room, appointment = room_and_appointment(world["office_a"], person.id, worker.id)
     request_row = RescheduleRequest(appointment_id=appointment.id, message="")
     newcomer = db.session.scalar(select(User).where(User.email == world["newcomer"]))
     db.session.add_all([request_row, PortalAccess(person_id=person.id, user_id=newcomer.id)])

@@ -38,12 +38,11 @@ def bearer(secret: str, **headers) -> dict:
 def api_records(app, world, make_user=None) -> dict:
     """Office A's person (markers), a draft referral A→C, an appointment, a person of B, a
     match of A (with make_user), and a token per role and office."""
-    from caseapp.appointments.models import Appointment, Room
-    from caseapp.core.clock import utcnow
     from caseapp.offices.services import OfficeData, create_office
     from caseapp.people import services as people
     from caseapp.people.validation import PersonData
     from caseapp.referrals import services as referrals
+    from tests.factories.appointments import room_and_appointment
 
     with app.test_request_context():
         office_c = create_office(None, OfficeData(name="Gesundheitsamt C", kind="health_office"))
@@ -59,19 +58,7 @@ def api_records(app, world, make_user=None) -> dict:
         referral = referrals.create_referral(
             worker, person, referrals.ReferralData(need="work", service_id=ids["service_id"])
         )
-        room = Room(office_id=world["office_a"], name="Raum 1")
-        db.session.add(room)
-        db.session.flush()
-        start = utcnow().replace(microsecond=0) + timedelta(days=2)
-        appointment = Appointment(
-            person_id=person.id,
-            office_id=world["office_a"],
-            room_id=room.id,
-            caseworker_id=worker.id,
-            starts_at=start,
-            ends_at=start + timedelta(minutes=30),
-        )
-        db.session.add(appointment)
+        room, appointment = room_and_appointment(world["office_a"], person.id, worker.id)
         other = people.register_person(
             worker_b,
             PersonData(given_name="Bora", family_name=MARKER_B, birth_year=1985),

@@ -117,3 +117,25 @@ def book(app, setup, start, *, person=None, actor=0, **kw) -> int:
         )
         db.session.commit()
         return appointment.id
+
+
+def room_and_appointment(office_id: int, person_id: int, caseworker_id: int, *, days: int = 2):
+    """A room "Raum 1" and a 30-minute appointment in it `days` from now (flushed, not
+    committed): the records the access matrices and the API tests read and change."""
+    from caseapp.appointments.models import Appointment
+
+    room = Room(office_id=office_id, name="Raum 1")
+    db.session.add(room)
+    db.session.flush()
+    start = utcnow().replace(microsecond=0) + timedelta(days=days)
+    appointment = Appointment(
+        person_id=person_id,
+        office_id=office_id,
+        room_id=room.id,
+        caseworker_id=caseworker_id,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+    )
+    db.session.add(appointment)
+    db.session.flush()
+    return room, appointment
