@@ -136,7 +136,14 @@ def build(persons, office_id, caseworker_id, rng):
         words = [
             row
             for pid, person in zip(ids, rows, strict=True)
-            for row in key_rows(pid, office_id, person["given_name"], person["family_name"], "")
+            for row in key_rows(
+                pid,
+                office_id,
+                person["given_name"],
+                person["family_name"],
+                "",
+                birth_year=person["birth_year"],
+            )
         ]
         db.session.execute(insert(PersonSearchKey), words)
         cases = [

@@ -148,18 +148,21 @@ SEARCH_KEY = String(64).with_variant(String(64, collation="C"), "postgresql")
 
 class PersonSearchKey(db.Model):
     """A word of a person's names as written ("w:rania") or as its skeleton ("s:rn"), for the
-    search box: looked up by equality or by prefix range through the (key, office) index."""
+    search box: looked up by equality or by prefix range through the (key, office, birth
+    year) index, so "Rania 1991" is one narrow range per word and never a join per entry."""
 
     __tablename__ = "person_search_keys"
     __table_args__ = (
         UniqueConstraint("person_id", "key"),
-        Index("ix_person_search_keys_key", "key", "office_id", "person_id"),
+        Index("ix_person_search_keys_key", "key", "office_id", "birth_year", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     # The person's office (it never changes), so office scope is decided inside the index.
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    # The person's birth year, rewritten with the keys whenever the person changes.
+    birth_year: Mapped[int | None]
     key: Mapped[str] = mapped_column(SEARCH_KEY)
 
     def __repr__(self) -> str:

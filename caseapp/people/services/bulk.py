@@ -63,7 +63,12 @@ def bulk_register(actor, people: list[PersonData], *, office_id: int, batch: int
             row
             for pid, data in zip(ids, chunk, strict=True)
             for row in key_rows(
-                pid, office_id, data.given_name, data.family_name, data.original_name
+                pid,
+                office_id,
+                data.given_name,
+                data.family_name,
+                data.original_name,
+                birth_year=data.birth_year,
             )
         ]
         if words:

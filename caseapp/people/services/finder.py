@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, exists, func, or_, select
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from caseapp.auth import scope
 from caseapp.core.signals import merge_handler
@@ -28,7 +28,6 @@ def drop_merged_keys(survivor: Person, *, removed: Person, **_kw) -> dict[str, i
 RESULTS = 25  # hits shown; more means "add the birth year"
 LIVE_RESULTS = 8  # under the navbar's box
 CANDIDATES = 120  # persons ranked per query (plain columns)
-DRIVER_CAP = 2000  # index entries read for the rarest word of a query
 ESTIMATE_CAP = 500  # enough to tell a rare word from a common one
 
 
@@ -53,19 +52,33 @@ class SearchResult:
 # --- the index --------------------------------------------------------------------------
 
 
-def key_rows(person_id: int, office_id: int, given: str, family: str, original: str) -> list[dict]:
+def key_rows(
+    person_id: int,
+    office_id: int,
+    given: str,
+    family: str,
+    original: str,
+    *,
+    birth_year: int | None,
+) -> list[dict]:
     """Rows of person_search_keys for one person (bulk inserts, reindexing)."""
     return [
-        {"person_id": person_id, "office_id": office_id, "key": key}
+        {"person_id": person_id, "office_id": office_id, "birth_year": birth_year, "key": key}
         for key in sorted(keys.search_keys(given, family, original or ""))
     ]
 
 
 def write_search_keys(person: Person) -> None:
-    """Replace the person's search keys (after registering or changing names); flushes."""
+    """Replace the person's search keys (after registering or changing names or the birth
+    date: the keys carry the birth year); flushes."""
     db.session.execute(delete(PersonSearchKey).where(PersonSearchKey.person_id == person.id))
     rows = key_rows(
-        person.id, person.office_id, person.given_name, person.family_name, person.original_name
+        person.id,
+        person.office_id,
+        person.given_name,
+        person.family_name,
+        person.original_name,
+        birth_year=person.birth_year,
     )
     if rows:
         db.session.execute(PersonSearchKey.__table__.insert(), rows)
@@ -88,6 +101,7 @@ def reindex(conn, *, after_id: int = 0, batch: int = 2000) -> int | None:
             persons.c.given_name,
             persons.c.family_name,
             persons.c.original_name,
+            persons.c.birth_year,
         )
         .where(persons.c.id > after_id)
         .order_by(persons.c.id)
@@ -100,7 +114,14 @@ def reindex(conn, *, after_id: int = 0, batch: int = 2000) -> int | None:
     conn.execute(delete(PersonNameKey).where(PersonNameKey.person_id.in_(ids)))
     search_rows, name_rows = [], []
     for r in rows:
-        search_rows += key_rows(r.id, r.office_id, r.given_name, r.family_name, r.original_name)
+        search_rows += key_rows(
+            r.id,
+            r.office_id,
+            r.given_name,
+            r.family_name,
+            r.original_name,
+            birth_year=r.birth_year,
+        )
         name_rows += [
             {"person_id": r.id, "key": key[:40]}
             for key in sorted(
@@ -117,10 +138,10 @@ def reindex(conn, *, after_id: int = 0, batch: int = 2000) -> int | None:
 # --- searching --------------------------------------------------------------------------
 
 
-def _word_condition(word: str):
+def _word_condition(word: str, table=PersonSearchKey):
     """Index entries that match one query word: the word, words starting with it, skeletons."""
     exact, prefix, sounds = keys.word_keys(word)
-    key = PersonSearchKey.key
+    key = table.key
     conditions = [key == exact]
     if prefix:
         conditions.append(and_(key >= prefix, key < keys.prefix_end(prefix)))
@@ -128,36 +149,33 @@ def _word_condition(word: str):
     return or_(*conditions)
 
 
-def _in_scope(stmt, actor):
-    return scope.scoped(stmt, PersonSearchKey.office_id, actor)
-
-
-def _estimate(condition, actor) -> int:
+def _estimate(word: str, actor) -> int:
     """How many index entries match, counted up to ESTIMATE_CAP (an index range scan)."""
-    inner = _in_scope(select(PersonSearchKey.id).where(condition), actor).limit(ESTIMATE_CAP)
+    inner = scope.scoped(
+        select(PersonSearchKey.id).where(_word_condition(word)), PersonSearchKey.office_id, actor
+    ).limit(ESTIMATE_CAP)
     return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
 
 
 def _name_candidates(actor, query: namematch.Query):
-    """Ids of persons who match every query word, at most CANDIDATES, as a select."""
-    conditions = [_word_condition(word) for word in dict.fromkeys(query.names)]
-    if len(conditions) > 1:
-        # Drive from the rarest word; the others are checked per candidate through the
-        # (person_id, key) unique index.
-        counts = [_estimate(c, actor) for c in conditions]
-        order = sorted(range(len(conditions)), key=counts.__getitem__)
-        conditions = [conditions[i] for i in order]
-    driver = _in_scope(select(PersonSearchKey.person_id).where(conditions[0]), actor)
-    if query.birth_year:
-        # The year narrows before the cap, or a common name's first entries would hide it.
-        driver = driver.join(Person, Person.id == PersonSearchKey.person_id).where(
-            Person.birth_year == query.birth_year
-        )
-    driver = driver.limit(DRIVER_CAP)
-    stmt = select(Person.id).where(Person.id.in_(driver.scalar_subquery()))
-    for condition in conditions[1:]:
-        stmt = stmt.where(exists().where(PersonSearchKey.person_id == Person.id, condition))
-    return stmt
+    """Ids of persons who match every query word, as a select of index-only lookups: each
+    word's entries of person_search_keys (office and birth year decided inside the index),
+    joined on person_id, so the database intersects them in one statement."""
+    words = list(dict.fromkeys(query.names))
+    if len(words) > 1 and not query.birth_year:
+        # Drive from the rarest word (two capped counts); with a year every word is narrow.
+        counts = [_estimate(word, actor) for word in words]
+        words = [words[i] for i in sorted(range(len(words)), key=counts.__getitem__)]
+    tables = [aliased(PersonSearchKey) for _word in words]
+    first = tables[0]
+    stmt = select(first.person_id)
+    for word, table in zip(words, tables, strict=True):
+        if table is not first:
+            stmt = stmt.join(table, table.person_id == first.person_id)
+        stmt = scope.scoped(stmt.where(_word_condition(word, table)), table.office_id, actor)
+        if query.birth_year:
+            stmt = stmt.where(table.birth_year == query.birth_year)
+    return stmt.distinct()
 
 
 def _candidates(actor, query: namematch.Query) -> list[int]:
@@ -174,8 +192,13 @@ def _candidates(actor, query: namematch.Query) -> list[int]:
         stmt = select(Person.id).where(
             Person.phone_digits >= digits, Person.phone_digits < keys.prefix_end(digits)
         )
+    elif query.names and not query.birth_day:
+        # The index answers alone: merged records have no keys, the office and the year are
+        # in it (_ranked reads the persons' rows and checks scope again).
+        stmt = _name_candidates(actor, query).limit(CANDIDATES)
+        return ids + [i for i in db.session.scalars(stmt) if i not in ids]
     elif query.names:
-        stmt = _name_candidates(actor, query)
+        stmt = select(Person.id).where(Person.id.in_(_name_candidates(actor, query)))
     else:  # a birth date or year alone
         stmt = select(Person.id)
     stmt = scope.scoped(stmt.where(Person.merged_into_id.is_(None)), Person.office_id, actor)

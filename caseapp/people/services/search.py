@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, select, union_all
 from sqlalchemy.orm import contains_eager, lazyload
 
 from caseapp.auth import scope
@@ -70,6 +70,25 @@ def facts_from_data(data: PersonData) -> namematch.PersonFacts:
     )
 
 
+# What `facts` reads of a person: the comparison needs no ORM objects.
+_FACT_COLUMNS = (
+    Person.id,
+    Person.given_name,
+    Person.family_name,
+    Person.original_name,
+    Person.birth_year,
+    Person.birth_month,
+    Person.birth_day,
+    Person.sex,
+    Person.phone_digits,
+    Person.email,
+    Person.street,
+    Person.postcode,
+    Person.nationalities,
+    Person.arrived_germany_on,
+)
+
+
 def duplicate_candidates(
     actor, candidate: namematch.PersonFacts, *, exclude_id: int | None = None, limit: int = 5
 ) -> list[tuple[Person, namematch.Comparison]]:
@@ -80,14 +99,18 @@ def duplicate_candidates(
     )
     if not keys:
         return []
-    ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys))).distinct()
-    stmt = _scope(select(Person).where(Person.id.in_(ids)), actor)
+    ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
+    # Plain columns for the comparison (the ORM's objects only for the few shown).
+    stmt = _scope(select(*_FACT_COLUMNS).where(Person.id.in_(ids)), actor)
     if candidate.birth_year:
-        # Birth years further apart than one never reach the threshold: filter them in SQL.
+        # Birth years further apart than one never reach the threshold: filter them in SQL,
+        # through the birth index alone (the ids are in it), not a row read per name match.
         year = candidate.birth_year
-        stmt = stmt.where(
-            Person.birth_year.is_(None) | Person.birth_year.between(year - 1, year + 1)
+        born = union_all(
+            select(Person.id).where(Person.birth_year.between(year - 1, year + 1)),
+            select(Person.id).where(Person.birth_year.is_(None)),
         )
+        stmt = stmt.where(Person.id.in_(born))
     stmt = stmt.limit(500)
     prepared = prepare(candidate)
     # How many persons carry the name (a rare name makes a name + year match telling).
@@ -97,15 +120,20 @@ def duplicate_candidates(
             select(func.count()).where(PersonNameKey.key == review.name_key(prepared))
         )
     scored = []
-    for person in db.session.scalars(stmt):
-        if person.id == exclude_id:
+    for row in db.session.execute(stmt):
+        if row.id == exclude_id:
             continue
-        other = prepare(facts(person))
+        other = prepare(facts(row))
         comparison = review.assess(prepared, other, name_count) or compare_prepared(prepared, other)
         if comparison.score >= CANDIDATE_MIN_SCORE:
-            scored.append((person, comparison))
-    scored.sort(key=lambda pc: (-pc[1].score, pc[0].id))
-    return scored[:limit]
+            scored.append((row.id, comparison))
+    scored.sort(key=lambda pc: (-pc[1].score, pc[0]))
+    shown = scored[:limit]
+    people = {
+        p.id: p
+        for p in db.session.scalars(select(Person).where(Person.id.in_([i for i, _c in shown])))
+    }
+    return [(people[i], comparison) for i, comparison in shown]
 
 
 CASE_SORTS = {
