@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy import and_, delete, intersect, select, union_all
+from sqlalchemy.orm import lazyload, selectinload
 
 from caseapp.auth import scope
 from caseapp.core.signals import merge_handler
@@ -28,7 +28,6 @@ def drop_merged_keys(survivor: Person, *, removed: Person, **_kw) -> dict[str, i
 RESULTS = 25  # hits shown; more means "add the birth year"
 LIVE_RESULTS = 8  # under the navbar's box
 CANDIDATES = 120  # persons ranked per query (plain columns)
-ESTIMATE_CAP = 500  # enough to tell a rare word from a common one
 
 
 @dataclass(frozen=True)
@@ -138,44 +137,34 @@ def reindex(conn, *, after_id: int = 0, batch: int = 2000) -> int | None:
 # --- searching --------------------------------------------------------------------------
 
 
-def _word_condition(word: str, table=PersonSearchKey):
-    """Index entries that match one query word: the word, words starting with it, skeletons."""
+def _word_entries(word: str, actor, year: int | None):
+    """Ids of persons with an index entry that matches one query word (the word, words
+    starting with it, its skeletons), each as its own range of the (key, office, birth year)
+    index, so every part is an index-only scan; ids may repeat."""
     exact, prefix, sounds = keys.word_keys(word)
-    key = table.key
-    conditions = [key == exact]
-    if prefix:
-        conditions.append(and_(key >= prefix, key < keys.prefix_end(prefix)))
-    conditions += [key == sound for sound in sounds]
-    return or_(*conditions)
-
-
-def _estimate(word: str, actor) -> int:
-    """How many index entries match, counted up to ESTIMATE_CAP (an index range scan)."""
-    inner = scope.scoped(
-        select(PersonSearchKey.id).where(_word_condition(word)), PersonSearchKey.office_id, actor
-    ).limit(ESTIMATE_CAP)
-    return db.session.scalar(select(func.count()).select_from(inner.subquery())) or 0
+    key = PersonSearchKey.key
+    # The prefix range holds the word itself; a one-letter word is looked up alone.
+    ranges = [and_(key >= prefix, key < keys.prefix_end(prefix))] if prefix else [key == exact]
+    parts = []
+    for condition in ranges + [key == sound for sound in sounds]:
+        part = scope.scoped(
+            select(PersonSearchKey.person_id).where(condition), PersonSearchKey.office_id, actor
+        )
+        if year:
+            part = part.where(PersonSearchKey.birth_year == year)
+        parts.append(part)
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _name_candidates(actor, query: namematch.Query):
-    """Ids of persons who match every query word, as a select of index-only lookups: each
-    word's entries of person_search_keys (office and birth year decided inside the index),
-    joined on person_id, so the database intersects them in one statement."""
-    words = list(dict.fromkeys(query.names))
-    if len(words) > 1 and not query.birth_year:
-        # Drive from the rarest word (two capped counts); with a year every word is narrow.
-        counts = [_estimate(word, actor) for word in words]
-        words = [words[i] for i in sorted(range(len(words)), key=counts.__getitem__)]
-    tables = [aliased(PersonSearchKey) for _word in words]
-    first = tables[0]
-    stmt = select(first.person_id)
-    for word, table in zip(words, tables, strict=True):
-        if table is not first:
-            stmt = stmt.join(table, table.person_id == first.person_id)
-        stmt = scope.scoped(stmt.where(_word_condition(word, table)), table.office_id, actor)
-        if query.birth_year:
-            stmt = stmt.where(table.birth_year == query.birth_year)
-    return stmt.distinct()
+    """Ids of persons who match every query word (and the birth year), once each: the
+    words' index ranges intersected by the database in one statement."""
+    words = [_word_entries(word, actor, query.birth_year) for word in dict.fromkeys(query.names)]
+    if len(words) == 1:
+        entries = words[0].subquery()
+        return select(entries.c.person_id).distinct()
+    found = intersect(*(select(w.subquery().c.person_id) for w in words)).subquery()
+    return select(found.c.person_id)
 
 
 def _candidates(actor, query: namematch.Query) -> list[int]:
