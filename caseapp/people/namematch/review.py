@@ -59,6 +59,7 @@ def _signature(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(phonetic_code(t) for t in tokens))
 
 
+@lru_cache(maxsize=65536)
 def signature_of(given_name: str, family_name: str) -> tuple[str, ...]:
     """`name_signature` from the name fields (the scan counts names before loading facts)."""
     return _signature(tokenise(given_name or "") + tokenise(family_name or ""))

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, case, delete, func, or_, select
 
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
@@ -76,9 +76,10 @@ class _Loaded:
 def load_facts(ids: list[int]) -> dict[int, _Loaded]:
     """Facts with evidence (contacts, arrival, household) and benefit data, few queries."""
     out: dict[int, _Loaded] = {}
+    conn = db.session.connection()  # Core rows: no ORM bookkeeping per row
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
-        rows = db.session.execute(
+        rows = conn.execute(
             select(
                 Person.id,
                 Person.given_name,
@@ -101,7 +102,7 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
             .where(Person.id.in_(chunk), Person.merged_into_id.is_(None))
         ).all()
         households = dict(
-            db.session.execute(
+            conn.execute(
                 select(HouseholdMember.person_id, HouseholdMember.household_id).where(
                     HouseholdMember.person_id.in_(chunk)
                 )
@@ -109,16 +110,16 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
         )
         members: dict[int, list[tuple[int, str]]] = defaultdict(list)
         if households:
-            for household_id, person_id, given in db.session.execute(
+            for household_id, person_id, given in conn.execute(
                 select(HouseholdMember.household_id, Person.id, Person.given_name)
                 .join(Person, Person.id == HouseholdMember.person_id)
                 .where(HouseholdMember.household_id.in_(set(households.values())))
             ):
                 members[household_id].append((person_id, given))
         with_aid = set(
-            db.session.scalars(
+            conn.execute(
                 select(AidEntry.person_id).where(AidEntry.person_id.in_(chunk)).distinct()
-            )
+            ).scalars()
         )
         for r in rows:
             household = households.get(r.id)
@@ -225,68 +226,85 @@ def common_keys() -> set[str]:
     )
 
 
-def _batch(after: str, size: int) -> tuple[dict[str, list[tuple]], str] | None:
-    """The next complete buckets after key `after`: {key: [(person id, year, month, day,
-    given name, family name)]} of persons not merged, and the last key."""
-    columns = (
-        PersonNameKey.key,
-        PersonNameKey.person_id,
-        Person.birth_year,
-        Person.birth_month,
-        Person.birth_day,
-        Person.given_name,
-        Person.family_name,
+def _last_key(after: str, size: int) -> str | None:
+    """The last key of the next batch: about `size` key rows after `after`, whole buckets
+    (None: the batch runs to the end). One probe of the key index."""
+    return db.session.scalar(
+        select(PersonNameKey.key)
+        .where(PersonNameKey.key > after)
+        .order_by(PersonNameKey.key)
+        .offset(size)
+        .limit(1)
     )
-    base = (
-        select(*columns)
-        .join(Person, Person.id == PersonNameKey.person_id)
-        .where(Person.merged_into_id.is_(None))
+
+
+def _batch_query(after: str, upto: str | None):
+    """Key rows of the batch whose bucket holds a pair worth comparing, with each member's
+    names, the bucket's size and whether the member has a partner there.
+
+    The database decides which buckets those are (most hold no two compatible dates): a
+    member has a partner when another member has the same full (real) date, or one of the
+    two has a vague date (year only, 01.01., none) and their years are at most one apart.
+    Buckets where someone has a partner come whole: all members' names count how many carry
+    a name."""
+    k, p = PersonNameKey.__table__.c, Person.__table__.c
+    placeholder = and_(p.birth_month == PLACEHOLDER_DAY[0], p.birth_day == PLACEHOLDER_DAY[1])
+    vague = case((or_(p.birth_day.is_(None), placeholder), 1), else_=0)
+    no_year = case((p.birth_year.is_(None), 1), else_=0)
+    near = {"partition_by": k.key, "order_by": p.birth_year, "range_": (-1, 1)}
+    where = [k.key > after, p.merged_into_id.is_(None)]
+    if upto is not None:
+        where.append(k.key <= upto)
+    date = (k.key, p.birth_year, p.birth_month, p.birth_day)
+    inner = (
+        select(
+            k.key,
+            k.person_id,
+            p.birth_year,
+            p.given_name,
+            p.family_name,
+            vague.label("vague"),
+            func.count().over(partition_by=k.key).label("size"),
+            func.sum(no_year).over(partition_by=k.key).label("no_year"),
+            func.count().over(**near).label("near"),
+            func.sum(vague).over(**near).label("near_vague"),
+            func.count().over(partition_by=date).label("same_date"),
+        )
+        .join_from(PersonNameKey.__table__, Person.__table__, p.id == k.person_id)
+        .where(*where)
+        .subquery()
     )
-    rows = db.session.execute(
-        base.where(PersonNameKey.key > after)
-        .order_by(PersonNameKey.key, PersonNameKey.person_id)
-        .limit(size)
-    ).all()
-    if not rows:
-        return None
-    last = rows[-1].key
-    if len(rows) == size:
-        complete = [r for r in rows if r.key != last]
-        if complete:
-            rows, last = complete, complete[-1].key
-        else:  # one bucket larger than a batch: take it whole
-            rows = db.session.execute(base.where(PersonNameKey.key == last)).all()
+    i = inner.c
+    partner = case(
+        (i.birth_year.is_(None), case((i.size > 1, 1), else_=0)),
+        (i.vague == 1, case((i.near + i.no_year > 1, 1), else_=0)),
+        (or_(i.same_date > 1, i.near_vague + i.no_year > 0), 1),
+        else_=0,
+    )
+    marked = select(
+        i.key,
+        i.person_id,
+        i.given_name,
+        i.family_name,
+        i.size,
+        partner.label("partner"),
+        func.max(partner).over(partition_by=i.key).label("worth"),
+    ).subquery()
+    m = marked.c
+    return select(m.key, m.person_id, m.given_name, m.family_name, m.size, m.partner).where(
+        m.worth == 1
+    )
+
+
+def _batch(after: str, size: int) -> tuple[dict[str, list[tuple]], str | None]:
+    """The next batch's buckets that hold a pair worth comparing: {key: [(person id, given
+    name, family name, bucket size, has a partner)]}, and the batch's last key (None: the
+    batch ran to the end of the key index)."""
+    upto = _last_key(after, size)
     buckets: dict[str, list[tuple]] = defaultdict(list)
-    for key, *member in rows:
+    for key, *member in db.session.connection().execute(_batch_query(after, upto)):
         buckets[key].append(tuple(member))
-    return buckets, last
-
-
-def _vague(month, day) -> bool:
-    return day is None or (month, day) == PLACEHOLDER_DAY
-
-
-def _with_partner(members: list[tuple]) -> list[int]:
-    """Persons of a bucket whose birth date is compatible with another member's (the same
-    full date, or a vague date at most a year apart): only they need their facts loaded,
-    and in most small buckets there are none."""
-    full = Counter((y, m, d) for _p, y, m, d, *_n in members if not _vague(m, d))
-    years = Counter(y for _p, y, _m, _d, *_n in members)
-    vague_years = Counter(y for _p, y, m, d, *_n in members if _vague(m, d))
-    out = []
-    for pid, year, month, day, *_names in members:
-        if year is None:
-            near, near_vague = len(members) - 1, len(members) - 1
-        else:
-            window = (year - 1, year, year + 1)
-            near = years[None] + sum(years[y] for y in window) - 1
-            near_vague = vague_years[None] + sum(vague_years[y] for y in window)
-        if _vague(month, day):
-            if near > 0:
-                out.append(pid)
-        elif full[(year, month, day)] > 1 or near_vague > 0:
-            out.append(pid)
-    return out
+    return buckets, upto
 
 
 def scan(
@@ -309,29 +327,23 @@ def scan(
     common = common_keys()
     size = register_size()
     while True:
-        step = _batch(last_key, batch)
-        if step is None:
-            break
-        buckets, last = step
-        wanted = {
-            pid
-            for members in buckets.values()
-            if len(members) > 1
-            for pid in _with_partner(members)
-        }
-        missing = [pid for pid in wanted if pid not in facts]
-        facts.update(load_facts(sorted(missing)))
+        buckets, upto = _batch(last_key, batch)
+        wanted = {m[0] for members in buckets.values() for m in members if m[4]}
+        for pid in wanted & facts.keys():
+            facts.move_to_end(pid)  # the batch's own are the last evicted
+        facts.update(load_facts(sorted(wanted - facts.keys())))
+        here = {pid: facts[pid] for pid in wanted if pid in facts}  # merged meanwhile: gone
         while len(facts) > FACTS_CACHE:
             facts.popitem(last=False)
         candidates = []
         for key, members in buckets.items():
-            group = {m[0]: facts[m[0]] for m in members if m[0] in facts}
+            group = {m[0]: here[m[0]] for m in members if m[4] and m[0] in here}
             if len(group) < 2:
                 continue
             prepared = [g.prepared for g in group.values()]
-            # How many carry each name: counted over the whole bucket, facts or not.
-            names = Counter(review.signature_of(given, family) for *_m, given, family in members)
-            found_here = review.bucket_candidates(key, prepared, common, names, len(members))
+            # How many carry each name: counted over the whole bucket, partners or not.
+            names = Counter(review.signature_of(m[1], m[2]) for m in members)
+            found_here = review.bucket_candidates(key, prepared, common, names, members[0][3])
             for a, b, count in found_here:
                 candidates.append((group[a.id], group[b.id], count))
         rows = []
@@ -354,7 +366,9 @@ def scan(
         if rows:
             db.session.execute(DuplicatePair.__table__.insert(), rows)
         found += len(rows)
-        last_key = last
+        if upto is None:
+            break
+        last_key = upto
         db.session.execute(
             DuplicateScan.__table__.update()
             .where(DuplicateScan.id == scan_id)
