@@ -12,9 +12,10 @@ from functools import lru_cache
 
 from babel import Locale
 from flask import g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask.globals import _cv_app
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import get_translations as _babel_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 __all__ = [
@@ -33,6 +34,56 @@ __all__ = [
     "select_locale",
     "text_direction",
 ]
+
+
+# --- gettext, looked up once per request and locale ---------------------------------------
+# Flask-Babel finds the translations through three context-proxy lookups on every call, and a
+# page translates a few hundred strings; these find them once per request and locale (a
+# force_locale or a changed language is a different locale object, so it is looked up anew).
+
+
+def translations():
+    """The translations of the current locale (Flask-Babel's, cached on its request state)."""
+    ctx = _cv_app.get(None)
+    state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    if state is not None:
+        cached = state.__dict__.get("lotse_translations")
+        if cached is not None and cached[0] is state.__dict__.get("babel_locale"):
+            return cached[1]
+    found = _babel_translations()
+    state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    if state is not None:
+        state.lotse_translations = (state.__dict__.get("babel_locale"), found)
+    return found
+
+
+def _(string: str, **variables) -> str:
+    """Flask-Babel's gettext: the translation, formatted with `variables` if there are any."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ngettext: `num` is available as %(num)d."""
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def _l(string: str, **variables) -> LazyString:
+    """Flask-Babel's lazy_gettext: translated when used, in the locale of that moment."""
+    return LazyString(_, string, **variables)
+
+
+def _install_template_gettext(app) -> None:
+    """The templates' _(), ngettext() ... through the same per-request lookup."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+
 
 # code -> name in its own language (what the switcher shows).
 LANGUAGES: dict[str, str] = {
@@ -228,6 +279,7 @@ def _sorted_names(language: str, kind: str) -> tuple[tuple[str, str], ...]:
 
 
 def init_app(app) -> None:
+    _install_template_gettext(app)
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         text_direction=text_direction,
