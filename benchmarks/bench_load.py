@@ -23,6 +23,10 @@ ledger afterwards checks that each exists exactly once in the database. CPU time
 gunicorn processes per request is printed too: it says more than requests/s on a shared
 machine.
 
+--mix search [--think S]: only the search box (live as typed, and submitted), for issue 13's
+"10 concurrent searchers" over HTTP against several gunicorn processes; with --think each
+session pauses S seconds on average after each answer, as a person typing does.
+
 --profile N runs N actions of the same mix in-process through Flask's test client: CPU time
 and SQL statements per kind of request, then under cProfile the functions where the time goes
 (session lookup, audit writes, template rendering, queries).
@@ -48,6 +52,7 @@ from load.client import (
     make_sessions,
     open_loop,
     summary,
+    use_mix,
 )
 from load.profiling import profile
 from load.world import (
@@ -84,6 +89,19 @@ def main():
         action="store_true",
         help="import as the upload page does, in one transaction (as the CLI did before)",
     )
+    parser.add_argument(
+        "--mix",
+        choices=("caseworker", "search"),
+        default="caseworker",
+        help="search: only the search box (live and submitted), for issue 13's searchers",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        metavar="S",
+        help="closed loop: each session pauses S seconds on average after each answer",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N actions")
     parser.add_argument(
@@ -92,6 +110,7 @@ def main():
         help="keep the data set: build it once and note it in FILE, later runs use it again",
     )
     args = parser.parse_args()
+    use_mix(args.mix)
 
     database_url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/load.sqlite3"
     if args.reuse and Path(args.reuse).exists():
@@ -162,7 +181,7 @@ def main():
                         flush=True,
                     )
                 elif mode.startswith("closed"):
-                    wall = closed_loop(sessions, args.duration)
+                    wall = closed_loop(sessions, args.duration, think=args.think)
                 else:
                     wall = open_loop(sessions, args.rate, args.duration, args.seed + run)
                 figures = summary(records, wall)
@@ -187,7 +206,7 @@ def main():
     ledger_result = check_ledger(database_url, ledger)
 
     print(f"\nmachine: {machine()}; {args.workers} gunicorn workers; {args.runs} runs of "
-          f"{args.duration:g} s; medians over runs")  # fmt: skip
+          f"{args.duration:g} s; medians over runs; mix {args.mix}, think {args.think:g} s")  # fmt: skip
     print("| mode | requests/s | p50 ms | p95 ms | max ms | errors | server CPU ms/request |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for mode, runs in results.items():

@@ -35,6 +35,15 @@ MIX = [
     ("calendar", 4),
     ("sign_in_again", 1),
 ]
+# --mix search: ten caseworkers at the search box (issue 13: "under 10 concurrent searchers"),
+# the live search as they type and now and then a submitted search.
+MIXES = {"caseworker": list(MIX), "search": [("search_typing", 3), ("search", 1)]}
+
+
+def use_mix(name: str) -> None:
+    MIX[:] = MIXES[name]
+
+
 REQUESTS = {"consultation": 2, "booking": 2, "sign_in_again": 4}  # per action; others: 1
 EXPECTED = {
     "sign_in": 302,
@@ -203,14 +212,16 @@ def make_sessions(port, world, count, ledger, records, seed) -> list[Session]:
     return sessions
 
 
-def closed_loop(sessions: list[Session], seconds: float, until=None) -> float:
-    """Every session works without pause for `seconds` (or until `until()` is true);
-    returns the measured wall time."""
+def closed_loop(sessions: list[Session], seconds: float, until=None, think: float = 0) -> float:
+    """Every session works for `seconds` (or until `until()` is true), without pause or with
+    a random pause of `think` seconds on average after each answer; returns the wall time."""
     stop_at = time.perf_counter() + seconds
 
     def work(session: Session):
         while (until() is False) if until else time.perf_counter() < stop_at:
             session.act(_actions(session.rng, 1)[0])
+            if think:
+                time.sleep(session.rng.expovariate(1 / think))
 
     threads = [threading.Thread(target=work, args=(s,)) for s in sessions]
     started = time.perf_counter()
