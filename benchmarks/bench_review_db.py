@@ -127,7 +127,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--batch", type=int, default=20_000, help="key rows per scan batch")
+    parser.add_argument("--batch", type=int, default=100_000, help="key rows per scan batch")
     parser.add_argument("--write-only", action="store_true", help="write the register, no scan")
     parser.add_argument("--reuse", action="store_true", help="scan the register written before")
     parser.add_argument("--rekey", action="store_true", help="with --reuse: rebuild the keys")

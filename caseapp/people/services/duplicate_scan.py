@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, case, delete, func, or_, select
+from sqlalchemy import and_, case, delete, func, or_, select, text
 
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
@@ -33,7 +33,7 @@ from caseapp.people.namematch import evidence as ev
 from caseapp.people.namematch import review
 from caseapp.people.namematch.scoring import PLACEHOLDER_DAY, Prepared, prepare
 
-BATCH = 20_000  # key rows per batch: one commit each
+BATCH = 100_000  # key rows per batch: one commit each (about 30 MB of rows in memory)
 FACTS_CACHE = 50_000  # persons kept between batches (a person sits in ~9 buckets)
 
 
@@ -128,18 +128,16 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
                 for pid, given in members.get(household, ())
                 if pid != r.id and given
             )
-            evidence = replace(
-                evidence_of(
-                    phone_digits=r.phone_digits,
-                    email=r.email,
-                    street=r.street,
-                    postcode=r.postcode,
-                    nationalities=r.nationalities,
-                    arrived=r.arrived_germany_on,
-                ),
-                household_id=household,
-                household_names=others,
+            evidence = evidence_of(
+                phone_digits=r.phone_digits,
+                email=r.email,
+                street=r.street,
+                postcode=r.postcode,
+                nationalities=r.nationalities,
+                arrived=r.arrived_germany_on,
             )
+            if household is not None:
+                evidence = replace(evidence, household_id=household, household_names=others)
             facts = namematch.PersonFacts(
                 id=r.id,
                 given_name=r.given_name,
@@ -301,6 +299,11 @@ def _batch(after: str, size: int) -> tuple[dict[str, list[tuple]], str | None]:
     name, family name, bucket size, has a partner)]}, and the batch's last key (None: the
     batch ran to the end of the key index)."""
     upto = _last_key(after, size)
+    if db.engine.dialect.name == "postgresql":
+        # A batch's key rows are a small part of the register: PostgreSQL's planner would
+        # rather hash all persons (a sequential scan of a million rows per batch) than look
+        # up each by its primary key; measured 3.7 s against 2.7 s for 200,000 key rows.
+        db.session.execute(text("SET LOCAL enable_hashjoin = off"))
     buckets: dict[str, list[tuple]] = defaultdict(list)
     for key, *member in db.session.connection().execute(_batch_query(after, upto)):
         buckets[key].append(tuple(member))
