@@ -77,14 +77,13 @@ def main():
     app = create_app({"API_REQUESTS_PER_MINUTE": 10**9, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         build_seconds = 0.0
-        if not args.reuse:
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("CREATE SCHEMA public"))
-            from flask_migrate import upgrade
+        if not args.reuse and db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        from flask_migrate import upgrade
 
-            upgrade()
+        upgrade()  # with --reuse: brings a register built before to the current schema
         from caseapp.api import tokens
         from caseapp.auth.models import User
         from caseapp.offices.models import Office
