@@ -354,3 +354,31 @@ def test_household_appointment_reaches_every_member_and_blocks_their_time(app, c
         )
     assert "for_household" in refused.value.errors
     assert services.for_person(single_id) == []
+
+
+def test_a_persons_appointments_are_found_by_values_not_subqueries(app, ctx, setup):
+    """The clause holds the ids themselves: a subquery inside the OR made PostgreSQL read every
+    appointment of the register for each case file (a sequential scan, 19 ms at 20,000)."""
+    from caseapp.people import casework
+    from caseapp.people.models import Person
+
+    spouse_id = make_person(app, setup, given="Leyla", family="Yilmaz")
+    merged_id = make_person(app, setup, given="Karim", family="Yilmas")
+    head = _person(setup)
+    casework.link_household(
+        _actor(setup), db.session.get(Person, spouse_id), head, role="spouse", other_role="head"
+    )
+    db.session.commit()
+    own = book(app, setup, next_day_at(9))
+    old = book(app, setup, next_day_at(11), person=merged_id)
+    db.session.get(Person, merged_id).merged_into_id = head.id
+    shared = services.book_appointment(
+        _actor(setup), head, data_for(setup, next_day_at(14), for_household=True), now=utcnow()
+    ).id
+    db.session.commit()
+    clause = services.for_person_clause(head.id)
+    assert "SELECT" not in str(clause.compile(db.engine)).upper()
+    found = db.session.scalars(select(Appointment.id).where(clause)).all()
+    assert sorted(found) == sorted([own, old, shared])
+    spouse_clause = services.for_person_clause(spouse_id)
+    assert db.session.scalars(select(Appointment.id).where(spouse_clause)).all() == [shared]
