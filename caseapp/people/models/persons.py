@@ -53,7 +53,8 @@ class Person(TimestampMixin, db.Model):
     __tablename__ = "persons"
     __table_args__ = (
         Index("ix_persons_office_family", "office_id", "family_name_norm"),
-        Index("ix_persons_birth", "birth_year", "birth_month", "birth_day"),
+        # The id too: the duplicate hint reads a birth-year window from the index alone.
+        Index("ix_persons_birth", "birth_year", "birth_month", "birth_day", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

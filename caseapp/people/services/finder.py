@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, delete, intersect, select, union_all
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, union_all
+from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from caseapp.auth import scope
 from caseapp.core.signals import merge_handler
@@ -28,6 +28,7 @@ def drop_merged_keys(survivor: Person, *, removed: Person, **_kw) -> dict[str, i
 RESULTS = 25  # hits shown; more means "add the birth year"
 LIVE_RESULTS = 8  # under the navbar's box
 CANDIDATES = 120  # persons ranked per query (plain columns)
+DRIVER_CAP = 2000  # index entries read for the rarest word of a query
 
 
 @dataclass(frozen=True)
@@ -137,16 +138,21 @@ def reindex(conn, *, after_id: int = 0, batch: int = 2000) -> int | None:
 # --- searching --------------------------------------------------------------------------
 
 
-def _word_entries(word: str, actor, year: int | None):
-    """Ids of persons with an index entry that matches one query word (the word, words
-    starting with it, its skeletons), each as its own range of the (key, office, birth year)
-    index, so every part is an index-only scan; ids may repeat."""
+def _word_parts(word: str, table) -> list[ColumnElement[bool]]:
+    """Index entries that match one query word: the word, words starting with it, skeletons."""
     exact, prefix, sounds = keys.word_keys(word)
-    key = PersonSearchKey.key
+    key = table.key
     # The prefix range holds the word itself; a one-letter word is looked up alone.
-    ranges = [and_(key >= prefix, key < keys.prefix_end(prefix))] if prefix else [key == exact]
+    parts = [and_(key >= prefix, key < keys.prefix_end(prefix))] if prefix else [key == exact]
+    return parts + [key == sound for sound in sounds]
+
+
+def _word_entries(word: str, actor, year: int | None):
+    """Ids of persons with an index entry that matches one query word, each part (prefix,
+    skeletons) its own range of the (key, office, birth year) index, so every part is an
+    index-only scan; ids may repeat."""
     parts = []
-    for condition in ranges + [key == sound for sound in sounds]:
+    for condition in _word_parts(word, PersonSearchKey):
         part = scope.scoped(
             select(PersonSearchKey.person_id).where(condition), PersonSearchKey.office_id, actor
         )
@@ -156,15 +162,31 @@ def _word_entries(word: str, actor, year: int | None):
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
+def _count(word: str, actor) -> int:
+    """A word's index entries, counted up to DRIVER_CAP + 1 (an index-only range scan)."""
+    entries = _word_entries(word, actor, None).limit(DRIVER_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(entries)) or 0
+
+
 def _name_candidates(actor, query: namematch.Query):
-    """Ids of persons who match every query word (and the birth year), once each: the
-    words' index ranges intersected by the database in one statement."""
-    words = [_word_entries(word, actor, query.birth_year) for word in dict.fromkeys(query.names)]
-    if len(words) == 1:
-        entries = words[0].subquery()
-        return select(entries.c.person_id).distinct()
-    found = intersect(*(select(w.subquery().c.person_id) for w in words)).subquery()
-    return select(found.c.person_id)
+    """Ids of persons who match every query word (and the birth year), ids may repeat.
+
+    The rarest word drives: at most DRIVER_CAP of its index entries, read index-only (the
+    year narrows them inside the index); every other word is checked per driver entry
+    through the (person_id, key) index, never through the persons table.
+    """
+    words = list(dict.fromkeys(query.names))
+    if len(words) > 1 and not query.birth_year:
+        counts = [_count(word, actor) for word in words]
+        words = [words[i] for i in sorted(range(len(words)), key=counts.__getitem__)]
+    driver = _word_entries(words[0], actor, query.birth_year).limit(DRIVER_CAP).subquery()
+    stmt = select(driver.c.person_id)
+    for word in words[1:]:
+        other = aliased(PersonSearchKey)
+        stmt = stmt.where(
+            exists().where(other.person_id == driver.c.person_id, or_(*_word_parts(word, other)))
+        )
+    return stmt
 
 
 def _candidates(actor, query: namematch.Query) -> list[int]:
@@ -184,8 +206,10 @@ def _candidates(actor, query: namematch.Query) -> list[int]:
     elif query.names and not query.birth_day:
         # The index answers alone: merged records have no keys, the office and the year are
         # in it (_ranked reads the persons' rows and checks scope again).
-        stmt = _name_candidates(actor, query).limit(CANDIDATES)
-        return ids + [i for i in db.session.scalars(stmt) if i not in ids]
+        # A person matches a word through up to a few entries (word and skeleton).
+        found = db.session.scalars(_name_candidates(actor, query).limit(4 * CANDIDATES))
+        found = [i for i in dict.fromkeys(found) if i not in ids]
+        return ids + found[:CANDIDATES]
     elif query.names:
         stmt = select(Person.id).where(Person.id.in_(_name_candidates(actor, query)))
     else:  # a birth date or year alone

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, func, select, union_all
+from sqlalchemy import Select, exists, func, intersect, select, union_all
 from sqlalchemy.orm import contains_eager, lazyload
 
 from caseapp.auth import scope
@@ -100,18 +100,18 @@ def duplicate_candidates(
     if not keys:
         return []
     ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
-    # Plain columns for the comparison (the ORM's objects only for the few shown).
-    stmt = _scope(select(*_FACT_COLUMNS).where(Person.id.in_(ids)), actor)
     if candidate.birth_year:
-        # Birth years further apart than one never reach the threshold: filter them in SQL,
-        # through the birth index alone (the ids are in it), not a row read per name match.
+        # Birth years further apart than one never reach the threshold: filter them in SQL.
+        # The window's ids come from the birth index alone and are intersected with the name
+        # keys' ids, so only persons who pass both are read (not one row per name match).
         year = candidate.birth_year
         born = union_all(
             select(Person.id).where(Person.birth_year.between(year - 1, year + 1)),
             select(Person.id).where(Person.birth_year.is_(None)),
-        )
-        stmt = stmt.where(Person.id.in_(born))
-    stmt = stmt.limit(500)
+        ).subquery()
+        ids = intersect(ids, select(born.c.id))
+    # Plain columns for the comparison (the ORM's objects only for the few shown).
+    stmt = _scope(select(*_FACT_COLUMNS).where(Person.id.in_(ids)), actor).limit(500)
     prepared = prepare(candidate)
     # How many persons carry the name (a rare name makes a name + year match telling).
     name_count = None
