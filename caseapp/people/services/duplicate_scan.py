@@ -1,10 +1,12 @@
 """The whole-register duplicate scan in resumable batches: facts and evidence of persons,
 bucket by bucket through the person_name_keys index, pairs stored with tier and benefit.
 
-The scan walks person_name_keys in key order (its index), one batch of keys at a time: it
-loads the facts and evidence of the persons in the batch, pairs them bucket by bucket
-(namematch.review) and stores what it finds with tier and benefit, then commits and notes the
-last key. Memory holds one batch; an interrupted scan goes on from its last key.
+The scan walks person_name_keys in key order (its index), one batch of keys at a time: the
+database returns the buckets in which some two members have compatible birth dates
+(services.duplicate_batches), the scan loads the facts and evidence of those members, pairs
+them bucket by bucket (namematch.review) and stores what it finds with tier and benefit, then
+commits and notes the last key. Memory holds one batch and a bounded cache of facts; an
+interrupted scan goes on from its last key.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, any_, bindparam, case, delete, func, or_, select, text
+from sqlalchemy import Integer, any_, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from caseapp.core.clock import utcnow
@@ -33,7 +35,8 @@ from caseapp.people.models import (
 )
 from caseapp.people.namematch import evidence as ev
 from caseapp.people.namematch import review
-from caseapp.people.namematch.scoring import PLACEHOLDER_DAY, Prepared, prepare
+from caseapp.people.namematch.scoring import Prepared, prepare
+from caseapp.people.services.duplicate_batches import next_batch
 
 BATCH = 100_000  # key rows per batch: one commit each (about 30 MB of rows in memory)
 FACTS_CACHE = 100_000  # persons kept between batches (a person sits in ~9 buckets)
@@ -236,92 +239,6 @@ def common_keys() -> set[str]:
     )
 
 
-def _last_key(after: str, size: int) -> str | None:
-    """The last key of the next batch: about `size` key rows after `after`, whole buckets
-    (None: the batch runs to the end). One probe of the key index."""
-    return db.session.scalar(
-        select(PersonNameKey.key)
-        .where(PersonNameKey.key > after)
-        .order_by(PersonNameKey.key)
-        .offset(size)
-        .limit(1)
-    )
-
-
-def _batch_query(after: str, upto: str | None):
-    """Key rows of the batch whose bucket holds a pair worth comparing, with each member's
-    names, the bucket's size and whether the member has a partner there.
-
-    The database decides which buckets those are (most hold no two compatible dates): a
-    member has a partner when another member has the same full (real) date, or one of the
-    two has a vague date (year only, 01.01., none) and their years are at most one apart.
-    Buckets where someone has a partner come whole: all members' names count how many carry
-    a name."""
-    k, p = PersonNameKey.__table__.c, Person.__table__.c
-    placeholder = and_(p.birth_month == PLACEHOLDER_DAY[0], p.birth_day == PLACEHOLDER_DAY[1])
-    vague = case((or_(p.birth_day.is_(None), placeholder), 1), else_=0)
-    no_year = case((p.birth_year.is_(None), 1), else_=0)
-    near = {"partition_by": k.key, "order_by": p.birth_year, "range_": (-1, 1)}
-    where = [k.key > after, p.merged_into_id.is_(None)]
-    if upto is not None:
-        where.append(k.key <= upto)
-    date = (k.key, p.birth_year, p.birth_month, p.birth_day)
-    inner = (
-        select(
-            k.key,
-            k.person_id,
-            p.birth_year,
-            p.given_name,
-            p.family_name,
-            vague.label("vague"),
-            func.count().over(partition_by=k.key).label("size"),
-            func.sum(no_year).over(partition_by=k.key).label("no_year"),
-            func.count().over(**near).label("near"),
-            func.sum(vague).over(**near).label("near_vague"),
-            func.count().over(partition_by=date).label("same_date"),
-        )
-        .join_from(PersonNameKey.__table__, Person.__table__, p.id == k.person_id)
-        .where(*where)
-        .subquery()
-    )
-    i = inner.c
-    partner = case(
-        (i.birth_year.is_(None), case((i.size > 1, 1), else_=0)),
-        (i.vague == 1, case((i.near + i.no_year > 1, 1), else_=0)),
-        (or_(i.same_date > 1, i.near_vague + i.no_year > 0), 1),
-        else_=0,
-    )
-    marked = select(
-        i.key,
-        i.person_id,
-        i.given_name,
-        i.family_name,
-        i.size,
-        partner.label("partner"),
-        func.max(partner).over(partition_by=i.key).label("worth"),
-    ).subquery()
-    m = marked.c
-    return select(m.key, m.person_id, m.given_name, m.family_name, m.size, m.partner).where(
-        m.worth == 1
-    )
-
-
-def _batch(after: str, size: int) -> tuple[dict[str, list[tuple]], str | None]:
-    """The next batch's buckets that hold a pair worth comparing: {key: [(person id, given
-    name, family name, bucket size, has a partner)]}, and the batch's last key (None: the
-    batch ran to the end of the key index)."""
-    upto = _last_key(after, size)
-    if db.engine.dialect.name == "postgresql":
-        # A batch's key rows are a small part of the register: PostgreSQL's planner would
-        # rather hash all persons (a sequential scan of a million rows per batch) than look
-        # up each by its primary key; measured 3.7 s against 2.7 s for 200,000 key rows.
-        db.session.execute(text("SET LOCAL enable_hashjoin = off"))
-    buckets: dict[str, list[tuple]] = defaultdict(list)
-    for key, *member in db.session.connection().execute(_batch_query(after, upto)):
-        buckets[key].append(tuple(member))
-    return buckets, upto
-
-
 def scan(
     actor=None,
     *,
@@ -342,7 +259,7 @@ def scan(
     common = common_keys()
     size = register_size()
     while True:
-        buckets, upto = _batch(last_key, batch)
+        buckets, upto = next_batch(last_key, batch)
         wanted = {m[0] for members in buckets.values() for m in members if m[4]}
         for pid in wanted & facts.keys():
             facts.move_to_end(pid)  # the batch's own are the last evicted

@@ -1,0 +1,98 @@
+"""The duplicate scan's batches: key rows of person_name_keys in key order, and the
+database's choice of the buckets worth comparing (services.duplicate_scan pairs them)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import and_, case, func, or_, select, text
+
+from caseapp.extensions import db
+from caseapp.people.models import Person, PersonNameKey
+from caseapp.people.namematch.scoring import PLACEHOLDER_DAY
+
+
+def _last_key(after: str, size: int) -> str | None:
+    """The last key of the next batch: about `size` key rows after `after`, whole buckets
+    (None: the batch runs to the end). One probe of the key index."""
+    return db.session.scalar(
+        select(PersonNameKey.key)
+        .where(PersonNameKey.key > after)
+        .order_by(PersonNameKey.key)
+        .offset(size)
+        .limit(1)
+    )
+
+
+def _batch_query(after: str, upto: str | None):
+    """Key rows of the batch whose bucket holds a pair worth comparing, with each member's
+    names, the bucket's size and whether the member has a partner there.
+
+    The database decides which buckets those are (most hold no two compatible dates): a
+    member has a partner when another member has the same full (real) date, or one of the
+    two has a vague date (year only, 01.01., none) and their years are at most one apart.
+    Buckets where someone has a partner come whole: all members' names count how many carry
+    a name."""
+    k, p = PersonNameKey.__table__.c, Person.__table__.c
+    placeholder = and_(p.birth_month == PLACEHOLDER_DAY[0], p.birth_day == PLACEHOLDER_DAY[1])
+    vague = case((or_(p.birth_day.is_(None), placeholder), 1), else_=0)
+    no_year = case((p.birth_year.is_(None), 1), else_=0)
+    near = {"partition_by": k.key, "order_by": p.birth_year, "range_": (-1, 1)}
+    where = [k.key > after, p.merged_into_id.is_(None)]
+    if upto is not None:
+        where.append(k.key <= upto)
+    date = (k.key, p.birth_year, p.birth_month, p.birth_day)
+    inner = (
+        select(
+            k.key,
+            k.person_id,
+            p.birth_year,
+            p.given_name,
+            p.family_name,
+            vague.label("vague"),
+            func.count().over(partition_by=k.key).label("size"),
+            func.sum(no_year).over(partition_by=k.key).label("no_year"),
+            func.count().over(**near).label("near"),
+            func.sum(vague).over(**near).label("near_vague"),
+            func.count().over(partition_by=date).label("same_date"),
+        )
+        .join_from(PersonNameKey.__table__, Person.__table__, p.id == k.person_id)
+        .where(*where)
+        .subquery()
+    )
+    i = inner.c
+    partner = case(
+        (i.birth_year.is_(None), case((i.size > 1, 1), else_=0)),
+        (i.vague == 1, case((i.near + i.no_year > 1, 1), else_=0)),
+        (or_(i.same_date > 1, i.near_vague + i.no_year > 0), 1),
+        else_=0,
+    )
+    marked = select(
+        i.key,
+        i.person_id,
+        i.given_name,
+        i.family_name,
+        i.size,
+        partner.label("partner"),
+        func.max(partner).over(partition_by=i.key).label("worth"),
+    ).subquery()
+    m = marked.c
+    return select(m.key, m.person_id, m.given_name, m.family_name, m.size, m.partner).where(
+        m.worth == 1
+    )
+
+
+def next_batch(after: str, size: int) -> tuple[dict[str, list[tuple]], str | None]:
+    """The next batch's buckets that hold a pair worth comparing: {key: [(person id, given
+    name, family name, bucket size, has a partner)]}, and the batch's last key (None: the
+    batch ran to the end of the key index)."""
+    upto = _last_key(after, size)
+    if db.engine.dialect.name == "postgresql":
+        # A batch's key rows are a small part of the register: PostgreSQL's planner would
+        # rather hash all persons (a sequential scan of a million rows per batch) than look
+        # up each by its primary key; measured 3.7 s against 2.7 s for 200,000 key rows.
+        db.session.execute(text("SET LOCAL enable_hashjoin = off"))
+    buckets: dict[str, list[tuple]] = defaultdict(list)
+    for key, *member in db.session.connection().execute(_batch_query(after, upto)):
+        buckets[key].append(tuple(member))
+    return buckets, upto
