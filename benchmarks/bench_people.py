@@ -1,7 +1,9 @@
 """Case-record benchmark at 100,000 persons: search, candidates, lists, case file, scan, import.
 
 Run:  CASEAPP_ENV=development .venv/bin/python benchmarks/bench_people.py [--persons 100000]
-      DATABASE_URL=postgresql://... for PostgreSQL (the database is emptied first!).
+      DATABASE_URL=postgresql://... for PostgreSQL (the database is emptied first!);
+      --reuse measures again on DATABASE_URL's register (migrated to the current schema),
+      --no-scan skips the whole-register duplicate scan.
 Prints medians and p95 in milliseconds (over --runs runs of --requests requests) and the machine.
 """
 
