@@ -100,6 +100,27 @@ def test_an_interrupted_scan_goes_on_where_it_stopped(register_world):
     assert db.session.scalar(select(func.count(DuplicateScan.id))) == 1
 
 
+def test_every_batch_reports_its_progress_the_last_one_too(register_world):
+    """A register that fits in one batch still reports what it found before the scan ends
+    (the job page shows "pairs found so far"), and the report is committed: a scan that
+    stops right after it and starts again stores no pair twice."""
+    reports = []
+    scan = review.scan(None, progress=lambda key, found: reports.append((key, found)))
+    assert reports and reports[-1][1] == scan.pairs > 0
+    expected = {(a, b, p.tier) for (a, b), p in _pairs(scan.id).items()}
+    # Stopped right after the last batch's report, before it was marked finished:
+    db.session.execute(
+        DuplicateScan.__table__.update()
+        .where(DuplicateScan.id == scan.id)
+        .values(finished_at=None, last_key=reports[-1][0])
+    )
+    db.session.commit()
+    again = review.scan(None)
+    assert again.id == scan.id and again.finished_at
+    assert {(a, b, p.tier) for (a, b), p in _pairs(again.id).items()} == expected
+    assert again.pairs == len(expected)
+
+
 def test_decisions_shrink_the_queue_and_are_never_proposed_again(register_world, world):
     made = register_world
     admin = _user(world["admin"])

@@ -298,17 +298,22 @@ def scan(
         if rows:
             db.session.execute(DuplicatePair.__table__.insert(), rows)
         found += len(rows)
-        if upto is None:
-            break
-        last_key = upto
+        if upto is not None:
+            last_key = upto
+        elif buckets:
+            # The last batch: no key after its last bucket holds a pair, so a scan resumed
+            # from here stores none of this batch's pairs twice.
+            last_key = max(buckets)
         db.session.execute(
             DuplicateScan.__table__.update()
             .where(DuplicateScan.id == scan_id)
             .values(last_key=last_key, pairs=found)
         )
         db.session.commit()
-        if progress:
+        if progress:  # every batch, the last one too (a small register has only that one)
             progress(last_key, found)
+        if upto is None:
+            break
         if deadline is not None and time.monotonic() > deadline:
             return db.session.get(DuplicateScan, scan_id)
     db.session.execute(
