@@ -71,6 +71,47 @@ def evidence_of(
     )
 
 
+# What person_facts reads of a person: the comparison needs no ORM objects.
+FACT_COLUMNS = (
+    Person.id,
+    Person.given_name,
+    Person.family_name,
+    Person.original_name,
+    Person.birth_year,
+    Person.birth_month,
+    Person.birth_day,
+    Person.sex,
+    Person.phone_digits,
+    Person.email,
+    Person.street,
+    Person.postcode,
+    Person.nationalities,
+    Person.arrived_germany_on,
+)
+
+
+def person_facts(person) -> namematch.PersonFacts:
+    """A person, or a row of FACT_COLUMNS, as the duplicate engine compares it."""
+    return namematch.PersonFacts(
+        id=person.id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        original_name=person.original_name or "",
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        sex=person.sex or "",
+        evidence=evidence_of(
+            phone_digits=person.phone_digits,
+            email=person.email,
+            street=person.street,
+            postcode=person.postcode,
+            nationalities=person.nationalities,
+            arrived=person.arrived_germany_on,
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class _Loaded:
     prepared: Prepared
@@ -96,20 +137,7 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
         chunk = ids[start : start + step]
         rows = conn.execute(
             select(
-                Person.id,
-                Person.given_name,
-                Person.family_name,
-                Person.original_name,
-                Person.birth_year,
-                Person.birth_month,
-                Person.birth_day,
-                Person.sex,
-                Person.phone_digits,
-                Person.email,
-                Person.street,
-                Person.postcode,
-                Person.nationalities,
-                Person.arrived_germany_on,
+                *FACT_COLUMNS,
                 Person.office_id,
                 Case.status,
             )
@@ -143,27 +171,10 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
                 for pid, given in members.get(household, ())
                 if pid != r.id and given
             )
-            evidence = evidence_of(
-                phone_digits=r.phone_digits,
-                email=r.email,
-                street=r.street,
-                postcode=r.postcode,
-                nationalities=r.nationalities,
-                arrived=r.arrived_germany_on,
-            )
+            facts = person_facts(r)
             if household is not None:
-                evidence = replace(evidence, household_id=household, household_names=others)
-            facts = namematch.PersonFacts(
-                id=r.id,
-                given_name=r.given_name,
-                family_name=r.family_name,
-                original_name=r.original_name or "",
-                birth_year=r.birth_year,
-                birth_month=r.birth_month,
-                birth_day=r.birth_day,
-                sex=r.sex or "",
-                evidence=evidence,
-            )
+                evidence = replace(facts.evidence, household_id=household, household_names=others)
+                facts = replace(facts, evidence=evidence)
             out[r.id] = _Loaded(
                 prepare(facts), r.office_id, r.status not in (None, "closed"), r.id in with_aid
             )

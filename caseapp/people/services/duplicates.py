@@ -22,10 +22,12 @@ from caseapp.people.namematch import evidence as ev
 from caseapp.people.namematch import review
 from caseapp.people.services.duplicate_scan import (  # noqa: F401 - one place to import from
     BATCH,
+    FACT_COLUMNS,
     benefit,
     evidence_of,
     latest_scan,
     load_facts,
+    person_facts,
     register_size,
     running_scan,
     scan,

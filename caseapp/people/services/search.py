@@ -19,34 +19,14 @@ from caseapp.people.models import (
 from caseapp.people.namematch import review
 from caseapp.people.namematch.evidence import MIN_REGISTER
 from caseapp.people.namematch.scoring import compare_prepared, prepare
-from caseapp.people.services.duplicates import evidence_of, register_size
+from caseapp.people.services.duplicates import FACT_COLUMNS, evidence_of, register_size
+from caseapp.people.services.duplicates import person_facts as facts
 from caseapp.people.services.finder import find_people, matching_ids
 from caseapp.people.services.registration import _scope, phone_key
 from caseapp.people.validation import PersonData
 
 # Candidates shown while registering start below the duplicate threshold: "maybe" is useful.
 CANDIDATE_MIN_SCORE = 0.55
-
-
-def facts(person: Person) -> namematch.PersonFacts:
-    return namematch.PersonFacts(
-        id=person.id,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        original_name=person.original_name or "",
-        birth_year=person.birth_year,
-        birth_month=person.birth_month,
-        birth_day=person.birth_day,
-        sex=person.sex or "",
-        evidence=evidence_of(
-            phone_digits=person.phone_digits,
-            email=person.email,
-            street=person.street,
-            postcode=person.postcode,
-            nationalities=person.nationalities,
-            arrived=person.arrived_germany_on,
-        ),
-    )
 
 
 def facts_from_data(data: PersonData) -> namematch.PersonFacts:
@@ -68,25 +48,6 @@ def facts_from_data(data: PersonData) -> namematch.PersonFacts:
             arrived=data.arrived_germany_on,
         ),
     )
-
-
-# What `facts` reads of a person: the comparison needs no ORM objects.
-_FACT_COLUMNS = (
-    Person.id,
-    Person.given_name,
-    Person.family_name,
-    Person.original_name,
-    Person.birth_year,
-    Person.birth_month,
-    Person.birth_day,
-    Person.sex,
-    Person.phone_digits,
-    Person.email,
-    Person.street,
-    Person.postcode,
-    Person.nationalities,
-    Person.arrived_germany_on,
-)
 
 
 def duplicate_candidates(
@@ -111,7 +72,7 @@ def duplicate_candidates(
         ).subquery()
         ids = intersect(ids, select(born.c.id))
     # Plain columns for the comparison (the ORM's objects only for the few shown).
-    stmt = _scope(select(*_FACT_COLUMNS).where(Person.id.in_(ids)), actor).limit(500)
+    stmt = _scope(select(*FACT_COLUMNS).where(Person.id.in_(ids)), actor).limit(500)
     prepared = prepare(candidate)
     # How many persons carry the name (a rare name makes a name + year match telling).
     name_count = None
