@@ -116,7 +116,11 @@ class PersonNameKey(db.Model):
     """Blocking keys of a person's names, for fast transliteration-tolerant lookup."""
 
     __tablename__ = "person_name_keys"
-    __table_args__ = (UniqueConstraint("person_id", "key"), Index("ix_person_name_keys_key", "key"))
+    # (key, person_id): the registration hint's name matches are read from the index alone.
+    __table_args__ = (
+        UniqueConstraint("person_id", "key"),
+        Index("ix_person_name_keys_key_person", "key", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
