@@ -40,6 +40,8 @@ REASON_TEXTS = {
     "different_nationality": lambda: _("different nationality"),
     "rare_name": lambda: _("few persons have this name"),
     "common_name": lambda: _("many persons have this name"),
+    "chance_agreement": lambda: _("so many persons have this name that this may be chance"),
+    "typing_error": lambda: _("one letter different (a typing error?)"),
     # Why a person is a hit of the search box (caseapp.people.namematch.search.explain).
     "name_exact": lambda: _("name as typed"),
     "name_start": lambda: _("beginning of a name"),

@@ -3,12 +3,14 @@ name counts (tests/data/evidence_pairs.csv), and each rule with evidence for and
 
 import csv
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from caseapp.people.namematch import PersonFacts, compare
-from caseapp.people.namematch.evidence import CERTAIN, Evidence
+from caseapp.people.namematch.evidence import CERTAIN, Evidence, chance_terms
+from caseapp.people.namematch.phonetic import one_typing_error
 from caseapp.people.namematch.review import assess
 from caseapp.people.namematch.scoring import prepare
 
@@ -27,6 +29,7 @@ def _rows():
 
 
 def _side(row, side, pid):
+    arrived = row[f"{side}_arrived"]
     return prepare(
         _facts(
             pid,
@@ -36,6 +39,7 @@ def _side(row, side, pid):
             row[f"{side}_sex"],
             phone=row[f"{side}_phone"],
             address=row[f"{side}_address"],
+            arrived=date.fromisoformat(arrived).toordinal() if arrived else None,
         )
     )
 
@@ -106,3 +110,72 @@ def test_a_name_left_out_with_the_same_full_date_is_almost_certain():
     assert "missing_middle_name" in result.reasons and result.tier == "certain"
     year_only = compare(a, replace(b, birth_month=None, birth_day=None))
     assert year_only.tier != "certain"
+
+
+def test_one_typing_error_is_one_keystroke_but_not_the_first_letter_or_a_gendered_ending():
+    for a, b in [("noor", "nooa"), ("ahmad", "ahmda"), ("diaa", "dia"), ("andrii", "andrim")]:
+        assert one_typing_error(a, b) and one_typing_error(b, a), (a, b)
+    for a, b in [
+        ("rami", "sami"),  # first letter
+        ("karim", "karima"),  # a brother's and a sister's name
+        ("ali", "aly"),  # too short to tell
+        ("fatema", "faitma"),  # two keystrokes
+        ("noor", "noor"),
+    ]:
+        assert not one_typing_error(a, b), (a, b)
+
+
+def test_a_typing_error_is_possible_with_strong_evidence_and_never_certain():
+    noor = prepare(_facts(1, "Noor", "Haddad", "1990-03-04", "f", phone="1712", email="n@x.de"))
+    nooa = prepare(_facts(2, "Nooa", "Haddad", "1990-03-04", "f", phone="1712", email="n@x.de"))
+    result = assess(noor, nooa, 3)
+    assert "typing_error" in result.reasons and result.score >= 0.93
+    assert result.tier == "possible"
+    year_only = [
+        prepare(_facts(i, n, "Haddad", "1990", "f")) for i, n in ((1, "Noor"), (2, "Nooa"))
+    ]
+    assert assess(*year_only, 3).tier == "name_only"
+    # Evidence against still rules the pair out.
+    same_home = [
+        prepare(_facts(i, n, "Haddad", "1990-03-04", "f", household_id=7))
+        for i, n in ((1, "Noor"), (2, "Nooa"))
+    ]
+    assert assess(*same_home, 3).tier == ""
+    # Without the rule, a letter off in a short name is a different name.
+    assert (
+        assess(
+            prepare(_facts(1, "Rami", "Haddad", "1990-03-04", "m")),
+            prepare(_facts(2, "Sami", "Haddad", "1990-03-04", "m")),
+            3,
+        )
+        is None
+    )
+
+
+def test_a_shared_date_counts_until_a_namesake_would_share_it_by_chance():
+    def tier(count, a_born, b_born, **evidence):
+        a = prepare(_facts(1, "Ahmad", "Khalil", a_born, "m", **evidence))
+        b = prepare(_facts(2, "Ahmed", "Khalil", b_born, "m", **evidence))
+        result = assess(a, b, count)
+        return result.tier, "chance_agreement" in result.reasons
+
+    # The full date of birth: one in 16,000; up to 39 carriers (38 namesakes) it is enough.
+    assert tier(39, "1990-05-06", "1990-05-06") == ("certain", False)
+    assert tier(40, "1990-05-06", "1990-05-06") == ("possible", True)
+    # The arrival day: one in 1,200, times one in 15 for a compatible birth year.
+    arrival = date(2015, 10, 12).toordinal()
+    assert tier(44, "1985", "1985-01-01", arrived=arrival) == ("certain", False)
+    assert tier(45, "1985", "1985-01-01", arrived=arrival) == ("possible", True)
+    # With no birth date the arrival day alone is chance already among four carriers.
+    assert tier(3, "", "", arrived=arrival)[1] is False
+    assert tier(4, "", "", arrived=arrival)[1] is True
+    # Two agreements by chance at once are rare even for a common name.
+    assert tier(400, "1990-05-06", "1990-05-06", arrived=arrival) == ("certain", False)
+    # A phone number is never a namesake's.
+    assert tier(400, "1985", "1985-01-01", phone="1712") == ("certain", False)
+
+
+def test_without_a_name_count_nothing_is_put_down_to_chance():
+    assert chance_terms(None, ("same_birth_date",)) == ()
+    assert chance_terms(1000, ("same_birth_date", "same_phone")) == ()
+    assert chance_terms(1000, ("same_birth_date",)) == ("chance_agreement",)

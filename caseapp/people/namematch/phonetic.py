@@ -331,3 +331,17 @@ def similarity_row(x: str, others: tuple[str, ...]) -> list[float]:
         sim = cache.get((x, y) if x < y else (y, x))
         row.append(token_similarity(x, y) if sim is None else sim)
     return row
+
+
+def one_typing_error(a: str, b: str) -> bool:
+    """True when two Latin tokens are one keystroke apart — a letter wrong, added or left
+    out, or two neighbours swapped (Noor/Nooa, Ahmad/Ahmda, Diaa/Dia) — but not in the first
+    letter, which is typed and checked with most care and which sets most short names apart
+    (Rami/Sami, Hadi/Fadi, Dana/Rana). Such tokens may still be two real names (Zaid/Ziad,
+    Sami/Samir): the caller believes it only with evidence a namesake would not share."""
+    if a == b or a[0] != b[0] or max(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    if a[0] >= "\u0600" or b[0] >= "\u0600":
+        return False  # Arabic script is compared by its own rules
+    # Karim/Karima, Rana/Rania: a brother's and a sister's name, not a slip of the finger.
+    return OSA.distance(a, b, score_cutoff=1) == 1 and not gendered_variant(a, b)

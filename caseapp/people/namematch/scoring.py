@@ -8,12 +8,14 @@ from functools import lru_cache
 
 from caseapp.people.namematch.evidence import (
     Evidence,
+    chance_terms,
     evidence_terms,
     frequency_terms,
     tier_of,
 )
 from caseapp.people.namematch.phonetic import (
     gendered_variant,
+    one_typing_error,
     similarity_row,
     token_similarity,
     token_skeleton,
@@ -41,6 +43,7 @@ _WEAK_VARIANT = -0.5
 _MISSING_NAME = -0.9
 _MISSING_FAMILY_NAME = -1.2
 _SWAPPED = -0.3
+_TYPING_ERROR = -1.2  # like a missing family name: a name that only nearly agrees
 _THREE_NAMES = 0.4
 _SINGLE_NAME = -1.0
 _SCRIPT_ONLY = -0.8
@@ -280,6 +283,7 @@ def name_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
 def _names(ta, ga: int, tb, gb: int, short_ok: bool = False) -> tuple[float, tuple[str, ...]]:
     if not ta or not tb:
         return _DIFFERENT_NAME, ("no_name",)
+    given_a, given_b = ga, gb
     result = _name_terms(ta, tb, ga, gb)
     if result[0] == _DIFFERENT_NAME and len(ta) != len(tb):
         merged_a, merged_b = _merge_joined(ta, tb), _merge_joined(tb, ta)
@@ -296,7 +300,24 @@ def _names(ta, ga: int, tb, gb: int, short_ok: bool = False) -> tuple[float, tup
                 if term != _DIFFERENT_NAME:
                     extra = tuple(r for r in reasons if r != "same_name")
                     return term + _MISSING_NAME, ("shortened_given_name", *extra)
+    if result[0] == _DIFFERENT_NAME and result[1] != ("no_name",):
+        return _typing_error(ta, given_a, tb, given_b) or result
     return result
+
+
+def _typing_error(ta, ga: int, tb, gb: int) -> tuple[float, tuple[str, ...]] | None:
+    """The names, if one token on one side were typed like its counterpart on the other
+    (Noor/Nooa): everything else must agree by the usual rules. evidence.tier_of lists such a
+    pair only with evidence a namesake would not share, and never proposes a merge."""
+    for x in ta:
+        for j, y in enumerate(tb):
+            if not one_typing_error(x, y):
+                continue
+            term, reasons = _name_terms(ta, (*tb[:j], x, *tb[j + 1 :]), ga, gb)
+            if term != _DIFFERENT_NAME:
+                extra = tuple(r for r in reasons if r != "same_name")
+                return term + _TYPING_ERROR, ("typing_error", *extra)
+    return None
 
 
 def original_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
@@ -357,6 +378,7 @@ def compare_prepared(
         frequency, frequency_reasons = frequency_terms(name_count)
         more += frequency
         more_reasons += frequency_reasons
+        more_reasons += chance_terms(name_count, birth_reasons + more_reasons)
     logit = _BASE + name + birth + sex + original + more
     score = 1.0 / (1.0 + math.exp(-logit))
     if not years_compatible(a.year, b.year):
