@@ -54,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(remember_language_choice)
     app.before_request(enforce_access)
     app.after_request(set_security_headers)
+    app.after_request(readonly.audit_after_request)
     register_error_handlers(app)
     _register_template_helpers(app)
 

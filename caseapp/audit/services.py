@@ -9,6 +9,7 @@ from sqlalchemy import func, literal_column, select
 
 from caseapp.audit.models import AuditEntry
 from caseapp.extensions import db
+from caseapp.web import readonly
 
 # record type -> names of records of that type by id. The packages that own the records
 # register how theirs are named (the audit package knows none of them).
@@ -66,7 +67,8 @@ def record(
         purpose=purpose,
         details=details or {},
     )
-    db.session.add(entry)
+    if not readonly.audit_later(entry):
+        db.session.add(entry)
     return entry
 
 

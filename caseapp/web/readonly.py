@@ -33,10 +33,15 @@ class WriteAfterRead(RuntimeError):
     """A read-only request wrote after reading in the same transaction."""
 
 
-def read_only(view):
-    """Mark a view as one that only reads (see the module docstring)."""
-    view.read_only = True
-    return view
+def read_only(view=None, *, methods: tuple[str, ...] | None = None):
+    """Mark a view as one that only reads (see the module docstring); with `methods`, only
+    requests of those methods (a form's GET, whose POST saves)."""
+
+    def mark(view):
+        view.read_only = tuple(methods) if methods else True
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 _reading: ContextVar[bool] = ContextVar("lotse_reading", default=False)
@@ -62,7 +67,33 @@ def in_read_only_request() -> bool:
     if not has_request_context() or request.endpoint is None:
         return False
     view = current_app.view_functions.get(request.endpoint)
-    return bool(getattr(view, "read_only", False))
+    marked = getattr(view, "read_only", False)
+    if isinstance(marked, tuple):
+        return request.method in marked
+    return bool(marked)
+
+
+def audit_later(entry) -> bool:
+    """In a read-only page an audit entry waits until the page is rendered and is then
+    written in a short transaction of its own (`write_audit_later`), so a page whose read is
+    audited (the case file) reads beside the writer instead of holding SQLite's write lock
+    while it loads and renders. Not in a `reading()` block: that is ended by its caller."""
+    if _reading.get() or not has_request_context() or not in_read_only_request():
+        return False
+    g.setdefault("lotse_audit_later", []).append(entry)
+    return True
+
+
+def write_audit_later() -> None:
+    """Write the audit entries a read-only page recorded, before its answer leaves: the read
+    transaction ends, the entries are committed on their own. Called by render_audited and,
+    for any other answer, after the request (a failure there is an error page, not the page)."""
+    entries = g.pop("lotse_audit_later", None) if has_request_context() else None
+    if not entries:
+        return
+    write_apart()
+    db.session.add_all(entries)
+    db.session.commit()
 
 
 def write_apart() -> None:
@@ -95,3 +126,14 @@ def install(engine) -> None:
                 raise WriteAfterRead(f"{where} is marked read-only but writes after reading")
         elif head.startswith(("SELECT", "WITH")):
             connection.info["lotse_read"] = True
+
+
+def audit_after_request(response):
+    """after_request: the audit entries of a read-only answer not rendered by render_audited
+    (a download, a redirect) are written before the answer leaves. An error answer writes
+    none, as its transaction would have been rolled back."""
+    if response.status_code >= 400:
+        g.pop("lotse_audit_later", None)
+    else:
+        write_audit_later()
+    return response

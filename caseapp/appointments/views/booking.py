@@ -37,10 +37,12 @@ from caseapp.i18n import _
 from caseapp.web import flow
 from caseapp.web.access import access
 from caseapp.web.forms import BaseForm
+from caseapp.web.readonly import read_only
 
 
 @bp.route("/person/<int:person_id>/new", methods=["GET", "POST"])
 @access(*CASEWORK)
+@read_only(methods=("GET",))
 def book(person_id: int):
     person = person_or_404(person_id)
     offices = visible_offices()

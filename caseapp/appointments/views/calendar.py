@@ -21,10 +21,12 @@ from caseapp.offices.models import Office
 from caseapp.people import services as people
 from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.readonly import read_only
 
 
 @bp.get("/calendar")
 @access(*CASEWORK)
+@read_only
 def calendar():
     """Day or week per office, caseworker or room, with free slots from the opening hours."""
     offices = visible_offices()

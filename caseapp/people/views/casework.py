@@ -39,6 +39,7 @@ from caseapp.people.views.common import (
 from caseapp.people.vocab import CONSENT_PURPOSES
 from caseapp.web import flow
 from caseapp.web.access import access
+from caseapp.web.readonly import read_only
 
 
 @bp.route("/<int:person_id>/case", methods=["GET", "POST"])
@@ -112,6 +113,7 @@ def _steps(form: ConsultationForm) -> list[casework.StepData]:
 
 @bp.route("/<int:person_id>/consultations/new", methods=["GET", "POST"])
 @access(*CASEWORK)
+@read_only(methods=("GET",))
 def consultation_new(person_id: int):
     person = _person_or_404(person_id, audit_read=False)
     case = person.case

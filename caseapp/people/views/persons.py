@@ -249,6 +249,7 @@ def _add_domain_errors(form: PersonForm) -> None:
 
 @bp.get("/<int:person_id>")
 @access(*CASEWORK)
+@read_only
 def detail(person_id: int):
     person = _person_or_404(person_id)
     case = person.case
