@@ -161,7 +161,12 @@ def join_list(items) -> str:
 
 
 def text_direction(code: str | None = None) -> str:
-    return Locale.parse(code or current_language()).text_direction
+    return _direction(code or current_language())
+
+
+@lru_cache(maxsize=64)
+def _direction(code: str) -> str:
+    return Locale.parse(code).text_direction
 
 
 def arrow(code: str | None = None) -> str:
@@ -221,20 +226,36 @@ def _pattern(table: dict, fmt: str, code: str | None) -> str:
 
 def format_day(value: date | datetime, fmt: str = "medium") -> str:
     """A date (a datetime is shown on its Europe/Berlin day) in the reader's language."""
-    return format_date(value, _pattern(_DATE_PATTERNS, fmt, None))
+    return _formatted(format_date, value, _pattern(_DATE_PATTERNS, fmt, None), current_language())
 
 
 def format_clock(value: datetime | time, fmt: str = "short", *, rebase: bool = True) -> str:
     """A time of day; `rebase=False` for wall-clock times such as opening hours."""
-    return format_time(value, _pattern(_TIME_PATTERNS, fmt, None), rebase=rebase)
+    pattern = _pattern(_TIME_PATTERNS, fmt, None)
+    if not rebase:
+        return format_time(value, pattern, rebase=False)
+    return _formatted(format_time, value, pattern, current_language())
 
 
 def format_moment(value: datetime, fmt: str = "medium") -> str:
     """Date and time; named formats join the two as the locale does ("{1}, {0}")."""
     if fmt not in NAMED_FORMATS:
-        return format_datetime(value, fmt)
-    joined = str(Locale.parse(current_language()).datetime_formats[fmt])
+        return _formatted(format_datetime, value, fmt, current_language())
+    joined = _datetime_joiner(current_language(), fmt)
     return joined.replace("{1}", format_day(value, fmt)).replace("{0}", format_clock(value, fmt))
+
+
+@lru_cache(maxsize=16384)
+def _formatted(formatter, value, pattern: str, language: str) -> str:
+    """Babel's formatting, remembered per worker: a page shows dozens of dates (a case list,
+    a timeline) and Babel takes ~60 µs each; the result depends only on the value, the
+    pattern, the language (the key) and the one time zone, Europe/Berlin."""
+    return formatter(value, pattern)
+
+
+@lru_cache(maxsize=64)
+def _datetime_joiner(language: str, fmt: str) -> str:
+    return str(Locale.parse(language).datetime_formats[fmt])
 
 
 def date_time_separator() -> str:

@@ -42,3 +42,25 @@ def test_variables_are_formatted_and_outside_a_request_the_text_stays_english(ap
         }
     assert translations().ugettext("Save") == "Save"
     assert _("Save") == "Save"
+
+
+def test_remembered_dates_and_times_follow_the_locale_of_the_moment(app):
+    """Formatted dates are remembered per worker (caseapp.i18n._formatted); the language is
+    part of what is remembered, so a date shown in German is not then shown so in Arabic."""
+    from datetime import UTC, date, datetime
+
+    from caseapp.i18n import format_clock, format_day, format_moment, text_direction
+
+    day, moment = date(2026, 3, 4), datetime(2026, 7, 4, 8, 30, tzinfo=UTC)
+    with app.test_request_context("/?lang=de"):
+        assert format_day(day, "short") == "04.03.2026"
+        assert format_clock(moment) == "10:30"  # summer time in Berlin
+        german = format_moment(moment)
+        assert text_direction() == "ltr"
+        with force_locale("ar"):
+            assert format_day(day, "short") == "04/03/2026"
+            assert format_moment(moment) != german and "10:30" in format_moment(moment)
+            assert text_direction() == "rtl"
+        with force_locale("tr"):
+            assert format_day(day, "short") == "4.03.2026"
+        assert format_day(day, "short") == "04.03.2026" and format_moment(moment) == german

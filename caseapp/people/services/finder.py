@@ -272,8 +272,9 @@ def _ranked(
     rows = db.session.execute(stmt).all()
     rows = _filtered(rows, filters or {})
     ranked = []
+    seen: dict[tuple, tuple[float, tuple[str, ...]]] = {}  # namesakes are ranked once
     for row in rows:
-        score, reasons = _rank(query, row)
+        score, reasons = _rank(query, row, seen)
         if score > 0:
             ranked.append((score, row.family_name_norm, row.id, reasons))
     ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
@@ -355,7 +356,29 @@ def find_people(
     return result
 
 
-def _rank(query: namematch.Query, row) -> tuple[float, tuple[str, ...]]:
+def _rank(query: namematch.Query, row, seen: dict) -> tuple[float, tuple[str, ...]]:
+    if query.case_number or query.case_body:
+        number = row.case_number or ""
+        if number.endswith(query.case_number or query.case_body):
+            return 1.0, ("case_number",)
+    if query.phone:
+        return 0.95, ("phone",)
+    # The score depends on the names, the birth date and sex only, not on who carries them.
+    key = (
+        row.given_name,
+        row.family_name,
+        row.original_name,
+        row.birth_year,
+        row.birth_month,
+        row.birth_day,
+        row.sex,
+    )
+    if key not in seen:
+        seen[key] = _explain(query, row)
+    return seen[key]
+
+
+def _explain(query: namematch.Query, row) -> tuple[float, tuple[str, ...]]:
     facts = namematch.PersonFacts(
         id=row.id,
         given_name=row.given_name,
@@ -366,12 +389,6 @@ def _rank(query: namematch.Query, row) -> tuple[float, tuple[str, ...]]:
         birth_day=row.birth_day,
         sex=row.sex or "",
     )
-    if query.case_number or query.case_body:
-        number = row.case_number or ""
-        if number.endswith(query.case_number or query.case_body):
-            return 1.0, ("case_number",)
-    if query.phone:
-        return 0.95, ("phone",)
     return namematch.explain(query, facts)
 
 
