@@ -311,8 +311,8 @@ def _typing_error(ta, ga: int, tb, gb: int) -> tuple[float, tuple[str, ...]] | N
     pair only with evidence a namesake would not share, and never proposes a merge."""
     for x in ta:
         for j, y in enumerate(tb):
-            if not one_typing_error(x, y):
-                continue
+            if x[0] != y[0] or x == y or not one_typing_error(x, y):
+                continue  # the first test is the scan's usual case, inlined
             term, reasons = _name_terms(ta, (*tb[:j], x, *tb[j + 1 :]), ga, gb)
             if term != _DIFFERENT_NAME:
                 extra = tuple(r for r in reasons if r != "same_name")
