@@ -137,3 +137,22 @@ def test_flag_overdue_once(setup):
         select(func.count(Referral.id)).where(Referral.overdue_flagged_at.is_not(None))
     )
     assert count == 1
+
+
+def test_the_start_page_counts_new_overdue_and_in_progress_for_the_receiver(setup):
+    """One statement counts all three (counts_for): each referral in exactly its box, for the
+    receiving office only, drafts never."""
+    ids, worker, receiver = setup
+    empty = {"new": 0, "overdue": 0, "in_progress": 0}
+    assert services.counts_for(receiver, utcnow()) == empty
+    _draft(worker, ids)  # a draft is addressed to nobody yet
+    overdue = _draft(worker, ids)
+    services.send_referral(worker, overdue, now=utcnow() - timedelta(days=10))
+    for _n in range(2):
+        services.send_referral(worker, _draft(worker, ids))
+    taken = _draft(worker, ids)
+    services.send_referral(worker, taken)
+    services.change_status(receiver, taken, "accepted")
+    db.session.flush()
+    assert services.counts_for(receiver, utcnow()) == {"new": 2, "overdue": 1, "in_progress": 1}
+    assert services.counts_for(worker, utcnow()) == empty  # the sender's incoming box

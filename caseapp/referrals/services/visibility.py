@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from caseapp.audit import services as audit
 from caseapp.auth import scope
@@ -52,28 +52,37 @@ def visible_query(actor, box: str) -> Select:
     return scope.scoped(stmt, Referral.from_office_id, actor)
 
 
-def filter_query(stmt: Select, status: str, now: datetime) -> Select:
+def status_condition(status: str, now: datetime):
+    """The condition of a status filter of the referral lists (None: no filter)."""
     if status == "new":
-        return stmt.where(
+        return and_(
             Referral.status == "sent",
             or_(Referral.respond_by.is_(None), Referral.respond_by >= now),
         )
     if status == "overdue":
-        return stmt.where(Referral.status == "sent", Referral.respond_by < now)
+        return and_(Referral.status == "sent", Referral.respond_by < now)
     if status == "in_progress":
-        return stmt.where(Referral.status.in_(("accepted", "in_progress")))
+        return Referral.status.in_(("accepted", "in_progress"))
     if status == "done":
-        return stmt.where(Referral.status.in_(("completed", "closed", "declined", "cancelled")))
-    return stmt
+        return Referral.status.in_(("completed", "closed", "declined", "cancelled"))
+    return None
+
+
+def filter_query(stmt: Select, status: str, now: datetime) -> Select:
+    condition = status_condition(status, now)
+    return stmt if condition is None else stmt.where(condition)
+
+
+COUNTED = ("new", "overdue", "in_progress")
 
 
 def counts_for(actor, now: datetime) -> dict[str, int]:
-    base = visible_query(actor, "incoming")
-    result = {}
-    for key in ("new", "overdue", "in_progress"):
-        sub = filter_query(base, key, now).with_only_columns(func.count(Referral.id))
-        result[key] = db.session.scalar(sub) or 0
-    return result
+    """The start page's incoming counts, in one statement (a count with a filter each)."""
+    stmt = visible_query(actor, "incoming").with_only_columns(
+        *(func.count(Referral.id).filter(status_condition(key, now)).label(key) for key in COUNTED)
+    )
+    row = db.session.execute(stmt).one()
+    return {key: getattr(row, key) or 0 for key in COUNTED}
 
 
 def recent_updates(actor, limit: int = 8) -> list[ReferralEvent]:
