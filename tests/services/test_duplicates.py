@@ -242,3 +242,71 @@ def test_an_address_is_street_house_number_and_postcode():
     assert address("Lennestraße 5") != address("Lennestraße 7")  # neighbours, not one household
     assert address("Lennestraße 5") != address("Lennestraße 5", "58791")
     assert address("") == ""
+
+
+def test_the_scan_loads_whole_only_the_persons_of_candidate_pairs(
+    register_world, world, monkeypatch
+):
+    """A person sits in many buckets, and has a partner in each that holds their pair; the
+    pair is compared in one of them only, so the scan loads the person once, not once per
+    batch (the facts cache is switched off here so that every load shows)."""
+    from caseapp.people.services import duplicate_scan
+
+    loads: list[int] = []
+    real = duplicate_scan.load_facts
+
+    def counting(ids):
+        loads.extend(ids)
+        return real(ids)
+
+    monkeypatch.setattr(duplicate_scan, "load_facts", counting)
+    monkeypatch.setattr(duplicate_scan, "FACTS_CACHE", 0)
+    scan = review.scan(None, batch=3)
+    pairs = _pairs(scan.id)
+    assert _key(register_world, "mohammed", "muhammad") in pairs
+    for name in ("mohammed", "muhammad", "ahmad_1", "ahmad_2"):
+        assert loads.count(register_world[name].id) == 1, name
+    in_pairs = {pid for pair in pairs for pid in pair}
+    assert set(loads) >= in_pairs
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day"), [(1990, 5, 12), (1990, 1, 1), (1990, None, None), (None, 3, 4)]
+)
+def test_a_batch_row_pairs_as_the_prepared_person_would(year, month, day):
+    """The scan pairs buckets from its batch rows (duplicate_scan._pairing) and compares the
+    pairs from loaded facts (prepare): both must read names and dates alike."""
+    from caseapp.people.namematch import PersonFacts
+    from caseapp.people.namematch.scoring import prepare
+    from caseapp.people.services import duplicate_scan
+
+    row = (7, "Nour El Houda", "Al-Hassan", 3, 1, "نور الهدى الحسن", year, month, day)
+    row += ("1715550001", "Nour@Example.org", "Lennestr. 5", "53113", date(2016, 3, 1))
+    facts = PersonFacts(
+        id=7,
+        given_name="Nour El Houda",
+        family_name="Al-Hassan",
+        original_name="نور الهدى الحسن",
+        birth_year=year,
+        birth_month=month,
+        birth_day=day,
+    )
+    light = duplicate_scan._pairing(row, contacts=True)
+    whole = prepare(facts)
+    assert (light.id, light.tokens, light.n_given, light.original) == (
+        whole.id,
+        whole.tokens,
+        whole.n_given,
+        whole.original,
+    )
+    assert (light.year, light.month, light.day) == (whole.year, whole.month, whole.day)
+    evidence = duplicate_scan.evidence_of(
+        phone_digits="1715550001",
+        email="Nour@Example.org",
+        street="Lennestr. 5",
+        postcode="53113",
+        nationalities=(),
+        arrived=date(2016, 3, 1),
+    )
+    assert light.evidence == evidence
+    assert duplicate_scan._pairing(row, contacts=False).evidence is None

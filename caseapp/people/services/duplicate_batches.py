@@ -47,8 +47,16 @@ def _batch_query(after: str, upto: str | None):
             k.key,
             k.person_id,
             p.birth_year,
+            p.birth_month,
+            p.birth_day,
             p.given_name,
             p.family_name,
+            p.original_name,
+            p.phone_digits,
+            p.email,
+            p.street,
+            p.postcode,
+            p.arrived_germany_on,
             vague.label("vague"),
             func.count().over(partition_by=k.key).label("size"),
             func.sum(no_year).over(partition_by=k.key).label("no_year"),
@@ -74,18 +82,41 @@ def _batch_query(after: str, upto: str | None):
         i.family_name,
         i.size,
         partner.label("partner"),
+        *(i[name] for name in FACTS),
         func.max(partner).over(partition_by=i.key).label("worth"),
     ).subquery()
     m = marked.c
-    return select(m.key, m.person_id, m.given_name, m.family_name, m.size, m.partner).where(
-        m.worth == 1
-    )
+    return select(
+        m.key,
+        m.person_id,
+        m.given_name,
+        m.family_name,
+        m.size,
+        m.partner,
+        *(m[name] for name in FACTS),
+    ).where(m.worth == 1)
+
+
+# What the batch returns of each member besides names, bucket size and partner: what pairing
+# a bucket needs (dates, original-script name, contacts), so that only the persons of
+# candidate pairs are loaded whole.
+FACTS = (
+    "original_name",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "phone_digits",
+    "email",
+    "street",
+    "postcode",
+    "arrived_germany_on",
+)
 
 
 def next_batch(after: str, size: int) -> tuple[dict[str, list[tuple]], str | None]:
     """The next batch's buckets that hold a pair worth comparing: {key: [(person id, given
-    name, family name, bucket size, has a partner)]}, and the batch's last key (None: the
-    batch ran to the end of the key index)."""
+    name, family name, bucket size, has a partner, *FACTS)]}, and the batch's last key (None:
+    the batch ran to the end of the key index)."""
     upto = _last_key(after, size)
     if db.engine.dialect.name == "postgresql":
         # A batch's key rows are a small part of the register: PostgreSQL's planner would

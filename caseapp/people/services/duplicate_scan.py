@@ -3,8 +3,9 @@ bucket by bucket through the person_name_keys index, pairs stored with tier and 
 
 The scan walks person_name_keys in key order (its index), one batch of keys at a time: the
 database returns the buckets in which some two members have compatible birth dates
-(services.duplicate_batches), the scan loads the facts and evidence of those members, pairs
-them bucket by bucket (namematch.review) and stores what it finds with tier and benefit, then
+(services.duplicate_batches) with what pairing reads of each member (names, dates, contacts),
+the scan pairs them bucket by bucket (namematch.review), loads the facts and evidence of the
+persons in candidate pairs only, compares and stores what it finds with tier and benefit, then
 commits and notes the last key. Memory holds one batch and a bounded cache of facts; an
 interrupted scan goes on from its last key.
 """
@@ -250,6 +251,77 @@ def common_keys() -> set[str]:
     )
 
 
+@lru_cache(maxsize=262_144)
+def _name_tokens(given: str, family: str, original: str) -> tuple[tuple, int, tuple]:
+    """Tokens, number of given-name tokens and original-script tokens, as prepare() has them
+    (names repeat: a million persons carry far fewer names)."""
+    p = prepare(
+        namematch.PersonFacts(id=0, given_name=given, family_name=family, original_name=original)
+    )
+    return p.tokens, p.n_given, p.original
+
+
+def _pairing(member, contacts: bool) -> Prepared:
+    """A batch row as much as pairing a bucket reads: names, dates and (in a bucket of a
+    common name, where only shared contacts pair vague dates) the contacts; the same as
+    prepare() of the person's facts but for sex and the rest of the evidence."""
+    pid, given, family, _size, _partner, original, year, month, day, *contact = member
+    evidence = None
+    if contacts:
+        phone, email, street, postcode, arrived = contact
+        evidence = evidence_of(
+            phone_digits=phone,
+            email=email,
+            street=street,
+            postcode=postcode,
+            nationalities=(),
+            arrived=arrived,
+        )
+    tokens, n_given, original_tokens = _name_tokens(given or "", family or "", original or "")
+    month = month if year is not None else None
+    return Prepared(
+        id=pid,
+        tokens=tokens,
+        n_given=n_given,
+        original=original_tokens,
+        year=year,
+        month=month,
+        day=day if month is not None else None,
+        sex="",
+        evidence=evidence,
+    )
+
+
+def candidate_pairs(buckets: dict[str, list[tuple]], common) -> list[tuple[int, int, int]]:
+    """(person id, person id, how many carry the name) of the pairs the batch's buckets answer
+    for (review.bucket_candidates), from the batch's rows alone."""
+    out = []
+    light: dict[tuple[int, bool], Prepared] = {}  # a person sits in several of the buckets
+    signatures: dict[tuple[str, str], tuple[str, ...]] = {}
+    for key, members in buckets.items():
+        group = [m for m in members if m[4]]
+        if len(group) < 2:
+            continue
+        size = members[0][3]
+        contacts = size >= ev.COMMON_NAME
+        prepared = []
+        for m in group:
+            p = light.get((m[0], contacts))
+            if p is None:
+                p = light[m[0], contacts] = _pairing(m, contacts)
+            prepared.append(p)
+        # How many carry each name: counted over the whole bucket, partners or not.
+        names: Counter = Counter()
+        for m in members:
+            signature = signatures.get((m[1], m[2]))
+            if signature is None:
+                signature = signatures[m[1], m[2]] = review.signature_of(m[1], m[2])
+            names[signature] += 1
+        for a, b, count in review.bucket_candidates(key, prepared, common, names, size):
+            out.append((a.id, b.id, count))
+    return out
+
+
 def scan(
     actor=None,
     *,
@@ -271,26 +343,21 @@ def scan(
     size = register_size()
     while True:
         buckets, upto = next_batch(last_key, batch)
-        wanted = {m[0] for members in buckets.values() for m in members if m[4]}
+        candidates = candidate_pairs(buckets, common)
+        # Only the persons of candidate pairs are loaded whole (evidence, household, benefit):
+        # a person sits in ~9 buckets, most of which pair them with nobody.
+        wanted = {pid for a, b, _count in candidates for pid in (a, b)}
         for pid in wanted & facts.keys():
             facts.move_to_end(pid)  # the batch's own are the last evicted
         facts.update(load_facts(sorted(wanted - facts.keys())))
         here = {pid: facts[pid] for pid in wanted if pid in facts}  # merged meanwhile: gone
         while len(facts) > FACTS_CACHE:
             facts.popitem(last=False)
-        candidates = []
-        for key, members in buckets.items():
-            group = {m[0]: here[m[0]] for m in members if m[4] and m[0] in here}
-            if len(group) < 2:
-                continue
-            prepared = [g.prepared for g in group.values()]
-            # How many carry each name: counted over the whole bucket, partners or not.
-            names = Counter(review.signature_of(m[1], m[2]) for m in members)
-            found_here = review.bucket_candidates(key, prepared, common, names, members[0][3])
-            for a, b, count in found_here:
-                candidates.append((group[a.id], group[b.id], count))
         rows = []
-        for a, b, name_count in candidates:
+        for a_id, b_id, name_count in candidates:
+            a, b = here.get(a_id), here.get(b_id)
+            if a is None or b is None:
+                continue
             comparison = review.assess(a.prepared, b.prepared, ev.usable_count(name_count, size))
             if comparison is None or not comparison.tier:
                 continue
