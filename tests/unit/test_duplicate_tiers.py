@@ -179,3 +179,9 @@ def test_without_a_name_count_nothing_is_put_down_to_chance():
     assert chance_terms(None, ("same_birth_date",)) == ()
     assert chance_terms(1000, ("same_birth_date", "same_phone")) == ()
     assert chance_terms(1000, ("same_birth_date",)) == ("chance_agreement",)
+
+
+def test_the_new_reasons_have_a_text_on_the_review_page():
+    from caseapp.people.templating import REASON_TEXTS
+
+    assert {"typing_error", "chance_agreement"} <= REASON_TEXTS.keys()
