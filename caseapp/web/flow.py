@@ -146,9 +146,7 @@ def render_audited(template: str, **context: Any) -> str:
     stored, and a page that fails to render leaves no entry of a read nobody saw.
     """
     body = render_template(template, **context)
-    if readonly.in_read_only_request():  # read beside the writer, then the entry on its own
-        readonly.write_audit_later()
-    else:
+    if not readonly.write_audit_later():  # SQLite: read beside the writer, then the entry
         db.session.commit()
     return body
 

@@ -77,23 +77,27 @@ def audit_later(entry) -> bool:
     """In a read-only page an audit entry waits until the page is rendered and is then
     written in a short transaction of its own (`write_audit_later`), so a page whose read is
     audited (the case file) reads beside the writer instead of holding SQLite's write lock
-    while it loads and renders. Not in a `reading()` block: that is ended by its caller."""
+    while it loads and renders. Not in a `reading()` block: that is ended by its caller.
+    PostgreSQL has no such lock: there the entry stays in the page's own transaction."""
     if _reading.get() or not has_request_context() or not in_read_only_request():
+        return False
+    if db.engine.dialect.name != "sqlite":
         return False
     g.setdefault("lotse_audit_later", []).append(entry)
     return True
 
 
-def write_audit_later() -> None:
+def write_audit_later() -> bool:
     """Write the audit entries a read-only page recorded, before its answer leaves: the read
     transaction ends, the entries are committed on their own. Called by render_audited and,
     for any other answer, after the request (a failure there is an error page, not the page)."""
     entries = g.pop("lotse_audit_later", None) if has_request_context() else None
     if not entries:
-        return
+        return False
     write_apart()
     db.session.add_all(entries)
     db.session.commit()
+    return True
 
 
 def write_apart() -> None:
