@@ -205,20 +205,19 @@ def name_search(actor, q: str, limit: int = 20) -> list[tuple[Person, float]]:
     return [(hit.person, hit.score) for hit in find_people(actor, q, limit=limit).hits]
 
 
-def caseworkers_of(office_ids) -> list[User]:
+def caseworkers_of(office_ids) -> list:
+    """Active caseworkers of the offices (all offices: None), by name: rows with `id` and
+    `display_name`, what choice lists show (not User objects with roles and offices)."""
     from caseapp.auth.models import OfficeMembership, UserRole
 
     stmt = (
-        select(User)
+        select(User.id, User.display_name)
         .where(User.active.is_(True), User.roles.any(UserRole.role == "caseworker"))
         .order_by(User.display_name)
-        # Choice lists need names only: roles and offices (with their districts and opening
-        # hours) are loaded only if asked for, not for every caseworker on every list page.
-        .options(lazyload(User.roles), lazyload(User.memberships))
     )
     if office_ids is not None:
         stmt = stmt.where(User.memberships.any(OfficeMembership.office_id.in_(office_ids or {0})))
-    return list(db.session.scalars(stmt))
+    return list(db.session.execute(stmt))
 
 
 def count_persons() -> int:
