@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from caseapp.appointments.models import Appointment
 from caseapp.appointments.services import for_person, for_person_clause
@@ -25,6 +26,7 @@ def _begun(actor, case, limit: int) -> list[TimelineEvent]:
     rows = db.session.scalars(
         select(Appointment)
         .where(for_person_clause(case.person_id), Appointment.starts_at <= utcnow())
+        .options(lazyload(Appointment.person))  # mostly the case's person
         .order_by(Appointment.starts_at.desc())
         .limit(limit)
     )

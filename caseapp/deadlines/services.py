@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from caseapp.audit import services as audit
 from caseapp.auth import scope
@@ -100,6 +100,7 @@ def of_person(person_id: int, *, limit: int = 50) -> list[Deadline]:
     rows = db.session.scalars(
         select(Deadline)
         .where(Deadline.person_id == person_id)
+        .options(lazyload(Deadline.person))  # the caller has the person
         .order_by((Deadline.status == OPEN).desc(), Deadline.due_on)
         .limit(limit)
     ).all()

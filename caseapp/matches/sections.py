@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from caseapp.extensions import db
 from caseapp.matches.models import Match, MatchRequest
@@ -16,11 +17,13 @@ def _matching(actor, person) -> dict:
         "requests": db.session.scalars(
             select(MatchRequest)
             .where(MatchRequest.person_id == person.id, MatchRequest.status == "waiting")
+            .options(lazyload(MatchRequest.person))  # this person, already loaded
             .order_by(MatchRequest.id)
         ).all(),
         "matches": db.session.scalars(
             select(Match)
             .where(Match.person_id == person.id, Match.status.in_(OPEN_MATCH))
+            .options(lazyload(Match.person))
             .order_by(Match.id)
         ).all(),
     }
@@ -32,6 +35,7 @@ def _matches(actor, case, limit: int) -> list[TimelineEvent]:
     for m in db.session.scalars(
         select(Match)
         .where(Match.person_id == case.person_id)
+        .options(lazyload(Match.person))
         .order_by(Match.created_at.desc())
         .limit(limit)
     ):

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from caseapp.core.clock import to_local
 from caseapp.extensions import db
@@ -146,6 +147,7 @@ def _open_steps(actor, person: Person) -> dict[str, Any]:
     steps = db.session.scalars(
         select(NextStep)
         .where(NextStep.case_id == person.case.id, NextStep.done_at.is_(None))
+        .options(lazyload(NextStep.case))  # this case, already loaded
         .order_by(NextStep.due_on)
     ).all()
     return {"steps": steps}

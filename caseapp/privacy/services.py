@@ -6,6 +6,7 @@ Services take the acting account and flush only; views and the CLI commit.
 from __future__ import annotations
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import lazyload
 
 from caseapp.audit import services as audit
 from caseapp.auth import scope
@@ -45,7 +46,9 @@ def visible_person(actor, person_id: int) -> Person:
 
 def active_hold(case_id: int) -> LegalHold | None:
     return db.session.scalar(
-        select(LegalHold).where(LegalHold.case_id == case_id, LegalHold.lifted_at.is_(None))
+        select(LegalHold)
+        .where(LegalHold.case_id == case_id, LegalHold.lifted_at.is_(None))
+        .options(lazyload(LegalHold.case))  # the caller has the case
     )
 
 

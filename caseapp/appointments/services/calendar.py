@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask import g
 from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload
 
 from caseapp.appointments import slots
 from caseapp.appointments.models import (
@@ -85,6 +86,7 @@ def for_person(person_id: int, *, limit: int = 200) -> list[Appointment]:
         db.session.scalars(
             select(Appointment)
             .where(for_person_clause(person_id))
+            .options(lazyload(Appointment.person))  # mostly the caller's person
             .order_by(Appointment.starts_at.desc())
             .limit(limit)
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from caseapp.audit import services as audit
 from caseapp.auth import scope
@@ -104,6 +105,9 @@ def recent_updates(actor, limit: int = 8) -> list[ReferralEvent]:
 def referrals_of_person(person_id: int) -> list[Referral]:
     return list(
         db.session.scalars(
-            select(Referral).where(Referral.person_id == person_id).order_by(Referral.id.desc())
+            select(Referral)
+            .where(Referral.person_id == person_id)
+            .options(lazyload(Referral.person))  # the caller has the person
+            .order_by(Referral.id.desc())
         )
     )
