@@ -12,15 +12,12 @@ interrupted scan goes on from its last key.
 
 from __future__ import annotations
 
-import re
 import time
-import unicodedata
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sqlalchemy import Integer, any_, bindparam, delete, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import delete, func, select
 
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
@@ -38,79 +35,15 @@ from caseapp.people.namematch import evidence as ev
 from caseapp.people.namematch import review
 from caseapp.people.namematch.scoring import Prepared, prepare
 from caseapp.people.services.duplicate_batches import next_batch
+from caseapp.people.services.duplicate_facts import (
+    FACT_COLUMNS,
+    among,
+    evidence_of,
+    person_facts,
+)
 
 BATCH = 100_000  # key rows per batch: one commit each (about 30 MB of rows in memory)
 FACTS_CACHE = 100_000  # persons kept between batches (a person sits in ~9 buckets)
-
-
-# --- facts and evidence of persons ------------------------------------------------------
-
-
-_STREET_SUFFIX = re.compile(r"(str)(?:asse|\.)?(?=\d|$)")
-
-
-@lru_cache(maxsize=131072)  # the scan loads a person again in each batch with their keys
-def _address(street: str, postcode: str) -> str:
-    """Street, house number and postcode, compared as one: "Lennestraße 5" = "Lennestr. 5"."""
-    text = unicodedata.normalize("NFKD", (street or "").casefold().replace("ß", "ss"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _STREET_SUFFIX.sub("strasse", re.sub(r"[^\w.]+|_", "", text)).replace(".", "")
-    code = "".join((postcode or "").split())
-    return f"{text}|{code}" if text else ""
-
-
-def evidence_of(
-    *, phone_digits: str, email: str, street: str, postcode: str, nationalities, arrived
-) -> ev.Evidence:
-    """A person's evidence as the duplicate engine compares it (household aside)."""
-    return ev.Evidence(
-        phone=phone_digits if len(phone_digits or "") >= 6 else "",
-        email=(email or "").strip().lower(),
-        address=_address(street, postcode),
-        nationalities=frozenset(nationalities or ()),
-        arrived=arrived.toordinal() if arrived else None,
-    )
-
-
-# What person_facts reads of a person: the comparison needs no ORM objects.
-FACT_COLUMNS = (
-    Person.id,
-    Person.given_name,
-    Person.family_name,
-    Person.original_name,
-    Person.birth_year,
-    Person.birth_month,
-    Person.birth_day,
-    Person.sex,
-    Person.phone_digits,
-    Person.email,
-    Person.street,
-    Person.postcode,
-    Person.nationalities,
-    Person.arrived_germany_on,
-)
-
-
-def person_facts(person) -> namematch.PersonFacts:
-    """A person, or a row of FACT_COLUMNS, as the duplicate engine compares it."""
-    return namematch.PersonFacts(
-        id=person.id,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        original_name=person.original_name or "",
-        birth_year=person.birth_year,
-        birth_month=person.birth_month,
-        birth_day=person.birth_day,
-        sex=person.sex or "",
-        evidence=evidence_of(
-            phone_digits=person.phone_digits,
-            email=person.email,
-            street=person.street,
-            postcode=person.postcode,
-            nationalities=person.nationalities,
-            arrived=person.arrived_germany_on,
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -119,14 +52,6 @@ class _Loaded:
     office_id: int
     open_case: bool
     aid: bool
-
-
-def _among(column, ids):
-    """`column IN ids`; on PostgreSQL `= ANY(array)`: one parameter, not thousands to render
-    and parse (at a million persons a quarter of the scan's time)."""
-    if db.engine.dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-    return column.in_(ids)
 
 
 def load_facts(ids: list[int]) -> dict[int, _Loaded]:
@@ -143,12 +68,12 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
                 Case.status,
             )
             .outerjoin(Case, Case.person_id == Person.id)
-            .where(_among(Person.id, chunk), Person.merged_into_id.is_(None))
+            .where(among(Person.id, chunk), Person.merged_into_id.is_(None))
         ).all()
         households = dict(
             conn.execute(
                 select(HouseholdMember.person_id, HouseholdMember.household_id).where(
-                    _among(HouseholdMember.person_id, chunk)
+                    among(HouseholdMember.person_id, chunk)
                 )
             ).all()
         )
@@ -157,12 +82,12 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
             for household_id, person_id, given in conn.execute(
                 select(HouseholdMember.household_id, Person.id, Person.given_name)
                 .join(Person, Person.id == HouseholdMember.person_id)
-                .where(_among(HouseholdMember.household_id, set(households.values())))
+                .where(among(HouseholdMember.household_id, set(households.values())))
             ):
                 members[household_id].append((person_id, given))
         with_aid = set(
             conn.execute(
-                select(AidEntry.person_id).where(_among(AidEntry.person_id, chunk)).distinct()
+                select(AidEntry.person_id).where(among(AidEntry.person_id, chunk)).distinct()
             ).scalars()
         )
         for r in rows:

@@ -12,8 +12,9 @@ from caseapp.auth import scope
 from caseapp.core.signals import merge_handler
 from caseapp.extensions import db
 from caseapp.people import namematch
-from caseapp.people.models import Case, CaseNeed, CaseVulnerability, Person, PersonSearchKey
+from caseapp.people.models import Case, Person, PersonSearchKey
 from caseapp.people.namematch import search as keys
+from caseapp.people.services.case_filters import filtered
 from caseapp.people.services.registration import phone_key
 
 
@@ -270,7 +271,7 @@ def _ranked(
         actor,
     )
     rows = db.session.execute(stmt).all()
-    rows = _filtered(rows, filters or {})
+    rows = filtered(rows, filters or {})
     ranked = []
     seen: dict[tuple, tuple[float, tuple[str, ...]]] = {}  # namesakes are ranked once
     for row in rows:
@@ -279,47 +280,6 @@ def _ranked(
             ranked.append((score, row.family_name_norm, row.id, reasons))
     ranked.sort(key=lambda r: (-r[0], r[1], r[2]))
     return ranked, len(ids)
-
-
-def _filtered(rows, filters: dict) -> list:
-    """The case list's filters (status, need area, vulnerability, caseworker, office)."""
-    if not any(filters.values()):
-        return rows
-    keep = []
-    case_ids = [r.case_id for r in rows if r.case_id]
-    needs = vulnerabilities = None
-    if filters.get("need"):
-        needs = set(
-            db.session.scalars(
-                select(CaseNeed.case_id).where(
-                    CaseNeed.case_id.in_(case_ids or [0]), CaseNeed.need == filters["need"]
-                )
-            )
-        )
-    if filters.get("vulnerability"):
-        vulnerabilities = set(
-            db.session.scalars(
-                select(CaseVulnerability.case_id).where(
-                    CaseVulnerability.case_id.in_(case_ids or [0]),
-                    CaseVulnerability.flag == filters["vulnerability"],
-                )
-            )
-        )
-    for row in rows:
-        if row.case_id is None:
-            continue
-        if filters.get("status") and row.status != filters["status"]:
-            continue
-        if filters.get("caseworker_id") and row.caseworker_id != filters["caseworker_id"]:
-            continue
-        if filters.get("office_id") and row.case_office_id != filters["office_id"]:
-            continue
-        if needs is not None and row.case_id not in needs:
-            continue
-        if vulnerabilities is not None and row.case_id not in vulnerabilities:
-            continue
-        keep.append(row)
-    return keep
 
 
 def find_people(

@@ -19,7 +19,7 @@ from caseapp.people.models import (
 from caseapp.people.namematch import review
 from caseapp.people.namematch.evidence import MIN_REGISTER
 from caseapp.people.namematch.scoring import PLACEHOLDER_DAY, Prepared, compare_prepared, prepare
-from caseapp.people.services.duplicate_scan import _among
+from caseapp.people.services.duplicate_facts import among
 from caseapp.people.services.duplicates import FACT_COLUMNS, evidence_of, register_size
 from caseapp.people.services.duplicates import person_facts as facts
 from caseapp.people.services.finder import find_people, matching_ids
@@ -92,7 +92,7 @@ def duplicate_candidates(
         # names): each person is looked up by id and the year checked on the row.
         few = db.session.scalars(ids.limit(FEW_NAME_MATCHES + 1)).all()
         if len(few) <= FEW_NAME_MATCHES:
-            stmt = stmt.where(_among(Person.id, sorted(set(few))), near)
+            stmt = stmt.where(among(Person.id, sorted(set(few))), near)
         else:
             # A common name (thousands of matches): the window's ids come from the birth
             # index alone and are intersected with the name keys' ids, so only persons who
