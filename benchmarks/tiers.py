@@ -35,7 +35,7 @@ from labelled_sets import labelled_pairs
 
 from caseapp.people.namematch import compare
 from caseapp.people.namematch.evidence import SUPPORT, TIERS, Evidence
-from caseapp.people.namematch.review import review_pairs
+from caseapp.people.namematch.review import clusters, review_pairs
 
 NATIONALITIES = {
     "syrian_iraqi": ["SY", "IQ"],
@@ -118,23 +118,8 @@ def same_person_pairs(truth: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """Every pair of records of one person, (low, high). The generator sometimes copies a
     record that is itself a copy, or copies one record twice: those records are the same
     person too (about 2 % more pairs than injected), and a pair of them is found rightly."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in truth:
-        parent[root(a)] = root(b)
-    groups: dict[int, list[int]] = {}
-    for x in list(parent):
-        groups.setdefault(root(x), []).append(x)
-    return {
-        (min(a, b), max(a, b)) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1 :]
-    }
+    groups = clusters((a, b, 1.0) for a, b in truth)
+    return {(a, b) for g in groups for i, a in enumerate(g) for b in g[i + 1 :]}
 
 
 def _origin(gen: Generator, entry: str) -> str:
