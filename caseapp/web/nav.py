@@ -16,6 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from caseapp.i18n import current_language
+
 MENUS = ("main", "admin")
 
 
@@ -56,12 +62,6 @@ def main_navigation():
     """The main menu as HTML, rendered once per worker for each language and set of roles: it
     is the same for everyone who has them (about twenty links and labels, some 10 % of a
     short page's work). Rendered anew each time while templates reload (development)."""
-    from flask import current_app, render_template, request
-    from flask_login import current_user
-    from markupsafe import Markup
-
-    from caseapp.i18n import current_language
-
     signed_in = bool(getattr(current_user, "is_authenticated", False))
     key = (
         current_language(),
