@@ -12,7 +12,7 @@ key the two share, so the scan can walk the key index in order, in batches, and 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from functools import lru_cache
 
 from caseapp.people.namematch.evidence import COMMON_NAME, NAME_ONLY, TIERS, usable_count
@@ -143,6 +143,7 @@ def bucket_candidates(
     common_keys: Container[str],
     names: Counter | None = None,
     size: int | None = None,
+    keys_of: Callable[[Prepared], frozenset[str]] = person_keys,
 ) -> Iterator[tuple[Prepared, Prepared, int]]:
     """(a, b, how many persons carry the name) for the pairs this bucket answers for.
 
@@ -150,11 +151,12 @@ def bucket_candidates(
     (buckets of COMMON_NAME and more), or to the smallest of all when every shared key is
     common: there it is compared only with the same date or a shared contact, elsewhere
     always. Persons with the same name share every key, so the bucket counts them all.
+    `keys_of` gives a member's keys (the scan passes one that computes them once per batch).
     """
     signatures = names if names is not None else Counter(name_signature(m) for m in members)
     for i, j in bucket_pairs(members, size=size):
         a, b = members[i], members[j]
-        shared = person_keys(a) & person_keys(b)
+        shared = keys_of(a) & keys_of(b)
         if not shared:
             continue
         rare = [k for k in shared if k not in common_keys]

@@ -223,6 +223,14 @@ def candidate_pairs(buckets: dict[str, list[tuple]], common) -> list[tuple[int, 
     out = []
     light: dict[tuple[int, bool], Prepared] = {}  # a person sits in several of the buckets
     signatures: dict[tuple[str, str], tuple[str, ...]] = {}
+    keysets: dict[int, frozenset[str]] = {}  # each person's keys, computed once per batch
+
+    def keys_of(p: Prepared) -> frozenset[str]:
+        keys = keysets.get(p.id)
+        if keys is None:
+            keys = keysets[p.id] = review.person_keys(p)
+        return keys
+
     for key, members in buckets.items():
         group = [m for m in members if m[4]]
         if len(group) < 2:
@@ -242,7 +250,7 @@ def candidate_pairs(buckets: dict[str, list[tuple]], common) -> list[tuple[int, 
             if signature is None:
                 signature = signatures[m[1], m[2]] = review.signature_of(m[1], m[2])
             names[signature] += 1
-        for a, b, count in review.bucket_candidates(key, prepared, common, names, size):
+        for a, b, count in review.bucket_candidates(key, prepared, common, names, size, keys_of):
             out.append((a.id, b.id, count))
     return out
 
