@@ -53,11 +53,22 @@ def reading() -> Iterator[None]:
     row): transactions begun inside take no write lock on SQLite. The transaction is ended
     when the block ends, so what follows (progress, an audit row) begins as a writer."""
     db.session.rollback()
+    try:
+        with deferred():
+            yield
+    finally:
+        db.session.rollback()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Transactions begun inside take no write lock on SQLite, and the guard refuses a write
+    after a read: for a caller that only reads on a connection of its own (the duplicate
+    scan's read-ahead thread), whose transactions it ends itself."""
     token = _reading.set(True)
     try:
         yield
     finally:
-        db.session.rollback()
         _reading.reset(token)
 
 

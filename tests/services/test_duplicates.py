@@ -212,6 +212,27 @@ def test_the_registration_hint_shows_the_tier(register_world, world):
     assert found[0][1].tier == "certain" and "same_phone" in found[0][1].reasons
 
 
+@pytest.mark.parametrize("ahead", [False, True])
+def test_reading_the_next_batch_ahead_stores_the_same_pairs(register_world, ahead):
+    """The read-ahead (the next batch read on its own connection while this one is paired)
+    stores what batch after batch stores, and stops and goes on the same way."""
+    expected = {(a, b, p.tier) for (a, b), p in _pairs(review.scan(None, ahead=False).id).items()}
+    reports = []
+    stored = review.scan(None, batch=3, ahead=ahead, progress=lambda k, n: reports.append(k))
+    assert len(reports) > 3 and reports == sorted(reports)
+    assert {(a, b, p.tier) for (a, b), p in _pairs(stored.id).items()} == expected
+    assert stored.pairs == len(expected)
+    steps = 0
+    while True:  # stopped after every batch, started again
+        scan = review.scan(None, seconds=0, batch=3, ahead=ahead)
+        steps += 1
+        if scan.finished_at:
+            break
+        assert steps < 500
+    assert steps > 3
+    assert {(a, b, p.tier) for (a, b), p in _pairs(scan.id).items()} == expected
+
+
 def test_the_stored_scan_finds_what_the_whole_register_in_memory_finds(register_world, world):
     register(
         _user(world["caseworker_b"]),

@@ -34,7 +34,7 @@ from caseapp.people.models import (
 from caseapp.people.namematch import evidence as ev
 from caseapp.people.namematch import review
 from caseapp.people.namematch.scoring import Prepared, prepare
-from caseapp.people.services.duplicate_batches import next_batch
+from caseapp.people.services.duplicate_batches import batches
 from caseapp.people.services.duplicate_facts import (
     FACT_COLUMNS,
     among,
@@ -261,11 +261,15 @@ def scan(
     seconds: float | None = None,
     batch: int = BATCH,
     progress=None,
+    ahead: bool | None = None,
 ) -> DuplicateScan:
     """Run the scan (a new one, or the one that was interrupted) for at most `seconds`.
 
     Commits after every batch: a scan of a million persons never holds one long transaction,
     and requests go on while it runs. Returns the scan; `finished_at` is set when it is done.
+    `ahead`: read the next batch while pairing this one (duplicate_batches.batches); by
+    default on PostgreSQL when the scan runs to the end (a job, the command line), not for
+    the admin page's slices of a few seconds, where a batch read ahead would be dropped.
     """
     scan_row = start_scan(actor)
     db.session.commit()
@@ -274,59 +278,16 @@ def scan(
     facts: OrderedDict[int, _Loaded] = OrderedDict()
     common = common_keys()
     size = register_size()
-    while True:
-        buckets, upto = next_batch(last_key, batch)
-        candidates = candidate_pairs(buckets, common)
-        # Only the persons of candidate pairs are loaded whole (evidence, household, benefit):
-        # a person sits in ~9 buckets, most of which pair them with nobody.
-        wanted = {pid for a, b, _count in candidates for pid in (a, b)}
-        for pid in wanted & facts.keys():
-            facts.move_to_end(pid)  # the batch's own are the last evicted
-        facts.update(load_facts(sorted(wanted - facts.keys())))
-        here = {pid: facts[pid] for pid in wanted if pid in facts}  # merged meanwhile: gone
-        while len(facts) > FACTS_CACHE:
-            facts.popitem(last=False)
-        rows = []
-        for a_id, b_id, name_count in candidates:
-            a, b = here.get(a_id), here.get(b_id)
-            if a is None or b is None:
-                continue
-            comparison = review.assess(a.prepared, b.prepared, ev.usable_count(name_count, size))
-            if comparison is None or not comparison.tier:
-                continue
-            low, high = sorted((a.prepared.id, b.prepared.id))
-            rows.append(
-                {
-                    "scan_id": scan_id,
-                    "a_id": low,
-                    "b_id": high,
-                    "tier": comparison.tier,
-                    "score": comparison.score,
-                    "reasons": list(comparison.reasons),
-                    "benefit": benefit(a, b),
-                }
-            )
-        if rows:
-            db.session.execute(DuplicatePair.__table__.insert(), rows)
-        found += len(rows)
-        if upto is not None:
-            last_key = upto
-        elif buckets:
-            # The last batch: no key after its last bucket holds a pair, so a scan resumed
-            # from here stores none of this batch's pairs twice.
-            last_key = max(buckets)
-        db.session.execute(
-            DuplicateScan.__table__.update()
-            .where(DuplicateScan.id == scan_id)
-            .values(last_key=last_key, pairs=found)
-        )
-        db.session.commit()
-        if progress:  # every batch, the last one too (a small register has only that one)
-            progress(last_key, found)
-        if upto is None:
-            break
-        if deadline is not None and time.monotonic() > deadline:
-            return db.session.get(DuplicateScan, scan_id)
+    if ahead is None:
+        ahead = seconds is None and db.engine.dialect.name == "postgresql"
+    with batches(last_key, batch, ahead=ahead) as reader:
+        for buckets, upto in reader:
+            last_key, stored = _scan_batch(scan_id, buckets, upto, last_key, common, size, facts)
+            found += stored
+            if progress:  # every batch, the last one too (a small register has only that one)
+                progress(last_key, found)
+            if upto is not None and deadline is not None and time.monotonic() > deadline:
+                return db.session.get(DuplicateScan, scan_id)
     db.session.execute(
         DuplicateScan.__table__.update()
         .where(DuplicateScan.id == scan_id)
@@ -338,3 +299,53 @@ def scan(
     db.session.execute(delete(DuplicateScan).where(DuplicateScan.id < scan_id))
     db.session.commit()
     return db.session.get(DuplicateScan, scan_id)
+
+
+def _scan_batch(scan_id: int, buckets, upto, last_key: str, common, size, facts) -> tuple[str, int]:
+    """Pair, compare and store one batch's pairs, note its last key and commit: (the key
+    noted, pairs stored)."""
+    candidates = candidate_pairs(buckets, common)
+    # Only the persons of candidate pairs are loaded whole (evidence, household, benefit):
+    # a person sits in ~9 buckets, most of which pair them with nobody.
+    wanted = {pid for a, b, _count in candidates for pid in (a, b)}
+    for pid in wanted & facts.keys():
+        facts.move_to_end(pid)  # the batch's own are the last evicted
+    facts.update(load_facts(sorted(wanted - facts.keys())))
+    here = {pid: facts[pid] for pid in wanted if pid in facts}  # merged meanwhile: gone
+    while len(facts) > FACTS_CACHE:
+        facts.popitem(last=False)
+    rows = []
+    for a_id, b_id, name_count in candidates:
+        a, b = here.get(a_id), here.get(b_id)
+        if a is None or b is None:
+            continue
+        comparison = review.assess(a.prepared, b.prepared, ev.usable_count(name_count, size))
+        if comparison is None or not comparison.tier:
+            continue
+        low, high = sorted((a.prepared.id, b.prepared.id))
+        rows.append(
+            {
+                "scan_id": scan_id,
+                "a_id": low,
+                "b_id": high,
+                "tier": comparison.tier,
+                "score": comparison.score,
+                "reasons": list(comparison.reasons),
+                "benefit": benefit(a, b),
+            }
+        )
+    if rows:
+        db.session.execute(DuplicatePair.__table__.insert(), rows)
+    if upto is not None:
+        last_key = upto
+    elif buckets:
+        # The last batch: no key after its last bucket holds a pair, so a scan resumed
+        # from here stores none of this batch's pairs twice.
+        last_key = max(buckets)
+    db.session.execute(
+        DuplicateScan.__table__.update()
+        .where(DuplicateScan.id == scan_id)
+        .values(last_key=last_key, pairs=DuplicateScan.pairs + len(rows))
+    )
+    db.session.commit()
+    return last_key, len(rows)
