@@ -8,6 +8,8 @@ it, or shares its skeleton; `explain` then says how well and why.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from caseapp.people.namematch.phonetic import token_similarity, token_skeletons
 from caseapp.people.namematch.query import Query
 from caseapp.people.namematch.scoring import TOKEN_MATCH, PersonFacts
@@ -58,10 +60,11 @@ def prefix_end(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _best(word: str, latin: dict[str, str], script: set[str]) -> tuple[float, str]:
-    """How well one query word matches the person's words, and the reason."""
+def _best(word: str, names: tuple[tuple[str, str], ...]) -> tuple[float, str]:
+    """How well one query word matches the person's words ((word, field) pairs; field is
+    "family", "given" or "script"), and the reason."""
     best, reason = 0.0, ""
-    for name, field in [*latin.items(), *((s, "script") for s in script)]:
+    for name, field in names:
         if name == word:
             return 1.0, "name_exact"
         if len(word) >= MIN_PREFIX and name.startswith(word):
@@ -80,6 +83,22 @@ def _best(word: str, latin: dict[str, str], script: set[str]) -> tuple[float, st
     return best, reason
 
 
+@lru_cache(maxsize=65536)
+def _person_words(
+    given: str, family: str, original: str
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """A person's words as `explain` compares them, (word, field) with field "family",
+    "given" (a word in both is the given name's) or "script", and the name's tokens in
+    order; names repeat, so each is split once per worker."""
+    latin: dict[str, str] = {}
+    for field, text in (("family", family), ("given", given)):
+        for word in set(normalise(text).split()) | set(tokenise(text)):
+            latin[word] = field
+    _unused, script = _words("", "", original)
+    names = (*latin.items(), *((word, "script") for word in script))
+    return names, tokenise(given) + tokenise(family)
+
+
 def explain(query: Query, person: PersonFacts) -> tuple[float, tuple[str, ...]]:
     """0..1 and the reasons a person is a hit for the query's names and birth date.
 
@@ -89,20 +108,15 @@ def explain(query: Query, person: PersonFacts) -> tuple[float, tuple[str, ...]]:
     """
     reasons: list[str] = []
     if query.names:
-        latin: dict[str, str] = {}
-        for field, text in (("family", person.family_name), ("given", person.given_name)):
-            for word in set(normalise(text).split()) | set(tokenise(text)):
-                latin[word] = field
-        _unused, script = _words("", "", person.original_name)
+        names, tokens = _person_words(person.given_name, person.family_name, person.original_name)
         bests = []
         for word in query.names:
-            score, why = _best(word, latin, script)
+            score, why = _best(word, names)
             if score < WORD_MATCH:
                 return 0.0, ()
             bests.append(score)
             if why not in reasons:
                 reasons.append(why)
-        tokens = tokenise(person.given_name) + tokenise(person.family_name)
         covered = sum(
             1
             for t in tokens

@@ -301,6 +301,7 @@ def find_people(
             select(Person)
             .options(
                 selectinload(Person.case).options(
+                    lazyload(Case.person),  # the person being loaded (identity map)
                     lazyload(Case.need_rows),
                     lazyload(Case.vulnerability_rows),
                     lazyload(Case.caseworker),
