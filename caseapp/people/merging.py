@@ -13,6 +13,7 @@ from caseapp.extensions import db
 from caseapp.i18n import _
 from caseapp.people import namematch
 from caseapp.people.models import Person, PersonMerge
+from caseapp.people.services.duplicate_facts import NAME_COLUMNS, person_facts
 
 # The merge itself answers for these: it marks the removed record and keeps what it removed.
 declare_merge_handled(
@@ -63,31 +64,8 @@ def snapshot(person: Person) -> dict:
 
 def duplicate_pairs(limit: int | None = None) -> list[tuple[int, int, namematch.Comparison]]:
     """Likely duplicate pairs across the whole database (administrators)."""
-    rows = db.session.execute(
-        select(
-            Person.id,
-            Person.given_name,
-            Person.family_name,
-            Person.original_name,
-            Person.birth_year,
-            Person.birth_month,
-            Person.birth_day,
-            Person.sex,
-        ).where(Person.merged_into_id.is_(None))
-    )
-    records = (
-        namematch.PersonFacts(
-            id=r[0],
-            given_name=r[1],
-            family_name=r[2],
-            original_name=r[3] or "",
-            birth_year=r[4],
-            birth_month=r[5],
-            birth_day=r[6],
-            sex=r[7] or "",
-        )
-        for r in rows
-    )
+    rows = db.session.execute(select(*NAME_COLUMNS).where(Person.merged_into_id.is_(None)))
+    records = (person_facts(r, evidence=False) for r in rows)
     pairs = namematch.find_duplicates(records)
     return pairs[:limit] if limit else pairs
 

@@ -58,10 +58,13 @@ FACT_COLUMNS = (
     Person.nationalities,
     Person.arrived_germany_on,
 )
+# Names, birth date and sex: what person_facts reads without the evidence.
+NAME_COLUMNS = FACT_COLUMNS[:8]
 
 
-def person_facts(person) -> namematch.PersonFacts:
-    """A person, or a row of FACT_COLUMNS, as the duplicate engine compares it."""
+def person_facts(person, *, evidence: bool = True) -> namematch.PersonFacts:
+    """A person, or a row of FACT_COLUMNS, as the duplicate engine compares it; without
+    `evidence`, from a row of NAME_COLUMNS (names, birth date and sex only)."""
     return namematch.PersonFacts(
         id=person.id,
         given_name=person.given_name,
@@ -78,7 +81,9 @@ def person_facts(person) -> namematch.PersonFacts:
             postcode=person.postcode,
             nationalities=person.nationalities,
             arrived=person.arrived_germany_on,
-        ),
+        )
+        if evidence
+        else None,
     )
 
 

@@ -15,6 +15,7 @@ from caseapp.people import namematch
 from caseapp.people.models import Case, Person, PersonSearchKey
 from caseapp.people.namematch import search as keys
 from caseapp.people.services.case_filters import filtered
+from caseapp.people.services.duplicate_facts import person_facts
 from caseapp.people.services.registration import phone_key
 
 
@@ -340,17 +341,7 @@ def _rank(query: namematch.Query, row, seen: dict) -> tuple[float, tuple[str, ..
 
 
 def _explain(query: namematch.Query, row) -> tuple[float, tuple[str, ...]]:
-    facts = namematch.PersonFacts(
-        id=row.id,
-        given_name=row.given_name,
-        family_name=row.family_name,
-        original_name=row.original_name or "",
-        birth_year=row.birth_year,
-        birth_month=row.birth_month,
-        birth_day=row.birth_day,
-        sex=row.sex or "",
-    )
-    return namematch.explain(query, facts)
+    return namematch.explain(query, person_facts(row, evidence=False))
 
 
 def near_matches(actor, text: str, *, limit: int = 10) -> list[Hit]:
