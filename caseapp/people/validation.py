@@ -65,6 +65,10 @@ class PersonData:
     arrived_germany_on: date | None = None
     arrived_municipality_on: date | None = None
     external_id: str | None = None
+    birth_place: str = ""
+    father_name: str = ""
+    mother_name: str = ""
+    azr_number: str = ""
 
 
 def parse_birth(text: str) -> tuple[int | None, int | None, int | None]:

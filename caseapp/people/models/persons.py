@@ -83,6 +83,14 @@ class Person(TimestampMixin, db.Model):
     residence_valid_until: Mapped[date | None]
     arrived_germany_on: Mapped[date | None]
     arrived_municipality_on: Mapped[date | None]
+    # Identity details that tell a re-registration from a namesake (issue 20): the place of
+    # birth and the parents' names as the papers give them, and the number of the Central
+    # Register of Foreigners (AZR), which another authority's letters carry and which is
+    # issued once per person.
+    birth_place: Mapped[str] = mapped_column(String(120), default="")
+    father_name: Mapped[str] = mapped_column(String(120), default="")
+    mother_name: Mapped[str] = mapped_column(String(120), default="")
+    azr_number: Mapped[str] = mapped_column(String(20), default="", index=True)
     # Set when this record was merged into another; merged records are hidden everywhere.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)

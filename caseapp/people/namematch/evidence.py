@@ -3,8 +3,10 @@
 Names and a birth year agree for many different people with a common name: two Mohammed
 Ahmads born in 1990 are usually two men. What tells a re-registration from a namesake is
 what else the records share — a phone number, an e-mail address, an address, the arrival
-date, the other members of the household — and what they cannot share: two records in the
-same household are two people, and so are two certain, different nationalities.
+date, the other members of the household, the place of birth, the parents' names, the AZR
+number another authority gave — and what they cannot share: two records in the same
+household are two people, and so are two different AZR numbers, two different mothers or
+fathers, and (less surely) two certain, different nationalities or places of birth.
 
 Every term is a log-odds added to the name and date evidence (scoring.compare_prepared);
 each is shown as a reason. The weights are set so that one strong agreement (phone, e-mail)
@@ -16,6 +18,8 @@ against the labelled pairs and the duplicate benchmark's generator.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from caseapp.people.namematch.phonetic import token_similarity
 
 # Tiers, with the meaning the review page states.
 CERTAIN = "certain"  # almost certainly the same person: a merge can be proposed
@@ -43,6 +47,10 @@ SUPPORT = frozenset(
         "household_members",
         "original_script_match",
         "rare_name",
+        "same_azr",
+        "same_birth_place",
+        "same_father",
+        "same_mother",
     }
 )
 # Strong enough on their own, with the names, to propose a merge. The full date of birth,
@@ -56,6 +64,9 @@ STRONG = frozenset(
         "same_arrival",
         "household_members",
         "same_address",
+        "same_azr",
+        "same_father",
+        "same_mother",
     }
 )
 # How often two different persons agree by chance on a piece of evidence that is not theirs
@@ -64,14 +75,25 @@ STRONG = frozenset(
 # accommodation houses hundreds of a municipality's newcomers), and a birth year at most one
 # apart when a date is vague (3 years in 45). Phone, e-mail and household members are
 # shared by a family, never by a namesake (the name rules keep relatives apart).
-CHANCE = {"same_birth_date": 1 / 16_000, "same_arrival": 1 / 1_200, "same_address": 1 / 500}
+# The place of birth and the parents' given names are shared by many: a town's namesakes were
+# often born in the same city (one in eight), and a common name's carriers often have a father
+# or mother of a common name (one in fifteen or twenty). They multiply with the rest, so a
+# birthday with the same place of birth or mother counts for a commoner name than alone.
+CHANCE = {
+    "same_birth_date": 1 / 16_000,
+    "same_arrival": 1 / 1_200,
+    "same_address": 1 / 500,
+    "same_birth_place": 1 / 8,
+    "same_father": 1 / 15,
+    "same_mother": 1 / 20,
+}
 _VAGUE_YEAR_CHANCE = 1 / 15
 # Expected namesakes who share the evidence by chance, (name count - 1) x its chance, above
 # which it is not enough on its own to propose a merge. 0.0024 keeps the rule the labelled
 # pairs were checked with (the full date alone, for a name up to 39 persons carry) and
 # treats the arrival date and the address by the same measure instead of a fixed count.
 CHANCE_LIMIT = 0.0024
-_SURE = frozenset({"same_phone", "same_email", "household_members"})
+_SURE = frozenset({"same_phone", "same_email", "household_members", "same_azr"})
 # "Only these two carry the name" says little when one record has no birth date (then the
 # name alone is compared) or leaves a name out (then the shorter name is the common one).
 _RARE_UNSURE = frozenset(
@@ -87,6 +109,13 @@ _HOUSEHOLD_MEMBERS = 1.5
 _SAME_HOUSEHOLD = -8.0  # two members of one household are two people
 _SHARED_NATIONALITY = 0.2
 _DIFFERENT_NATIONALITY = -1.5
+_SAME_AZR = 4.0  # issued once per person by the Central Register of Foreigners
+_DIFFERENT_AZR = -4.0  # two numbers, two persons: ruled out (RULED_OUT)
+_SAME_BIRTH_PLACE = 0.7
+_DIFFERENT_BIRTH_PLACE = -0.7  # a place has several spellings (Aleppo, Halab): a penalty only
+_SAME_PARENT = 1.2
+_DIFFERENT_PARENT = -4.0  # a person has one mother and one father: ruled out (RULED_OUT)
+_NAME_MATCH = 0.8  # scoring.TOKEN_MATCH: a parent's name or a place spelled as a variant
 _ARRIVAL_DAYS = 31  # arrival dates this far apart are different arrivals
 # How many persons in the register carry exactly this name. A name nobody else carries makes
 # a name + year agreement worth a look ("possibly"), though on the duplicate generator at
@@ -113,6 +142,21 @@ class Evidence:
     arrived: int | None = None  # date.toordinal() of the arrival in Germany
     household_id: int | None = None
     household_names: frozenset[str] = frozenset()  # other members' normalised given names
+    azr: str = ""  # AZR number, digits only
+    birth_place: tuple[str, ...] = ()  # the place of birth's tokens (script.tokenise)
+    father: str = ""  # the first token of the parents' given names (script.tokenise)
+    mother: str = ""
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two names (or places) spelled alike or as variants of one another (Fatima/Fatma)."""
+    return a == b or token_similarity(a, b) >= _NAME_MATCH
+
+
+def _same_place(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Places agree when a word of one matches a word of the other ("Aleppo, Syrien" and
+    "Aleppo"); different words are different places, or the same place in another language."""
+    return any(_same_name(x, y) for x in a for y in b)
 
 
 def evidence_terms(a: Evidence | None, b: Evidence | None) -> tuple[float, tuple[str, ...]]:
@@ -122,6 +166,28 @@ def evidence_terms(a: Evidence | None, b: Evidence | None) -> tuple[float, tuple
     term, reasons = 0.0, []
     if a.household_id is not None and a.household_id == b.household_id:
         return _SAME_HOUSEHOLD, ("same_household",)
+    if a.azr and b.azr:
+        if a.azr != b.azr:
+            return _DIFFERENT_AZR, ("different_azr",)
+        term += _SAME_AZR
+        reasons.append("same_azr")
+    for mine, theirs, same in (
+        (a.father, b.father, "same_father"),
+        (a.mother, b.mother, "same_mother"),
+    ):
+        if mine and theirs:
+            if _same_name(mine, theirs):
+                term += _SAME_PARENT
+                reasons.append(same)
+            elif "same_azr" not in reasons:  # the AZR number outweighs a misspelt parent
+                return _DIFFERENT_PARENT, ("different_parents",)
+    if a.birth_place and b.birth_place:
+        if _same_place(a.birth_place, b.birth_place):
+            term += _SAME_BIRTH_PLACE
+            reasons.append("same_birth_place")
+        else:
+            term += _DIFFERENT_BIRTH_PLACE
+            reasons.append("different_birth_place")
     if a.phone and a.phone == b.phone:
         term += _SAME_PHONE
         reasons.append("same_phone")
@@ -190,6 +256,8 @@ RULED_OUT = frozenset(
         "no_name",
         "different_birth_date",
         "same_household",
+        "different_azr",
+        "different_parents",
     }
 )
 

@@ -4,7 +4,7 @@ A bucket holds the persons who share one blocking key. Within it, pairs are form
 a bucket of common names does not explode: persons with full (real) birth dates are paired
 only with the same date; persons with a vague date (year only, 01.01., none) with everyone
 whose year is at most one apart — and in a bucket of a common name only when they also share
-a phone number, e-mail address, address or arrival date, because a common name and a year
+a phone number, e-mail address, address, arrival date or AZR number, because a common name and a year
 alone are never listed for review. Each pair is scored once, in the bucket of the smallest
 key the two share, so the scan can walk the key index in order, in batches, and resume.
 """
@@ -77,6 +77,7 @@ def _contacts(p: Prepared) -> tuple[str, ...]:
         return ()
     values = [f"p:{e.phone}" if e.phone else "", f"e:{e.email}" if e.email else ""]
     values += [f"a:{e.address}" if e.address else "", f"d:{e.arrived}" if e.arrived else ""]
+    values.append(f"z:{e.azr}" if e.azr else "")
     return tuple(v for v in values if v)
 
 

@@ -14,6 +14,7 @@ from caseapp.extensions import db
 from caseapp.people import namematch
 from caseapp.people.models import Person
 from caseapp.people.namematch import evidence as ev
+from caseapp.people.namematch.script import tokenise
 
 _STREET_SUFFIX = re.compile(r"(str)(?:asse|\.)?(?=\d|$)")
 
@@ -28,8 +29,33 @@ def _address(street: str, postcode: str) -> str:
     return f"{text}|{code}" if text else ""
 
 
+def _digits(value: str) -> str:
+    return "".join(c for c in value or "" if c.isdigit())
+
+
+@lru_cache(maxsize=131072)
+def _first_name(name: str) -> str:
+    tokens = tokenise(name or "")
+    return tokens[0] if tokens else ""
+
+
+@lru_cache(maxsize=16384)
+def _place(place: str) -> tuple[str, ...]:
+    return tokenise(place or "")
+
+
 def evidence_of(
-    *, phone_digits: str, email: str, street: str, postcode: str, nationalities, arrived
+    *,
+    phone_digits: str,
+    email: str,
+    street: str,
+    postcode: str,
+    nationalities,
+    arrived,
+    azr_number: str = "",
+    birth_place: str = "",
+    father_name: str = "",
+    mother_name: str = "",
 ) -> ev.Evidence:
     """A person's evidence as the duplicate engine compares it (household aside)."""
     return ev.Evidence(
@@ -38,6 +64,10 @@ def evidence_of(
         address=_address(street, postcode),
         nationalities=frozenset(nationalities or ()),
         arrived=arrived.toordinal() if arrived else None,
+        azr=_digits(azr_number),
+        birth_place=_place(birth_place),
+        father=_first_name(father_name),
+        mother=_first_name(mother_name),
     )
 
 
@@ -57,6 +87,10 @@ FACT_COLUMNS = (
     Person.postcode,
     Person.nationalities,
     Person.arrived_germany_on,
+    Person.azr_number,
+    Person.birth_place,
+    Person.father_name,
+    Person.mother_name,
 )
 # Names, birth date and sex: what person_facts reads without the evidence.
 NAME_COLUMNS = FACT_COLUMNS[:8]
@@ -81,6 +115,10 @@ def person_facts(person, *, evidence: bool = True) -> namematch.PersonFacts:
             postcode=person.postcode,
             nationalities=person.nationalities,
             arrived=person.arrived_germany_on,
+            azr_number=person.azr_number,
+            birth_place=person.birth_place,
+            father_name=person.father_name,
+            mother_name=person.mother_name,
         )
         if evidence
         else None,

@@ -51,6 +51,10 @@ def facts_from_data(data: PersonData) -> namematch.PersonFacts:
             postcode=data.postcode,
             nationalities=data.nationalities,
             arrived=data.arrived_germany_on,
+            azr_number=data.azr_number,
+            birth_place=data.birth_place,
+            father_name=data.father_name,
+            mother_name=data.mother_name,
         ),
     )
 
