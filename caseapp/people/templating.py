@@ -42,6 +42,13 @@ REASON_TEXTS = {
     "common_name": lambda: _("many persons have this name"),
     "chance_agreement": lambda: _("so many persons have this name that this may be chance"),
     "typing_error": lambda: _("one letter different (a typing error?)"),
+    "same_azr": lambda: _("same AZR number"),
+    "different_azr": lambda: _("different AZR numbers"),
+    "same_birth_place": lambda: _("same place of birth"),
+    "different_birth_place": lambda: _("different place of birth"),
+    "same_father": lambda: _("same father's name"),
+    "same_mother": lambda: _("same mother's name"),
+    "different_parents": lambda: _("different parents"),
     # Why a person is a hit of the search box (caseapp.people.namematch.search.explain).
     "name_exact": lambda: _("name as typed"),
     "name_start": lambda: _("beginning of a name"),

@@ -1,0 +1,89 @@
+"""The stored scan and the registration hint with the evidence from the papers (issue 20):
+the AZR number, the parents' names and the place of birth, read from the database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.auth.models import User
+from caseapp.extensions import db
+from caseapp.people.models import DuplicatePair
+from caseapp.people.services import duplicates as review
+from tests.factories.people import register
+
+
+def _user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+@pytest.fixture
+def papers(ctx, world):
+    a, b = _user(world["caseworker_a"]), _user(world["caseworker_b"])
+    oa, ob = world["office_a"], world["office_b"]
+    vague = {"birth_month": None, "birth_day": None}
+    made = {
+        # The same man at both offices: a year only, nothing shared but his AZR number.
+        "nour": register(a, oa, given_name="Nour", family_name="Khalil", birth_year=1979,
+                         azr_number="123456789012", **vague),
+        "nur": register(b, ob, given_name="Nur", family_name="Chalil", birth_year=1979,
+                        azr_number="123456789012", **vague),
+        # Namesakes with the same full date and phone (a family phone) but different mothers.
+        "omar_1": register(a, oa, given_name="Omar", family_name="Saleh", birth_year=2001,
+                           birth_month=4, birth_day=9, phone="0171 5550002",
+                           mother_name="Fatima"),
+        "omar_2": register(a, oa, given_name="Omar", family_name="Saleh", birth_year=2001,
+                           birth_month=4, birth_day=9, phone="0171 5550002",
+                           mother_name="Amina"),
+        # Two records with different AZR numbers: two persons.
+        "lina_1": register(a, oa, given_name="Lina", family_name="Haddad", birth_year=1990,
+                           birth_month=2, birth_day=3, azr_number="111111111111"),
+        "lina_2": register(b, ob, given_name="Lina", family_name="Hadad", birth_year=1990,
+                           birth_month=2, birth_day=3, azr_number="222222222222"),
+        # A year and the same place of birth and mother: listed with those reasons.
+        "samir_1": register(a, oa, given_name="Samir", family_name="Darwish", birth_year=1970,
+                            birth_place="Homs", mother_name="Mariam", **vague),
+        "samir_2": register(b, ob, given_name="Sameer", family_name="Darwisch",
+                            birth_year=1970, birth_place="Homs, Syrien", mother_name="Maryam",
+                            **vague),
+    }  # fmt: skip
+    return made
+
+
+def _pairs(scan_id):
+    rows = db.session.scalars(select(DuplicatePair).where(DuplicatePair.scan_id == scan_id))
+    return {(p.a_id, p.b_id): p for p in rows}
+
+
+def _key(made, x, y):
+    return tuple(sorted((made[x].id, made[y].id)))
+
+
+def test_the_scan_reads_the_papers_evidence_for_and_against(papers):
+    pairs = _pairs(review.scan(None).id)
+    nour = pairs[_key(papers, "nour", "nur")]
+    assert nour.tier == "certain" and "same_azr" in nour.reasons
+    assert _key(papers, "omar_1", "omar_2") not in pairs  # different mothers
+    assert _key(papers, "lina_1", "lina_2") not in pairs  # different AZR numbers
+    samir = pairs[_key(papers, "samir_1", "samir_2")]
+    assert {"same_mother", "same_birth_place"} <= set(samir.reasons)
+    # The stored scan and the in-memory review agree on every pair.
+    in_memory = {(p.a_id, p.b_id, p.tier) for p in review.preview()}
+    assert {(a, b, p.tier) for (a, b), p in pairs.items()} == in_memory
+
+
+def test_the_registration_hint_weighs_the_papers_too(papers, world):
+    from caseapp.people import services
+    from caseapp.people.validation import PersonData
+
+    worker = _user(world["caseworker_a"])
+
+    def hint(**kw):
+        data = PersonData(given_name="Nour", family_name="Khalil", birth_year=1979, **kw)
+        found = services.duplicate_candidates(worker, services.facts_from_data(data))
+        return {p.id: c for p, c in found}
+
+    same = hint(azr_number="1234 5678 9012")
+    assert same[papers["nour"].id].tier == "certain"
+    assert "same_azr" in same[papers["nour"].id].reasons
+    assert papers["nour"].id not in hint(azr_number="999999999999")

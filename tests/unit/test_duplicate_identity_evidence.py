@@ -1,0 +1,179 @@
+"""Evidence from the papers (issue 20): the AZR number, the parents' names and the place of
+birth, for and against, and how they decide a pair's review tier."""
+
+from caseapp.people.namematch import PersonFacts
+from caseapp.people.namematch.evidence import (
+    CERTAIN,
+    POSSIBLE,
+    RULED_OUT,
+    Evidence,
+    evidence_terms,
+)
+from caseapp.people.namematch.review import assess, bucket_pairs
+from caseapp.people.namematch.scoring import prepare
+from caseapp.people.services.duplicate_facts import evidence_of
+
+
+def _ev(**kw):
+    base = {
+        "phone_digits": "",
+        "email": "",
+        "street": "",
+        "postcode": "",
+        "nationalities": (),
+        "arrived": None,
+    }
+    return evidence_of(**{**base, **kw})
+
+
+def _pair(count, a_born, b_born, a_kw, b_kw, names=("Mohammed", "Al-Ahmad", "Mohamad", "Ahmad")):
+    def facts(pid, given, family, born, kw):
+        parts = [int(p) for p in born.split("-")] if born else []
+        year, month, day = [*parts, None, None, None][:3]
+        return prepare(PersonFacts(pid, given, family, "", year, month, day, "m", _ev(**kw)))
+
+    a = facts(1, names[0], names[1], a_born, a_kw)
+    b = facts(2, names[2], names[3], b_born, b_kw)
+    return assess(a, b, count)
+
+
+def test_the_adapter_normalises_what_the_papers_say():
+    e = _ev(
+        azr_number="1234 5678 9012",
+        birth_place="Aleppo, Syrien",
+        father_name="Abdul Karim",
+        mother_name="Fatma",
+    )
+    assert e.azr == "123456789012"
+    assert e.birth_place == ("aleppo", "syrien")
+    assert (e.father, e.mother) == ("abdulkarim", "fatma")  # a compound is one name
+    assert _ev() == Evidence(nationalities=frozenset())
+
+
+def test_the_same_azr_number_makes_even_a_common_name_almost_certain():
+    result = _pair(
+        900, "1985", "1985-01-01", {"azr_number": "123456789012"}, {"azr_number": "1234 5678 9012"}
+    )
+    assert result.tier == CERTAIN
+    assert "same_azr" in result.reasons and "chance_agreement" not in result.reasons
+
+
+def test_different_azr_numbers_rule_a_pair_out_whatever_else_agrees():
+    same = {"phone_digits": "1715550001", "street": "Lennestr. 5", "postcode": "58762"}
+    result = _pair(
+        3,
+        "1990-05-06",
+        "1990-05-06",
+        {**same, "azr_number": "123456789012"},
+        {**same, "azr_number": "123456789013"},
+    )
+    assert result is not None and result.tier == ""
+    assert "different_azr" in result.reasons and "different_azr" in RULED_OUT
+
+
+def test_a_different_mother_or_father_rules_out_but_a_spelling_variant_does_not():
+    kw = {"phone_digits": "1715550001"}
+    apart = _pair(
+        3,
+        "1990-05-06",
+        "1990-05-06",
+        {**kw, "mother_name": "Fatima"},
+        {**kw, "mother_name": "Amina"},
+    )
+    assert apart.tier == "" and "different_parents" in apart.reasons
+    apart = _pair(3, "1990", "1990", {"father_name": "Ali"}, {"father_name": "Hassan"})
+    assert apart.tier == ""
+    variant = _pair(
+        3,
+        "1990-05-06",
+        "1990-05-06",
+        {**kw, "mother_name": "Fatima"},
+        {**kw, "mother_name": "Fatma"},
+    )
+    assert variant.tier == CERTAIN and "same_mother" in variant.reasons
+    # The same AZR number outweighs a parent's name written wrong on one record.
+    azr = {"azr_number": "123456789012"}
+    typo = _pair(3, "1990", "1990", {**azr, "father_name": "Ali"}, {**azr, "father_name": "Hassan"})
+    assert typo.tier == CERTAIN
+
+
+def test_the_same_parents_count_as_chance_among_many_namesakes():
+    parents = {"father_name": "Ali", "mother_name": "Fatima"}
+    # Both parents for a name eleven carry: a namesake with both would be a coincidence.
+    assert _pair(11, "1985", "1985", parents, parents).tier == CERTAIN
+    many = _pair(12, "1985", "1985", parents, parents)
+    assert many.tier == POSSIBLE and "chance_agreement" in many.reasons
+    # One parent alone with a year only: listed for a look, not proposed for a merge.
+    one = _pair(5, "1985", "1985", {"mother_name": "Fatima"}, {"mother_name": "Fatima"})
+    assert one.tier == POSSIBLE and "same_mother" in one.reasons
+    # In a register too small for name counts, the parent is strong evidence.
+    assert (
+        _pair(None, "1985", "1985", {"mother_name": "Fatima"}, {"mother_name": "Fatima"}).tier
+        == CERTAIN
+    )
+
+
+def test_the_place_of_birth_supports_a_pair_and_lets_a_birthday_count_for_commoner_names():
+    born = {"birth_place": "Aleppo"}
+    # A name 200 carry: the birthday alone may be chance, the birthday in the same town not.
+    alone = _pair(200, "1990-05-06", "1990-05-06", {}, {})
+    assert alone.tier == POSSIBLE and "chance_agreement" in alone.reasons
+    assert (
+        _pair(200, "1990-05-06", "1990-05-06", born, {"birth_place": "Aleppo (Syrien)"}).tier
+        == CERTAIN
+    )
+    # A year and the place: worth a look for a name few carry.
+    assert _pair(5, "1990", "1990", born, born).tier == POSSIBLE
+    assert _pair(5, "1990", "1990", {}, {}).tier == "name_only"
+
+
+def test_a_different_place_of_birth_counts_against():
+    term, reasons = evidence_terms(_ev(birth_place="Aleppo"), _ev(birth_place="Kabul"))
+    assert term < 0 and reasons == ("different_birth_place",)
+    term, reasons = evidence_terms(_ev(birth_place="Damaskus"), _ev(birth_place="Damascus"))
+    assert term > 0 and reasons == ("same_birth_place",)
+    # Missing on one side says nothing.
+    assert evidence_terms(_ev(birth_place="Aleppo"), _ev()) == (0.0, ())
+    with_place = _pair(
+        3,
+        "1990-05-06",
+        "1990-05-06",
+        {"birth_place": "Aleppo", "phone_digits": "1715550001"},
+        {"birth_place": "Kabul", "phone_digits": "1715550001"},
+    )
+    without = _pair(
+        3,
+        "1990-05-06",
+        "1990-05-06",
+        {"phone_digits": "1715550001"},
+        {"phone_digits": "1715550001"},
+    )
+    assert with_place.score < without.score
+
+
+def test_a_common_names_vague_dates_are_paired_on_a_shared_azr_number():
+    def person(pid, azr):
+        return prepare(
+            PersonFacts(pid, "Mohammed", "Ahmad", "", 1985, None, None, "m", _ev(azr_number=azr))
+        )
+
+    members = [person(i, "") for i in range(1, 60)] + [
+        person(60, "123456789012"),
+        person(61, "123456789012"),
+    ]
+    assert list(bucket_pairs(members)) == [(59, 60)]
+
+
+def test_the_new_reasons_have_a_text():
+    from caseapp.people.templating import REASON_TEXTS
+
+    new = {
+        "same_azr",
+        "different_azr",
+        "same_birth_place",
+        "different_birth_place",
+        "same_father",
+        "same_mother",
+        "different_parents",
+    }
+    assert new <= REASON_TEXTS.keys()
