@@ -8,7 +8,8 @@ Run:  CASEAPP_ENV=development .venv/bin/python benchmarks/bench_review_db.py [--
       wrote to DATABASE_URL (same --persons and --seed) again, in a process that has not
       generated it, so that the peak RSS is the scan's own; --rekey rebuilds its
       person_name_keys first (after a change of the blocking keys); --profile FILE writes a
-      cProfile of the scan.
+      cProfile of the scan; --papers writes the place of birth, the parents' names and the
+      AZR number too (tiers.py's "papers" run).
 """
 
 from __future__ import annotations
@@ -41,8 +42,11 @@ from caseapp.people.namematch.evidence import TIERS
 BATCH = 5000
 
 
-def write(people, office_id: int) -> dict[int, int]:
-    """Insert the generated persons; generator id -> database id."""
+def write(people, office_id: int, papers: dict | None = None) -> dict[int, int]:
+    """Insert the generated persons (with the papers' written values by generator id, if
+    any); generator id -> database id."""
+    papers = papers or {}
+    none = {"birth_place": "", "father": "", "mother": "", "azr": ""}
     now = datetime.now(UTC)
     ids: dict[int, int] = {}
     for start in range(0, len(people), BATCH):
@@ -51,6 +55,7 @@ def write(people, office_id: int) -> dict[int, int]:
         for p in chunk:
             e = p.evidence
             street, _sep, postcode = (e.address or "").partition("|")
+            written = papers.get(p.id, none)
             rows.append(
                 {
                     "office_id": office_id,
@@ -74,6 +79,10 @@ def write(people, office_id: int) -> dict[int, int]:
                     "city": "",
                     "residence_status": "",
                     "arrived_germany_on": date.fromordinal(e.arrived) if e.arrived else None,
+                    "birth_place": written["birth_place"],
+                    "father_name": written["father"],
+                    "mother_name": written["mother"],
+                    "azr_number": written["azr"],
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,
@@ -132,6 +141,9 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="scan the register written before")
     parser.add_argument("--rekey", action="store_true", help="with --reuse: rebuild the keys")
     parser.add_argument("--profile", default="", help="write a cProfile of the scan here")
+    parser.add_argument(
+        "--papers", action="store_true", help="write place of birth, parents and AZR number too"
+    )
     args = parser.parse_args()
     app = create_app({"WTF_CSRF_ENABLED": False})
     with app.app_context():
@@ -149,9 +161,13 @@ def main():
 
         office = create_office(None, OfficeData(name="Register", kind="integration_centre"))
         db.session.commit()
-        people, truth = generated(args.persons, args.seed, with_evidence=True)
+        papers: dict[int, dict] = {}
+        people, truth = generated(
+            args.persons, args.seed, with_evidence=True, with_papers=args.papers, papers_out=papers
+        )
         t0 = time.perf_counter()
-        ids = write(people, office.id)
+        ids = write(people, office.id, papers)
+        del papers
         build_seconds = time.perf_counter() - t0
         del people
         if db.engine.dialect.name == "postgresql":

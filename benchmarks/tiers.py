@@ -1,12 +1,13 @@
 """Review tiers: precision and recall per tier on the labelled pairs and the duplicate generator.
 
-Run:  .venv/bin/python benchmarks/tiers.py [--persons 100000] [--seed 7] [--no-evidence]
-      [--evidence-only] [--register 100000]
+Run:  .venv/bin/python benchmarks/tiers.py [--persons 100000] [--seed 7]
+      [--runs names,evidence,papers] [--register 100000]
 1. The labelled pairs (tests/data): how many true and false pairs fall into each tier.
 2. The duplicate benchmark's generator (benchmarks/bench_duplicates.py, ~2 % injected
    variant duplicates), with the evidence a register also holds — phone, e-mail, address,
-   nationality, arrival date — drawn with the rates below (assumptions, stated in
-   docs/benchmarks.md), or names and dates only with --no-evidence. Per tier: pairs,
+   nationality, arrival date, and (run "papers") the place of birth, the parents' names and
+   the AZR number — drawn with the rates below (assumptions, stated in docs/benchmarks.md),
+   or names and dates only (run "names"). Per tier: pairs,
    injected duplicates among them, precision, and the cumulative recall of the injected
    duplicates; listed pairs (first two tiers) per injected duplicate.
 3. The case-record benchmark's register (bench_people's persons, no deliberate duplicates):
@@ -36,6 +37,7 @@ from labelled_sets import labelled_pairs
 from caseapp.people.namematch import compare
 from caseapp.people.namematch.evidence import SUPPORT, TIERS, Evidence
 from caseapp.people.namematch.review import clusters, review_pairs
+from caseapp.people.namematch.script import tokenise
 
 NATIONALITIES = {
     "syrian_iraqi": ["SY", "IQ"],
@@ -51,6 +53,95 @@ HAS = {"phone": 0.6, "email": 0.15, "address": 0.7, "arrival": 0.7}
 REPEATED = {"phone": 0.5, "email": 0.6, "address": 0.4, "arrival": 0.6, "nationality": 0.95}
 ADDRESSES = 20_000  # distinct addresses: unrelated persons share one now and then
 START = date(2015, 1, 1).toordinal()
+# The papers (assumptions, like the rates above): how often a record carries the place of
+# birth, the father's and mother's names and the AZR number; a second registration of the
+# same person repeats what it records (the same place or parent, at times in another
+# spelling) or leaves it out — it never records another mother or another AZR number.
+PAPERS_HAS = {"birth_place": 0.6, "father": 0.3, "mother": 0.3, "azr": 0.25}
+PAPERS_REPEATED = {"birth_place": 0.9, "father": 0.9, "mother": 0.9, "azr": 0.9}
+# Places of birth by origin, most frequent first (weights 1/rank: the first is a quarter to
+# a third of an origin's persons, as Aleppo and Damascus are among Syrians); "a|b" are two
+# spellings of one place, the second used for one repeat in ten (Halab does not look like
+# Aleppo to the rules: a repeat in that spelling counts against the pair).
+PLACES = {
+    "syrian_iraqi": "Aleppo|Halab, Damaskus|Damascus, Homs, Hama, Idlib, Deir ez-Zor|Deir al-Zour, "
+    "Raqqa|Rakka, Latakia|Lattakia, Daraa|Deraa, Mossul|Mosul, Bagdad|Baghdad, Erbil|Arbil, "
+    "Kirkuk, Basra, Tartus, Qamishli|Kamischli",
+    "afghan": "Kabul, Herat, Mazar-i-Sharif|Masar-e Scharif, Kandahar, Ghazni|Gasni, Jalalabad|"
+    "Dschalalabad, Kundus|Kunduz, Baghlan, Balkh, Parwan",
+    "kurdish": "Qamishli|Kamischli, Afrin, Kobane|Kobani, Hasakah|Al-Hasaka, Duhok|Dohuk, Erbil|"
+    "Arbil, Sulaimaniya|Sulaymaniyah, Diyarbakir|Diyarbakır, Sindschar|Sinjar",
+    "turkish": "Istanbul|İstanbul, Ankara, Izmir|İzmir, Gaziantep, Konya, Diyarbakir|Diyarbakır, "
+    "Sanliurfa|Şanlıurfa, Adana, Kayseri, Trabzon, Samsun, Mersin",
+    "ukrainian": "Kyjiw|Kiew, Charkiw|Kharkiv, Odesa|Odessa, Dnipro, Saporischschja|Zaporizhzhia, "
+    "Lwiw|Lviv, Mariupol, Cherson|Kherson, Mykolajiw|Mykolaiv, Poltawa|Poltava, Sumy",
+    "eritrean": "Asmara, Keren, Massawa|Mitsiwa, Mendefera, Barentu, Dekemhare, Adi Keyh",
+}
+
+
+class PapersMaker:
+    """Place of birth, parents and AZR number, with a random stream of its own: the other
+    evidence is drawn exactly as without the papers, so the two runs compare."""
+
+    def __init__(self, seed: int, gen: Generator):
+        self.rng = random.Random(f"papers-{seed}")
+        self.gen = gen
+        self.azr = 100_000_000_000
+
+    def _spelled(self, entry: str, variant: float) -> str:
+        spellings = entry.split("|")
+        if len(spellings) > 1 and self.rng.random() < variant:
+            return self.rng.choice(spellings[1:])
+        return spellings[0]
+
+    def _pick(self, table) -> str:
+        names, weights = table
+        return self.rng.choices(names, weights)[0]
+
+    def new(self, origin: str, father_entry: str) -> dict:
+        rng, has = self.rng, PAPERS_HAS
+        places = [p.strip() for p in PLACES[origin].split(",")]
+        out = {"birth_place": "", "father": "", "mother": "", "azr": ""}
+        if rng.random() < has["birth_place"]:
+            out["birth_place"] = rng.choices(places, [1 / r for r in range(1, len(places) + 1)])[0]
+        _share, male, female, _family, _p = self.gen.tables[origin]
+        if rng.random() < has["father"]:
+            out["father"] = father_entry or self._pick(male)
+        if rng.random() < has["mother"]:
+            out["mother"] = self._pick(female)
+        if rng.random() < has["azr"]:
+            self.azr += rng.randrange(1, 1000)
+            out["azr"] = str(self.azr)
+        return out
+
+    def again(self, first: dict) -> dict:
+        """A second registration: what the first recorded, repeated or left out."""
+        return {
+            name: value if value and self.rng.random() < PAPERS_REPEATED[name] else ""
+            for name, value in first.items()
+        }
+
+    def written(self, papers: dict) -> dict:
+        """As a caseworker writes it down: a parent's name in one of its spellings (three in
+        ten), the place of birth in its other spelling one time in ten."""
+        return {
+            "birth_place": self._spelled(papers["birth_place"], 0.1),
+            "father": self._spelled(papers["father"], 0.3),
+            "mother": self._spelled(papers["mother"], 0.3),
+            "azr": papers["azr"],
+        }
+
+    @staticmethod
+    def evidence(written: dict, evidence: Evidence) -> Evidence:
+        """What duplicate_facts.evidence_of makes of the written values."""
+        parent = {k: tokenise(written[k]) for k in ("father", "mother")}
+        return replace(
+            evidence,
+            azr=written["azr"],
+            birth_place=tokenise(written["birth_place"]),
+            father=parent["father"][0] if parent["father"] else "",
+            mother=parent["mother"][0] if parent["mother"] else "",
+        )
 
 
 class EvidenceMaker:
@@ -85,7 +176,16 @@ class EvidenceMaker:
         )
 
 
-def generated(persons: int, seed: int, with_evidence: bool, share: float = 0.02):
+def generated(
+    persons: int,
+    seed: int,
+    with_evidence: bool,
+    share: float = 0.02,
+    with_papers: bool = False,
+    papers_out: dict | None = None,
+):
+    """The generator's register and its injected pairs; with the evidence (and the papers),
+    the written values of the papers per person in `papers_out` (for the database)."""
     gen = Generator(seed)
     maker = EvidenceMaker(seed)
     n_dups = int(persons * share)
@@ -103,12 +203,23 @@ def generated(persons: int, seed: int, with_evidence: bool, share: float = 0.02)
     if with_evidence:
         first_of = {b: a for a, b in truth}
         by_id = {}
+        papers_of: dict[int, dict] = {}
+        papers = PapersMaker(seed, gen)
         for p in people:
             if p.id in first_of:
                 evidence = maker.again(by_id[first_of[p.id]].evidence)
+                if with_papers:
+                    papers_of[p.id] = papers.again(papers_of[first_of[p.id]])
             else:
                 origin = _origin(gen, entries[p.id - 1])
                 evidence = maker.new(maker.rng.choice(NATIONALITIES[origin]))
+                if with_papers:
+                    papers_of[p.id] = papers.new(origin, entries[p.id - 1].split("#")[1])
+            if with_papers:
+                written = papers.written(papers_of[p.id])
+                evidence = papers.evidence(written, evidence)
+                if papers_out is not None:
+                    papers_out[p.id] = written
             by_id[p.id] = replace(p, evidence=evidence)
         people = [by_id[p.id] for p in people]
     return people, truth
@@ -213,32 +324,40 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-evidence", action="store_true")
-    parser.add_argument("--evidence-only", action="store_true", help="skip names-only run")
+    parser.add_argument(
+        "--runs",
+        default="names,evidence,papers",
+        help="names: names, dates and sex only; evidence: with phone, e-mail, address, "
+        "nationality, arrival; papers: and place of birth, parents, AZR number",
+    )
+    parser.add_argument("--evidence-only", action="store_true", help="as --runs evidence")
     parser.add_argument("--register", type=int, default=0, help="bench_people persons (0: skip)")
     args = parser.parse_args()
+    if args.evidence_only:
+        args.runs = "evidence"
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}"
     )
     labelled()
-    runs = (False,) if args.no_evidence else (True,) if args.evidence_only else (False, True)
-    for with_evidence in runs:
-        people, truth = generated(args.persons, args.seed, with_evidence)
+    labels = {
+        "names": "names, dates and sex only",
+        "evidence": "with phone, e-mail, address, nationality, arrival",
+        "papers": "with phone, e-mail, address, nationality, arrival, place of birth, parents, AZR",
+    }
+    for run in args.runs.split(","):
+        people, truth = generated(
+            args.persons, args.seed, run != "names", with_papers=run == "papers"
+        )
         stats: dict[str, int] = {}
         start = time.perf_counter()
         pairs = review_pairs(people, stats=stats)
         seconds = time.perf_counter() - start
         listed = sum(1 for _a, _b, c in pairs if c.tier in TIERS[:2])
         same = same_person_pairs(truth)
-        label = (
-            "with phone, e-mail, address, nationality, arrival"
-            if with_evidence
-            else ("names, dates and sex only")
-        )
         print(
             f"\nGenerator, {len(people):,} persons, {len(truth):,} injected duplicates "
-            f"({len(same):,} pairs of records of one person), {label}: scan {seconds:.1f} s "
+            f"({len(same):,} pairs of records of one person), {labels[run]}: scan {seconds:.1f} s "
             f"at load {os.getloadavg()[0]:.1f}, {stats['candidate_pairs']:,} candidate pairs, "
             f"{listed / len(same):.2f} listed pairs (first two tiers) per same-person pair"
         )

@@ -91,6 +91,9 @@ def test_a_different_mother_or_father_rules_out_but_a_spelling_variant_does_not(
         {**kw, "mother_name": "Fatma"},
     )
     assert variant.tier == CERTAIN and "same_mother" in variant.reasons
+    for short, full in (("Ali", "Ali Reza"), ("Ahmad", "Ahmadshah"), ("Dia", "Diaa")):
+        compound = _pair(3, "1990", "1990", {"father_name": short}, {"father_name": full})
+        assert "same_father" in compound.reasons, (short, full)
     # The same AZR number outweighs a parent's name written wrong on one record.
     azr = {"azr_number": "123456789012"}
     typo = _pair(3, "1990", "1990", {**azr, "father_name": "Ali"}, {**azr, "father_name": "Hassan"})

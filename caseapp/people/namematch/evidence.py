@@ -149,7 +149,12 @@ class Evidence:
 
 
 def _same_name(a: str, b: str) -> bool:
-    """Two names (or places) spelled alike or as variants of one another (Fatima/Fatma)."""
+    """Two names (or places) spelled alike or as variants of one another (Fatima/Fatma), or
+    one the beginning of the other: a compound written in full once (Alireza/Ali, Ahmadshah/
+    Ahmad) or a doubled vowel left out (Diaa/Dia)."""
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and long_.startswith(short):
+        return True
     return a == b or token_similarity(a, b) >= _NAME_MATCH
 
 
