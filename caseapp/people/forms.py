@@ -78,6 +78,22 @@ class PersonForm(VersionedForm):
         render_kw={"dir": "ltr", "placeholder": "1990-05-17 / 1990"},
     )
     sex = SelectField(_l("Sex"), choices=[], default="")
+    # Identity details as on the papers: they tell a re-registration from a namesake.
+    birth_place = StringField(
+        _l("Place of birth"), validators=[Optional(), Length(max=120)], render_kw={"dir": "auto"}
+    )
+    father_name = StringField(
+        _l("Father's name"), validators=[Optional(), Length(max=120)], render_kw={"dir": "auto"}
+    )
+    mother_name = StringField(
+        _l("Mother's name"), validators=[Optional(), Length(max=120)], render_kw={"dir": "auto"}
+    )
+    # No length check here: validate_person says what an AZR number looks like, spaces aside.
+    azr_number = StringField(
+        _l("AZR number"),
+        validators=[Optional()],
+        render_kw={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"},
+    )
     nationalities = SelectMultipleField(_l("Nationalities"), choices=[], validate_choice=False)
     languages = FieldList(FormField(LanguageRow), min_entries=3, max_entries=6)
     interpreter_language = SelectField(

@@ -12,11 +12,14 @@ from babel import Locale
 
 from caseapp.core.csvsafe import starts_like_formula
 from caseapp.core.errors import ValidationFailed
-from caseapp.i18n import _
+from caseapp.i18n import _, ascii_digits
 from caseapp.people.vocab import LANGUAGE_LEVELS, RESIDENCE_STATUS, SEX
 
 _PHONE = re.compile(r"^\+?[0-9 ()/-]{4,30}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_AZR = re.compile(r"[0-9]{12}")
+# Identity details as the papers give them (any script): place of birth, parents' names.
+PAPER_FIELDS = ("birth_place", "father_name", "mother_name")
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +73,16 @@ class PersonData:
     mother_name: str = ""
     azr_number: str = ""
 
+    def __post_init__(self):
+        # Stored as digits only, whichever way it came in (form, CSV file, API).
+        self.azr_number = normalise_azr(self.azr_number)
+
+
+def normalise_azr(text: str | None) -> str:
+    """The AZR number (Ausländerzentralregister, the Central Register of Foreigners) as stored:
+    letters print it in groups ("1234 5678 9012") and phones may type Arabic-Indic digits."""
+    return "".join(ascii_digits(text or "").split())
+
 
 def parse_birth(text: str) -> tuple[int | None, int | None, int | None]:
     """`YYYY-MM-DD`, `DD.MM.YYYY` or `YYYY`; raises ValueError otherwise."""
@@ -121,6 +134,14 @@ def validate_person(data: PersonData, today: date) -> None:
             add(name, _("Use at most %(n)d characters.", n=120))
     if len(data.original_name) > 240:
         add("original_name", _("Use at most %(n)d characters.", n=240))
+    for name in PAPER_FIELDS:
+        value = getattr(data, name)
+        if starts_like_formula(value):
+            add(name, _("A name cannot start with =, +, - or @."))
+        elif len(value) > 120:
+            add(name, _("Use at most %(n)d characters.", n=120))
+    if data.azr_number and not _AZR.fullmatch(data.azr_number):
+        add("azr_number", _("An AZR number has 12 digits. Spaces between them are fine."))
     if data.birth_year is not None:
         if data.birth_year < 1900:
             add("birth_date", _("The birth date is too far in the past."))

@@ -68,6 +68,10 @@ def _person_data(form: PersonForm) -> PersonData:
         residence_valid_until=form.residence_valid_until.data,
         arrived_germany_on=form.arrived_germany_on.data,
         arrived_municipality_on=form.arrived_municipality_on.data,
+        birth_place=form.birth_place.data or "",
+        father_name=form.father_name.data or "",
+        mother_name=form.mother_name.data or "",
+        azr_number=form.azr_number.data or "",
     )
 
 
@@ -326,6 +330,10 @@ def _person_values(person: Person) -> dict[str, Any]:
         "residence_valid_until": person.residence_valid_until,
         "arrived_germany_on": person.arrived_germany_on,
         "arrived_municipality_on": person.arrived_municipality_on,
+        "birth_place": person.birth_place or "",
+        "father_name": person.father_name or "",
+        "mother_name": person.mother_name or "",
+        "azr_number": person.azr_number or "",
     }
 
 
