@@ -36,10 +36,21 @@ COLUMNS = [
     "phone",
     "email",
 ]
+# Columns a file may have; where one is missing, an existing person's value stays as it is.
+OPTIONAL_COLUMNS = ["birth_place", "father_name", "mother_name", "azr_number"]
 MAX_ROWS = 200_000  # data rows (the header not counted); a longer file is refused as a whole
 MAX_CELL = 1_000  # characters in a cell that is not stored as it is (dates, codes, district)
 # Cells stored as they are may be as long as their column (external_id 64, e-mail 254 ...).
-_STORED_AS_IS = ("external_id", "given_name", "family_name", "phone", "email")
+_STORED_AS_IS = (
+    "external_id",
+    "given_name",
+    "family_name",
+    "phone",
+    "email",
+    "birth_place",
+    "father_name",
+    "mother_name",
+)
 # Invisible C0/C1 control characters (NUL included) other than tab and line breaks: PostgreSQL
 # refuses NUL and SQLite would store it, so a cell with one is a row error on both.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -94,7 +105,8 @@ def district_ids() -> dict[str, int]:
 def _cell_limits() -> dict[str, int]:
     columns = Person.__table__.columns
     return {
-        name: (columns[name].type.length if name in _STORED_AS_IS else MAX_CELL) for name in COLUMNS
+        name: (columns[name].type.length if name in _STORED_AS_IS else MAX_CELL)
+        for name in COLUMNS + OPTIONAL_COLUMNS
     }
 
 
@@ -122,6 +134,7 @@ def read_file(raw: bytes, districts: dict[str, int]) -> ParsedFile:
         parsed.fatal = _("Columns missing: %(columns)s", columns=", ".join(missing))
         return parsed
     limits = _cell_limits()
+    present = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in header]
     seen: set[str] = set()
     number = 1  # row 1 is the header
     while True:
@@ -149,7 +162,7 @@ def read_file(raw: bytes, districts: dict[str, int]) -> ParsedFile:
             parsed.errors.append((number, _("This row has more cells than the header.")))
             continue
         row = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
-        row = {name: row.get(name, "") for name in COLUMNS}
+        row = {name: row.get(name, "") for name in present}
         problem = _cell_problem(row, limits)
         if problem:
             parsed.errors.append((number, problem))
@@ -251,7 +264,8 @@ def _row_to_fields(row: dict, districts: dict) -> dict:
         if code.strip()
     ]
     nationalities = [c.strip().upper() for c in row["nationality"].split(";") if c.strip()]
-    return {
+    optional = {name: row[name] for name in OPTIONAL_COLUMNS if name in row}
+    return optional | {
         "given_name": row["given_name"],
         "family_name": row["family_name"],
         "birth_year": year,
@@ -281,5 +295,6 @@ def _same(person: Person, data: PersonData) -> bool:
             "phone",
             "email",
             "district_id",
+            *OPTIONAL_COLUMNS,
         )
     ) and [entry["code"] for entry in person.languages or []] == [e["code"] for e in data.languages]

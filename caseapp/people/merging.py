@@ -29,6 +29,10 @@ MERGE_FIELDS = [
     "family_name",
     "original_name",
     "birth",
+    "birth_place",
+    "father_name",
+    "mother_name",
+    "azr_number",
     "sex",
     "nationalities",
     "languages",
@@ -50,6 +54,16 @@ def _value(person: Person, name: str):
     if name == "birth":
         return (person.birth_year, person.birth_month, person.birth_day)
     return getattr(person, name)
+
+
+def is_empty(value) -> bool:
+    return value in (None, "", [], (None, None, None))
+
+
+def preferred_choice(a: Person, b: Person, name: str) -> str:
+    """The record whose value a field keeps unless chosen otherwise: "a", or "b" when only
+    "b" has one, so a value on one record only is never lost by default."""
+    return "b" if is_empty(_value(a, name)) and not is_empty(_value(b, name)) else "a"
 
 
 def snapshot(person: Person) -> dict:
@@ -86,7 +100,7 @@ def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, st
     original = snapshot(removed)
     chosen = {}
     for name in MERGE_FIELDS:
-        if choices.get(name) == "b":
+        if choices.get(name, preferred_choice(survivor, removed, name)) == "b":
             value = _value(removed, name)
             if name == "birth":
                 survivor.birth_year, survivor.birth_month, survivor.birth_day = value

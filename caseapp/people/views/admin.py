@@ -155,7 +155,10 @@ def merge():
     except NotFound:
         abort(404)
     if request.method == "POST":
-        choices = {name: request.form.get(name, "a") for name in merging.MERGE_FIELDS}
+        choices = {
+            name: request.form.get(name) or merging.preferred_choice(a, b, name)
+            for name in merging.MERGE_FIELDS
+        }
         survivor, removed = (b, a) if request.form.get("survivor") == "b" else (a, b)
         if survivor is b:  # choices are relative to the surviving record
             choices = {k: ("a" if v == "b" else "b") for k, v in choices.items()}
@@ -185,6 +188,7 @@ def merge():
         a=a,
         b=b,
         fields=merging.MERGE_FIELDS,
+        preferred={name: merging.preferred_choice(a, b, name) for name in merging.MERGE_FIELDS},
         sa=merging.snapshot(a),
         sb=merging.snapshot(b),
     )
@@ -238,6 +242,7 @@ def import_csv():
         form=form,
         report=report,
         columns=importing.COLUMNS,
+        optional_columns=importing.OPTIONAL_COLUMNS,
         inline_rows=import_jobs.inline_rows(),
     ), status
 
