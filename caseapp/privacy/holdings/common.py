@@ -27,4 +27,9 @@ PERSON_TEXT = (
     "street",
     "postcode",
     "city",
+    # Identity details as on the papers, and the AZR number: they identify the person.
+    "birth_place",
+    "father_name",
+    "mother_name",
+    "azr_number",
 )
