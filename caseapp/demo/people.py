@@ -63,6 +63,23 @@ ORIGINS = {
         ["Gebremedhin", "Tesfamariam", "Haile", "Kidane", "Woldemichael"],
     ),
 }
+# origin -> places of birth as the papers write them, and parents' given names (father, mother).
+BIRTH_PLACES = {
+    "SY": ["Aleppo", "Damaskus", "Homs", "Idlib", "Deir ez-Zor"],
+    "AF": ["Kabul", "Herat", "Masar-e Scharif", "Kandahar"],
+    "IQ": ["Mossul", "Bagdad", "Erbil", "Sindschar"],
+    "TR": ["Gaziantep", "Diyarbakır", "Mardin", "Hatay"],
+    "UA": ["Charkiw", "Kiew", "Mariupol", "Odessa"],
+    "ER": ["Asmara", "Keren", "Massawa"],
+}
+PARENTS = {
+    "SY": (["Abdullah", "Mahmoud", "Ibrahim", "Mustafa"], ["Khadija", "Maryam", "Samira", "Hanan"]),
+    "AF": (["Ghulam", "Abdul", "Nasir", "Karim"], ["Gulalai", "Parwin", "Nasrin", "Soraya"]),
+    "IQ": (["Jasim", "Kadhim", "Salih", "Aziz"], ["Fatima", "Amira", "Souad", "Nadia"]),
+    "TR": (["Ahmet", "İbrahim", "Hasan", "Osman"], ["Hatice", "Meryem", "Hanife", "Gülsüm"]),
+    "UA": (["Volodymyr", "Petro", "Ivan", "Viktor"], ["Halyna", "Liudmyla", "Tetiana", "Nina"]),
+    "ER": (["Tekle", "Gebre", "Habte", "Asmerom"], ["Letebrhan", "Abrehet", "Tsega", "Saba"]),
+}
 ARABIC = {
     "Mohammed": "محمد",
     "Ahmad": "أحمد",
@@ -103,6 +120,8 @@ def seed_people(count: int = 240, seed: int = 7) -> None:
     if db.session.scalar(select(func.count(Person.id))):
         return
     rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible
+    # The papers' details from a generator of their own, so the rest of the demo stays as it was.
+    papers = random.Random(seed + 1)  # noqa: S311 - made-up data, reproducible
     for name_de, name_ar, name_tr, days in AID_KINDS:
         if not db.session.scalar(select(AidKind.id).where(AidKind.name_de == name_de)):
             db.session.add(
@@ -184,6 +203,7 @@ def seed_people(count: int = 240, seed: int = 7) -> None:
             )
             if origin == "UA":
                 data.residence_status = "temporary_protection"
+            _papers(papers, data, origin)
             person = services.register_person(
                 worker, data, office_id=office.id, caseworker_id=worker.id, today=today
             )
@@ -205,6 +225,7 @@ def seed_people(count: int = 240, seed: int = 7) -> None:
                     birth_year=head.birth_year,
                     sex=head.sex,
                     nationalities=head.nationalities,
+                    birth_place=head.birth_place,
                 ),
                 office_id=office.id,
                 caseworker_id=worker.id,
@@ -212,6 +233,19 @@ def seed_people(count: int = 240, seed: int = 7) -> None:
             )
             made += 1
     db.session.flush()
+
+
+def _papers(rng, data: PersonData, origin: str) -> None:
+    """Place of birth and parents' names for most persons, the AZR number for some (it is on
+    letters of the immigration office, which not everyone has brought yet)."""
+    if rng.random() < 0.75:
+        data.birth_place = rng.choice(BIRTH_PLACES[origin])
+    if rng.random() < 0.6:
+        fathers, mothers = PARENTS[origin]
+        data.father_name = f"{rng.choice(fathers)} {data.family_name}"
+        data.mother_name = rng.choice(mothers)
+    if rng.random() < 0.3:
+        data.azr_number = f"{rng.randrange(10**11, 10**12)}"
 
 
 def _history(rng, worker, person, kinds, today) -> None:
