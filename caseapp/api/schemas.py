@@ -128,6 +128,15 @@ class PersonSchema(ma.Schema):
     family_name = fields.String(required=True)
     original_name = fields.String(required=True)
     birth_date = fields.String(required=True, metadata={"description": "YYYY-MM-DD or YYYY"})
+    birth_place = fields.String(required=True, metadata={"description": "as on the papers"})
+    father_name = fields.String(required=True, metadata={"description": "as on the papers"})
+    mother_name = fields.String(required=True, metadata={"description": "as on the papers"})
+    azr_number = fields.String(
+        required=True,
+        metadata={
+            "description": "number of the Central Register of Foreigners: 12 digits or empty"
+        },
+    )
     sex = fields.String(required=True)
     nationalities = fields.List(fields.String(), required=True)
     languages = fields.List(fields.Nested(LanguageSchema), required=True)
@@ -148,6 +157,17 @@ class PersonCreateSchema(Strict):
     family_name = text(120, required=True)
     original_name = text(240, load_default="")
     birth_date = text(10, load_default="", metadata={"description": "1990-05-17 or 1990"})
+    birth_place = text(120, load_default="", metadata={"description": "as on the papers"})
+    father_name = text(120, load_default="", metadata={"description": "as on the papers"})
+    mother_name = text(120, load_default="", metadata={"description": "as on the papers"})
+    azr_number = text(
+        20,
+        load_default="",
+        metadata={
+            "description": "number of the Central Register of Foreigners (AZR): 12 digits, "
+            "spaces between them allowed; answered as digits only"
+        },
+    )
     sex = fields.String(validate=validate.OneOf(list(SEX)), load_default="")
     nationalities = fields.List(text(2), validate=validate.Length(max=5), load_default=list)
     languages = fields.List(

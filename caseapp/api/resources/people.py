@@ -29,6 +29,10 @@ def person_json(person: Person) -> dict:
         "family_name": person.family_name,
         "original_name": person.original_name or "",
         "birth_date": format_birth(person.birth_year, person.birth_month, person.birth_day),
+        "birth_place": person.birth_place or "",
+        "father_name": person.father_name or "",
+        "mother_name": person.mother_name or "",
+        "azr_number": person.azr_number or "",
         "sex": person.sex or "",
         "nationalities": list(person.nationalities or []),
         "languages": [
@@ -121,6 +125,10 @@ def _person_data(body: dict) -> PersonData:
         postcode=body["postcode"],
         city=body["city"],
         residence_status=body["residence_status"],
+        birth_place=body["birth_place"],
+        father_name=body["father_name"],
+        mother_name=body["mother_name"],
+        azr_number=body["azr_number"],
     )
 
 
