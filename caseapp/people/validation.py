@@ -17,7 +17,8 @@ from caseapp.people.vocab import LANGUAGE_LEVELS, RESIDENCE_STATUS, SEX
 
 _PHONE = re.compile(r"^\+?[0-9 ()/-]{4,30}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_AZR = re.compile(r"[0-9]{12}")
+AZR_DIGITS = re.compile(r"[0-9]{12}")
+
 # Identity details as the papers give them (any script): place of birth, parents' names.
 PAPER_FIELDS = ("birth_place", "father_name", "mother_name")
 
@@ -140,7 +141,7 @@ def validate_person(data: PersonData, today: date) -> None:
             add(name, _("A name cannot start with =, +, - or @."))
         elif len(value) > 120:
             add(name, _("Use at most %(n)d characters.", n=120))
-    if data.azr_number and not _AZR.fullmatch(data.azr_number):
+    if data.azr_number and not AZR_DIGITS.fullmatch(data.azr_number):
         add("azr_number", _("An AZR number has 12 digits. Spaces between them are fine."))
     if data.birth_year is not None:
         if data.birth_year < 1900:

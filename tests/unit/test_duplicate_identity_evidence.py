@@ -180,3 +180,23 @@ def test_the_new_reasons_have_a_text():
         "different_parents",
     }
     assert new <= REASON_TEXTS.keys()
+
+
+def test_one_azr_number_on_records_the_rules_call_two_persons_is_worth_a_look():
+    azr = {"azr_number": "123456789012"}
+    # Names two keystrokes and a transliteration apart: ruled out without the number.
+    names = ("Abdulrahman", "Al-Dschasim", "Abdel", "Jasem")
+    assert _pair(3, "1979", "1979", {}, {}, names=names) is None
+    listed = _pair(3, "1979", "1979", azr, azr, names=names)
+    assert listed.tier == POSSIBLE and "same_azr" in listed.reasons
+    # Different full dates: one of them, or the number, is written wrong.
+    dates = _pair(3, "1979-03-04", "1981-07-08", azr, azr)
+    assert dates.tier == POSSIBLE
+    # Never proposed for a merge, and one household still means two persons.
+    one_home = prepare(
+        PersonFacts(1, "Ali", "Saleh", "", 1990, None, None, "m", Evidence(azr="1", household_id=5))
+    )
+    other = prepare(
+        PersonFacts(2, "Ali", "Saleh", "", 1990, None, None, "m", Evidence(azr="1", household_id=5))
+    )
+    assert assess(one_home, other, 3).tier == ""

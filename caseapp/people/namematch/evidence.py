@@ -267,10 +267,17 @@ RULED_OUT = frozenset(
 )
 
 
+def same_azr(a: Evidence | None, b: Evidence | None) -> bool:
+    """Both records carry the same AZR number."""
+    return bool(a and b and a.azr and a.azr == b.azr)
+
+
 def tier_of(score: float, reasons: tuple[str, ...]) -> str:
     """The review tier of a compared pair, or "" when it is not worth listing at all."""
     if RULED_OUT.intersection(reasons):
-        return ""
+        # One AZR number on two records whose names or dates say "two persons": one of them
+        # is written wrong, the number or the name. Worth a look, never a merge proposal.
+        return POSSIBLE if "same_azr" in reasons else ""
     support = set(SUPPORT.intersection(reasons))
     if "rare_name" in support and _RARE_UNSURE.intersection(reasons):
         support.discard("rare_name")

@@ -15,7 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator
 from functools import lru_cache
 
-from caseapp.people.namematch.evidence import COMMON_NAME, NAME_ONLY, TIERS, usable_count
+from caseapp.people.namematch.evidence import (
+    COMMON_NAME,
+    NAME_ONLY,
+    TIERS,
+    same_azr,
+    usable_count,
+)
 from caseapp.people.namematch.keys import _pair, keys_for_tokens
 from caseapp.people.namematch.phonetic import phonetic_code, token_skeleton
 from caseapp.people.namematch.scoring import (
@@ -128,12 +134,13 @@ def bucket_pairs(
 
 
 def assess(a: Prepared, b: Prepared, name_count: int | None = None) -> Comparison | None:
-    """The comparison of a candidate pair, or None when dates or names rule it out."""
+    """The comparison of a candidate pair, or None when dates or names rule it out (unless
+    the two share an AZR number: then something is written wrong, worth a look)."""
     birth = birth_evidence(a, b)
-    if birth[0] <= DIFFERENT_DATE:
+    if birth[0] <= DIFFERENT_DATE and not same_azr(a.evidence, b.evidence):
         return None
     names = name_evidence(a, b)
-    if names_rule_out(a, b, names):
+    if names_rule_out(a, b, names) and not same_azr(a.evidence, b.evidence):
         return None
     return compare_prepared(a, b, birth, names, name_count=name_count)
 

@@ -17,7 +17,7 @@ from caseapp.people.models import (
     PersonNameKey,
 )
 from caseapp.people.namematch import review
-from caseapp.people.namematch.evidence import MIN_REGISTER
+from caseapp.people.namematch.evidence import MIN_REGISTER, TIERS
 from caseapp.people.namematch.scoring import PLACEHOLDER_DAY, Prepared, compare_prepared, prepare
 from caseapp.people.services.duplicate_facts import among
 from caseapp.people.services.duplicates import FACT_COLUMNS, evidence_of, register_size
@@ -83,7 +83,8 @@ def duplicate_candidates(
     keys = namematch.blocking_keys(
         candidate.given_name, candidate.family_name, candidate.original_name
     )
-    if not keys:
+    azr = candidate.evidence.azr if candidate.evidence else ""
+    if not keys and not azr:
         return []
     ids = select(PersonNameKey.person_id).where(PersonNameKey.key.in_(sorted(keys)))
     # Plain columns for the comparison (the ORM's objects only for the few shown).
@@ -108,7 +109,12 @@ def duplicate_candidates(
             stmt = stmt.where(Person.id.in_(intersect(ids, select(born.c.id))))
     else:
         stmt = stmt.where(Person.id.in_(ids))
-    stmt = _scope(stmt, actor).limit(500)
+    stmt = _scope(stmt, actor).limit(500) if keys else None
+    # The AZR number is issued once per person: whoever carries it is shown whatever the
+    # name (a spelling the name rules cannot bridge, or a number typed wrong: worth a look).
+    by_number = (
+        _scope(select(*FACT_COLUMNS).where(Person.azr_number == azr), actor) if azr else None
+    )
     prepared = prepare(candidate)
     # How many persons carry the name (a rare name makes a name + year match telling).
     name_count = None
@@ -116,15 +122,21 @@ def duplicate_candidates(
         name_count = db.session.scalar(
             select(func.count()).where(PersonNameKey.key == review.name_key(prepared))
         )
-    scored = []
-    for row in db.session.execute(stmt):
-        if row.id == exclude_id or _dates_differ(prepared, row):
+    scored, seen = [], set()
+    rows = [*(db.session.execute(by_number) if by_number is not None else ())]
+    rows += db.session.execute(stmt) if stmt is not None else ()
+    for row in rows:
+        if row.id == exclude_id or row.id in seen:
+            continue
+        seen.add(row.id)
+        if not (azr and row.azr_number == azr) and _dates_differ(prepared, row):
             continue  # a different full date keeps a pair below any threshold
         other = prepare(facts(row))
         comparison = review.assess(prepared, other, name_count) or compare_prepared(prepared, other)
-        if comparison.score >= CANDIDATE_MIN_SCORE:
+        if comparison.score >= CANDIDATE_MIN_SCORE or comparison.tier:
             scored.append((row.id, comparison))
-    scored.sort(key=lambda pc: (-pc[1].score, pc[0]))
+    rank = {tier: n for n, tier in enumerate(TIERS)}
+    scored.sort(key=lambda pc: (rank.get(pc[1].tier, len(rank)), -pc[1].score, pc[0]))
     shown = scored[:limit]
     people = {
         p.id: p

@@ -19,7 +19,16 @@ from caseapp.people.blueprint import bp
 from caseapp.people.forms import PersonForm
 from caseapp.people.models import Case, Consent, Person
 from caseapp.people.services import finder
-from caseapp.people.validation import PersonData, format_birth, parse_birth, validate_person
+from caseapp.people.services.duplicate_facts import evidence_of
+from caseapp.people.services.registration import phone_key
+from caseapp.people.validation import (
+    AZR_DIGITS,
+    PersonData,
+    format_birth,
+    normalise_azr,
+    parse_birth,
+    validate_person,
+)
 from caseapp.people.views.common import (
     CASEWORK,
     _district_choices,
@@ -156,8 +165,9 @@ def candidates():
     given = (args.get("given_name") or "")[:120]
     family = (args.get("family_name") or "")[:120]
     original = (args.get("original_name") or "")[:240]
+    azr = normalise_azr((args.get("azr_number") or "")[:40])
     found = []
-    if len((given + family + original).strip()) >= 3:
+    if len((given + family + original).strip()) >= 3 or AZR_DIGITS.fullmatch(azr):
         found = services.duplicate_candidates(
             current_user,
             PersonFacts(
@@ -168,6 +178,21 @@ def candidates():
                 birth_year=year,
                 birth_month=month,
                 birth_day=day,
+                sex=(args.get("sex") or "")[:1],
+                # What is typed so far weighs the candidates as on saving; a number not
+                # yet complete is left out (it would rule out everyone with another).
+                evidence=evidence_of(
+                    phone_digits=phone_key((args.get("phone") or "")[:40]),
+                    email=(args.get("email") or "")[:254],
+                    street="",
+                    postcode="",
+                    nationalities=(),
+                    arrived=None,
+                    azr_number=azr if AZR_DIGITS.fullmatch(azr) else "",
+                    birth_place=(args.get("birth_place") or "")[:120],
+                    father_name=(args.get("father_name") or "")[:120],
+                    mother_name=(args.get("mother_name") or "")[:120],
+                ),
             ),
         )
     if args.get("format") == "json":

@@ -4,7 +4,10 @@
   var form = document.getElementById("person-form");
   if (!form || !form.dataset.candidatesUrl) { return; }
   var target = document.getElementById("candidates");
-  var fields = ["given_name", "family_name", "original_name", "birth_date"];
+  // The names and birth date find the candidates; the rest weighs them as on saving (the
+  // same AZR number, phone or parents make "almost certainly", different ones rule out).
+  var fields = ["given_name", "family_name", "original_name", "birth_date", "sex",
+    "azr_number", "birth_place", "father_name", "mother_name", "phone", "email"];
   var timer = null;
   var last = "";
   function refresh() {
@@ -27,9 +30,11 @@
   fields.forEach(function (name) {
     var input = form.elements[name];
     if (input) {
-      input.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(refresh, 300);
+      ["input", "change"].forEach(function (type) {
+        input.addEventListener(type, function () {
+          clearTimeout(timer);
+          timer = setTimeout(refresh, 300);
+        });
       });
     }
   });
