@@ -46,6 +46,16 @@ def papers(ctx, world):
         "samir_2": register(b, ob, given_name="Sameer", family_name="Darwisch",
                             birth_year=1970, birth_place="Homs, Syrien", mother_name="Maryam",
                             **vague),
+        # One AZR number on records the key walk never pairs: different full dates (one is
+        # written wrong) and a spelling no key bridges.
+        "karim_1": register(a, oa, given_name="Karim", family_name="Mansour", birth_year=1984,
+                            birth_month=5, birth_day=6, azr_number="333333333333"),
+        "karim_2": register(b, ob, given_name="Karim", family_name="Mansour", birth_year=1984,
+                            birth_month=6, birth_day=5, azr_number="333333333333"),
+        "abdel_1": register(a, oa, given_name="Abdulrahman", family_name="Al-Dschasim",
+                            birth_year=1979, azr_number="444444444444", **vague),
+        "abdel_2": register(b, ob, given_name="Abdel", family_name="Jasem", birth_year=1979,
+                            azr_number="444444444444", **vague),
     }  # fmt: skip
     return made
 
@@ -67,9 +77,25 @@ def test_the_scan_reads_the_papers_evidence_for_and_against(papers):
     assert _key(papers, "lina_1", "lina_2") not in pairs  # different AZR numbers
     samir = pairs[_key(papers, "samir_1", "samir_2")]
     assert {"same_mother", "same_birth_place"} <= set(samir.reasons)
+    for x, y in (("karim_1", "karim_2"), ("abdel_1", "abdel_2")):
+        pair = pairs[_key(papers, x, y)]
+        assert pair.tier == "possible" and "same_azr" in pair.reasons, (x, pair.reasons)
     # The stored scan and the in-memory review agree on every pair.
     in_memory = {(p.a_id, p.b_id, p.tier) for p in review.preview()}
     assert {(a, b, p.tier) for (a, b), p in pairs.items()} == in_memory
+
+
+def test_a_scan_stopped_after_every_batch_stores_the_number_pairs_once(papers):
+    expected = {(a, b, p.tier) for (a, b), p in _pairs(review.scan(None).id).items()}
+    steps = 0
+    while True:
+        scan = review.scan(None, seconds=0, batch=3)
+        steps += 1
+        if scan.finished_at:
+            break
+        assert steps < 500
+    assert {(a, b, p.tier) for (a, b), p in _pairs(scan.id).items()} == expected
+    assert scan.pairs == len(expected)
 
 
 def test_the_registration_hint_weighs_the_papers_too(papers, world):

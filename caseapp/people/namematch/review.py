@@ -196,6 +196,21 @@ def review_pairs(
             if comparison is not None and comparison.tier:
                 low, high = sorted((a.id, b.id))
                 found.append((low, high, comparison))
+    # Records with one AZR number, whatever their names (the stored scan's last step).
+    listed = {(low, high) for low, high, _c in found}
+    by_number: dict[str, list[Prepared]] = defaultdict(list)
+    for p in people:
+        if p.evidence is not None and p.evidence.azr:
+            by_number[p.evidence.azr].append(p)
+    for group in by_number.values():
+        for x, a in enumerate(group):
+            for b in group[x + 1 :]:
+                low, high = sorted((a.id, b.id))
+                if (low, high) in listed:
+                    continue
+                comparison = assess(a, b)
+                if comparison is not None and comparison.tier:
+                    found.append((low, high, comparison))
     if stats is not None:
         stats.update(records=len(people), candidate_pairs=candidates)
     order = {tier: n for n, tier in enumerate(TIERS)}

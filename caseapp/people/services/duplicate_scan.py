@@ -7,7 +7,8 @@ database returns the buckets in which some two members have compatible birth dat
 the scan pairs them bucket by bucket (namematch.review), loads the facts and evidence of the
 persons in candidate pairs only, compares and stores what it finds with tier and benefit, then
 commits and notes the last key. Memory holds one batch and a bounded cache of facts; an
-interrupted scan goes on from its last key.
+interrupted scan goes on from its last key. Last, records that carry one AZR number are
+compared whatever their names (`_number_pairs`), in the commit that finishes the scan.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import aliased
 
 from caseapp.core.clock import utcnow
 from caseapp.extensions import db
@@ -289,6 +291,7 @@ def scan(
                 progress(last_key, found)
             if upto is not None and deadline is not None and time.monotonic() > deadline:
                 return db.session.get(DuplicateScan, scan_id)
+    found += _number_pairs(scan_id)
     db.session.execute(
         DuplicateScan.__table__.update()
         .where(DuplicateScan.id == scan_id)
@@ -300,6 +303,50 @@ def scan(
     db.session.execute(delete(DuplicateScan).where(DuplicateScan.id < scan_id))
     db.session.commit()
     return db.session.get(DuplicateScan, scan_id)
+
+
+def _number_pairs(scan_id: int) -> int:
+    """Store the pairs of records with one AZR number that the key walk did not: names the
+    rules cannot bridge share no key, and full dates that differ are never paired there.
+    Few (one pair per person registered twice with the number), found by its index."""
+    a, b = aliased(Person), aliased(Person)
+    pairs = db.session.execute(
+        select(a.id, b.id)
+        .join_from(a, b, and_(b.azr_number == a.azr_number, b.id > a.id))
+        .where(a.azr_number != "", a.merged_into_id.is_(None), b.merged_into_id.is_(None))
+    ).all()
+    if not pairs:
+        return 0
+    stored = set(
+        db.session.execute(
+            select(DuplicatePair.a_id, DuplicatePair.b_id).where(
+                DuplicatePair.scan_id == scan_id,
+                among(DuplicatePair.a_id, sorted({x for x, _y in pairs})),
+            )
+        ).all()
+    )
+    loaded = load_facts(sorted({pid for pair in pairs for pid in pair}))
+    rows = []
+    for low, high in pairs:
+        if (low, high) in stored or low not in loaded or high not in loaded:
+            continue
+        x, y = loaded[low], loaded[high]
+        comparison = review.assess(x.prepared, y.prepared)
+        if comparison is not None and comparison.tier:
+            rows.append(
+                {
+                    "scan_id": scan_id,
+                    "a_id": low,
+                    "b_id": high,
+                    "tier": comparison.tier,
+                    "score": comparison.score,
+                    "reasons": list(comparison.reasons),
+                    "benefit": benefit(x, y),
+                }
+            )
+    if rows:
+        db.session.execute(DuplicatePair.__table__.insert(), rows)
+    return len(rows)
 
 
 def _scan_batch(scan_id: int, buckets, upto, last_key: str, common, size, facts) -> tuple[str, int]:
