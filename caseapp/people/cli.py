@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 
@@ -91,46 +90,12 @@ def _progress():
     return report
 
 
-@people_cli.command("duplicates")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--limit", type=int, default=None)
-@with_appcontext
-def duplicates_command(as_json, limit):
-    """List likely duplicate pairs across the whole database with score and reasons."""
-    from caseapp.people.merging import duplicate_pairs
-    from caseapp.people.models import Person
+from caseapp.people.review_cli import (  # noqa: E402
+    duplicates_command,
+    reindex_command,
+    scan_command,
+)
 
-    pairs = duplicate_pairs(limit=limit)
-    ids = {i for a, b, _c in pairs for i in (a, b)}
-    people = {}
-    for chunk_start in range(0, len(ids), 5000):
-        chunk = sorted(ids)[chunk_start : chunk_start + 5000]
-        people.update(
-            {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(chunk)))}
-        )
-    rows = []
-    for a, b, comparison in pairs:
-        pa, pb = people[a], people[b]
-        rows.append(
-            {
-                "a": {"id": a, "external_id": pa.external_id, "name": pa.full_name},
-                "b": {"id": b, "external_id": pb.external_id, "name": pb.full_name},
-                "score": round(comparison.score, 3),
-                "reasons": list(comparison.reasons),
-            }
-        )
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    for row in rows:
-        click.echo(
-            f"{row['score']:.3f}  {row['a']['id']:>7} {row['a']['name']:<30} "
-            f"{row['b']['id']:>7} {row['b']['name']:<30} {', '.join(row['reasons'])}"
-        )
-    click.echo(f"{len(rows)} likely duplicate pairs")
-
-
-from caseapp.people.review_cli import reindex_command, scan_command  # noqa: E402
-
+people_cli.add_command(duplicates_command)
 people_cli.add_command(scan_command)
 people_cli.add_command(reindex_command)

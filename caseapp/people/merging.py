@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from caseapp.audit import services as audit
 from caseapp.core.errors import ValidationFailed
 from caseapp.core.signals import declare_merge_handled, person_merged, unhandled_person_references
 from caseapp.extensions import db
 from caseapp.i18n import _
-from caseapp.people import namematch
 from caseapp.people.models import Person, PersonMerge
-from caseapp.people.services.duplicate_facts import NAME_COLUMNS, person_facts
 
 # The merge itself answers for these: it marks the removed record and keeps what it removed.
 declare_merge_handled(
@@ -74,14 +72,6 @@ def snapshot(person: Person) -> dict:
     out["external_id"] = person.external_id
     out["case_number"] = person.case.case_number if person.case else None
     return out
-
-
-def duplicate_pairs(limit: int | None = None) -> list[tuple[int, int, namematch.Comparison]]:
-    """Likely duplicate pairs across the whole database (administrators)."""
-    rows = db.session.execute(select(*NAME_COLUMNS).where(Person.merged_into_id.is_(None)))
-    records = (person_facts(r, evidence=False) for r in rows)
-    pairs = namematch.find_duplicates(records)
-    return pairs[:limit] if limit else pairs
 
 
 def merge_people(actor, survivor: Person, removed: Person, choices: dict[str, str]) -> Person:

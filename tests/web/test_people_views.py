@@ -532,3 +532,35 @@ def test_registration_hint_names_the_tier(registered):
         {"given_name": "Muhamad", "family_name": "El Hassan", "birth_date": "1988-03-14"},
     ).get_data(as_text=True)
     assert f"/people/{person_id}" in hint and "Almost certainly the same person" in hint
+
+
+def test_people_cli_duplicates_lists_the_stored_scans_pairs_by_tier(app, world, tmp_path):
+    """`flask people duplicates` lists what the review page lists: the latest scan's open
+    pairs with tier and reasons; a "not the same person" decision takes a pair off."""
+    import json
+
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "external_id;given_name;family_name;birth_date;sex;nationality;languages;district;phone;email\n"
+        "K1;Rania;Khalil;1991-06-02;f;SY;ar;;0171 5550001;\n"
+        "K2;Ranya;Chalil;1991;f;SY;ar;;+49 171 5550001;\n"
+        "K3;Ahmad;Karimi;1995;m;AF;fa;;;\nK4;Ahmad;Karimi;1995;m;AF;fa;;;\n",
+        encoding="utf-8",
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["people", "import", str(path)]).exit_code == 0
+    result = runner.invoke(args=["people", "duplicates", "--json", "--tier", "listed"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [{r["a"]["external_id"], r["b"]["external_id"]} for r in listed] == [{"K1", "K2"}]
+    assert listed[0]["tier"] == "certain" and "same_phone" in listed[0]["reasons"]
+    every = json.loads(runner.invoke(args=["people", "duplicates", "--json"]).output)
+    assert [r["tier"] for r in every] == ["certain", "name_only"]
+    with app.app_context():
+        from caseapp.people.services import duplicates
+
+        pair = every[1]
+        duplicates.decide(None, pair["a"]["id"], pair["b"]["id"], "different")
+        db.session.commit()
+    table = runner.invoke(args=["people", "duplicates"]).output
+    assert "Karimi" not in table and "1 pairs from scan" in table

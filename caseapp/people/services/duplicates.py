@@ -41,7 +41,7 @@ QUEUE_PAGE = 50
 # --- the queue --------------------------------------------------------------------------
 
 
-def _open_pairs(scan_id: int):
+def open_pairs(scan_id: int):
     """Pairs of the scan nobody called "not the same person" (those put off for later stay),
     between records that are not merged."""
     decided = select(DuplicateDecision.id).where(
@@ -59,7 +59,7 @@ def _open_pairs(scan_id: int):
 
 def queue_counts(scan_id: int) -> dict[str, int]:
     """Pairs left to review per tier (later ones included)."""
-    stmt = _open_pairs(scan_id).subquery()
+    stmt = open_pairs(scan_id).subquery()
     rows = db.session.execute(select(stmt.c.tier, func.count()).group_by(stmt.c.tier)).all()
     return {tier: dict(rows).get(tier, 0) for tier in ev.TIERS}
 
@@ -78,7 +78,7 @@ def queue(
         )
         .scalar_subquery()
     )
-    stmt = _open_pairs(scan_id).where(DuplicatePair.tier == tier)
+    stmt = open_pairs(scan_id).where(DuplicatePair.tier == tier)
     if name:
         from caseapp.people.services.finder import matching_ids
 
@@ -99,7 +99,7 @@ def pair_clusters(scan_id: int, tiers=(ev.CERTAIN, ev.POSSIBLE)) -> list[list[in
     """Everyone who is probably one person, from the listed tiers; "not the same person"
     decisions keep their two records apart in every cluster."""
     pairs = db.session.execute(
-        _open_pairs(scan_id)
+        open_pairs(scan_id)
         .where(DuplicatePair.tier.in_(tiers))
         .with_only_columns(DuplicatePair.a_id, DuplicatePair.b_id, DuplicatePair.score)
     ).all()
