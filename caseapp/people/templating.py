@@ -49,6 +49,8 @@ REASON_TEXTS = {
     "same_father": lambda: _("same father's name"),
     "same_mother": lambda: _("same mother's name"),
     "different_parents": lambda: _("different parents"),
+    "attended_same_time": lambda: _("both were at appointments at the same time"),
+    "no_name": lambda: _("no name to compare"),
     # Why a person is a hit of the search box (caseapp.people.namematch.search.explain).
     "name_exact": lambda: _("name as typed"),
     "name_start": lambda: _("beginning of a name"),

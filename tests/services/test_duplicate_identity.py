@@ -113,3 +113,41 @@ def test_the_registration_hint_weighs_the_papers_too(papers, world):
     assert same[papers["nour"].id].tier == "certain"
     assert "same_azr" in same[papers["nour"].id].reasons
     assert papers["nour"].id not in hint(azr_number="999999999999")
+
+
+def test_records_that_attended_appointments_at_the_same_time_are_two_persons(ctx, world):
+    """One person is not at two appointments at once: the appointments package tells the
+    scan who attended when (duplicate_facts.register_evidence), and that rules a pair out."""
+    from datetime import timedelta
+
+    from caseapp.appointments.models import ATTENDED, Appointment
+    from caseapp.core.clock import utcnow
+
+    a, b = _user(world["caseworker_a"]), _user(world["caseworker_b"])
+    same = {"given_name": "Yusuf", "family_name": "Demir", "birth_year": 1993,
+            "birth_month": 8, "birth_day": 17, "phone": "0171 5550009"}  # fmt: skip
+    first = register(a, world["office_a"], **same)
+    second = register(b, world["office_b"], **same)
+    start = utcnow().replace(microsecond=0) - timedelta(days=3)
+
+    def attend(person, office, minutes_later):
+        at = start + timedelta(minutes=minutes_later)
+        db.session.add(
+            Appointment(
+                person_id=person.id,
+                office_id=office,
+                starts_at=at,
+                ends_at=at + timedelta(minutes=30),
+                status=ATTENDED,
+            )
+        )
+        db.session.commit()
+
+    attend(first, world["office_a"], 0)
+    attend(second, world["office_b"], 60)  # one after the other: could be one person
+    pairs = _pairs(review.scan(None).id)
+    assert pairs[tuple(sorted((first.id, second.id)))].tier == "certain"
+    attend(second, world["office_b"], 15)  # overlapping the first: two persons
+    assert tuple(sorted((first.id, second.id))) not in _pairs(review.scan(None).id)
+    in_memory = {(p.a_id, p.b_id) for p in review.preview()}
+    assert tuple(sorted((first.id, second.id))) not in in_memory

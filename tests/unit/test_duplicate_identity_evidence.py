@@ -167,6 +167,23 @@ def test_a_common_names_vague_dates_are_paired_on_a_shared_azr_number():
     assert list(bucket_pairs(members)) == [(59, 60)]
 
 
+def test_attending_appointments_at_the_same_time_rules_a_pair_out():
+    same = {"phone": "1715550001"}
+    a = Evidence(attended=((1000, 2800),), **same)
+    assert evidence_terms(a, Evidence(attended=((2800, 4600),), **same))[1] == ("same_phone",)
+    assert evidence_terms(a, Evidence(attended=((2000, 3800),), **same))[1] == (
+        "attended_same_time",
+    )
+    assert "attended_same_time" in RULED_OUT
+
+
+def test_every_reason_the_tiers_weigh_has_a_text():
+    from caseapp.people.namematch.evidence import CHANCE, STRONG, SUPPORT
+    from caseapp.people.templating import REASON_TEXTS
+
+    assert (RULED_OUT | SUPPORT | STRONG | CHANCE.keys()) <= REASON_TEXTS.keys()
+
+
 def test_the_new_reasons_have_a_text():
     from caseapp.people.templating import REASON_TEXTS
 

@@ -5,7 +5,7 @@ Ahmads born in 1990 are usually two men. What tells a re-registration from a nam
 what else the records share — a phone number, an e-mail address, an address, the arrival
 date, the other members of the household, the place of birth, the parents' names, the AZR
 number another authority gave — and what they cannot share: two records in the same
-household are two people, and so are two different AZR numbers, two different mothers or
+household are two people, so are two records that attended appointments at the same time, and so are two different AZR numbers, two different mothers or
 fathers, and (less surely) two certain, different nationalities or places of birth.
 
 Every term is a log-odds added to the name and date evidence (scoring.compare_prepared);
@@ -146,6 +146,13 @@ class Evidence:
     birth_place: tuple[str, ...] = ()  # the place of birth's tokens (script.tokenise)
     father: str = ""  # the first token of the parents' given names (script.tokenise)
     mother: str = ""
+    # (start, end) in seconds of the appointments the person attended: one person is not at
+    # two appointments at once (filled by the appointments package, see duplicate_facts).
+    attended: tuple[tuple[int, int], ...] = ()
+
+
+def _at_the_same_time(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -171,6 +178,8 @@ def evidence_terms(a: Evidence | None, b: Evidence | None) -> tuple[float, tuple
     term, reasons = 0.0, []
     if a.household_id is not None and a.household_id == b.household_id:
         return _SAME_HOUSEHOLD, ("same_household",)
+    if a.attended and b.attended and _at_the_same_time(a.attended, b.attended):
+        return _SAME_HOUSEHOLD, ("attended_same_time",)
     if a.azr and b.azr:
         if a.azr != b.azr:
             return _DIFFERENT_AZR, ("different_azr",)
@@ -263,6 +272,7 @@ RULED_OUT = frozenset(
         "same_household",
         "different_azr",
         "different_parents",
+        "attended_same_time",
     }
 )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
-from sqlalchemy import Integer, any_, bindparam
+from sqlalchemy import Connection, Integer, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from caseapp.extensions import db
@@ -69,6 +70,28 @@ def evidence_of(
         father=_first_name(father_name),
         mother=_first_name(mother_name),
     )
+
+
+# Evidence other packages hold about persons (appointments: who attended when). People import
+# none of them: each registers a source, as the case file's sections do. A source takes a
+# connection and a chunk of person ids and returns {person id: {Evidence field: value}}.
+EvidenceSource = Callable[[Connection, list[int]], dict[int, dict]]
+_SOURCES: list[EvidenceSource] = []
+
+
+def register_evidence(source: EvidenceSource) -> EvidenceSource:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+    return source
+
+
+def more_evidence(conn: Connection, ids: list[int]) -> dict[int, dict]:
+    """What the registered sources know about these persons, merged per person."""
+    out: dict[int, dict] = {}
+    for source in _SOURCES:
+        for pid, fields in source(conn, ids).items():
+            out.setdefault(pid, {}).update(fields)
+    return out
 
 
 # What person_facts reads of a person: the comparison needs no ORM objects.

@@ -41,6 +41,7 @@ from caseapp.people.services.duplicate_facts import (
     FACT_COLUMNS,
     among,
     evidence_of,
+    more_evidence,
     person_facts,
 )
 
@@ -57,7 +58,8 @@ class _Loaded:
 
 
 def load_facts(ids: list[int]) -> dict[int, _Loaded]:
-    """Facts with evidence (contacts, arrival, household) and benefit data, few queries."""
+    """Facts with evidence (contacts, arrival, household, what other packages register) and
+    benefit data, few queries."""
     out: dict[int, _Loaded] = {}
     conn = db.session.connection()  # Core rows: no ORM bookkeeping per row
     step = 20_000 if db.engine.dialect.name == "postgresql" else 2000
@@ -92,6 +94,7 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
                 select(AidEntry.person_id).where(among(AidEntry.person_id, chunk)).distinct()
             ).scalars()
         )
+        extra = more_evidence(conn, chunk)
         for r in rows:
             household = households.get(r.id)
             others = frozenset(
@@ -103,6 +106,8 @@ def load_facts(ids: list[int]) -> dict[int, _Loaded]:
             if household is not None:
                 evidence = replace(facts.evidence, household_id=household, household_names=others)
                 facts = replace(facts, evidence=evidence)
+            if r.id in extra:
+                facts = replace(facts, evidence=replace(facts.evidence, **extra[r.id]))
             out[r.id] = _Loaded(
                 prepare(facts), r.office_id, r.status not in (None, "closed"), r.id in with_aid
             )
