@@ -22,16 +22,17 @@ _COLUMNS = (("birth_place", 120), ("father_name", 120), ("mother_name", 120), ("
 
 
 def upgrade():
-    with op.batch_alter_table("persons", schema=None) as batch_op:
-        for name, length in _COLUMNS:
-            batch_op.add_column(
-                sa.Column(name, sa.String(length), nullable=False, server_default="")
-            )
-        batch_op.create_index(batch_op.f("ix_persons_azr_number"), ["azr_number"], unique=False)
+    # Plain ADD COLUMN (no batch copy of the table): SQLite adds a NOT NULL column with a
+    # constant default in place, so persons is never rebuilt under its foreign keys.
+    for name, length in _COLUMNS:
+        op.add_column(
+            "persons", sa.Column(name, sa.String(length), nullable=False, server_default="")
+        )
+    op.create_index("ix_persons_azr_number", "persons", ["azr_number"], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table("persons", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_persons_azr_number"))
-        for name, _length in reversed(_COLUMNS):
-            batch_op.drop_column(name)
+    op.drop_index("ix_persons_azr_number", table_name="persons")
+    # Plain DROP COLUMN (SQLite 3.35 and later, PostgreSQL): no copy of persons either.
+    for name, _length in reversed(_COLUMNS):
+        op.execute(sa.text(f"ALTER TABLE persons DROP COLUMN {name}"))
