@@ -106,6 +106,33 @@ def reason_text(reasons) -> str:
     return "; ".join(REASON_TEXTS[r]() if r in REASON_TEXTS else r for r in reasons)
 
 
+# Reasons that speak against two records being one person (or weaken what speaks for it):
+# the review page and the registration hint show them apart, after "Against:".
+AGAINST = frozenset(
+    {
+        "same_household",
+        "attended_same_time",
+        "common_name",
+        "chance_agreement",
+        "original_script_mismatch",
+        "one_shared_name",
+        "no_name",
+    }
+)
+
+
+def is_against(reason: str) -> bool:
+    return reason.startswith("different_") or reason in AGAINST
+
+
+def reason_parts(reasons) -> tuple[str, str]:
+    """(what speaks for, what speaks against) as two texts, each "" when there is none."""
+    return (
+        reason_text([r for r in reasons if not is_against(r)]),
+        reason_text([r for r in reasons if is_against(r)]),
+    )
+
+
 def init_app(app) -> None:
     @app.context_processor
     def people_labels():
@@ -124,6 +151,9 @@ def init_app(app) -> None:
         }
 
     app.jinja_env.globals.update(
-        birth_label=birth_label, country_names=country_names, reason_text=reason_text
+        birth_label=birth_label,
+        country_names=country_names,
+        reason_text=reason_text,
+        reason_parts=reason_parts,
     )
     app.jinja_env.filters["currency"] = lambda value: format_currency(value, "EUR")

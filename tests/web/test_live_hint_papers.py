@@ -51,3 +51,21 @@ def test_the_live_hint_sends_the_papers_and_contacts(app):
     script = (Path(app.static_folder) / "js" / "candidates.js").read_text(encoding="utf-8")
     for name in ("azr_number", "birth_place", "father_name", "mother_name", "phone", "sex"):
         assert f'"{name}"' in script, name
+
+
+def test_the_review_page_and_the_hint_show_what_speaks_against_apart(app, world):
+    same = {"given_name": "Layla", "family_name": "Nasser", "birth_year": 1992,
+            "birth_month": 9, "birth_day": 21, "phone": "0171 5550077", "sex": "f"}  # fmt: skip
+    with app.app_context():
+        worker = _user(world["caseworker_a"])
+        register(worker, world["office_a"], birth_place="Aleppo", **same)
+        register(worker, world["office_a"], birth_place="Kabul", **same)
+    admin = Actions(app.test_client())
+    admin.login(world["admin"])
+    page = html.unescape(admin.client.get("/people/duplicates?lang=en").get_data(as_text=True))
+    why = page[page.index("same phone number") :]
+    assert why.index("Against:") < why.index("different place of birth")
+    assert "same date of birth" in page[: page.index("Against:")]
+    hint = _hint(app, world, given_name="Layla", family_name="Nasser", birth_date="21.09.1992",
+                 phone="0171 5550077", birth_place="Kabul")  # fmt: skip
+    assert "Against:" in hint and "different place of birth" in hint
