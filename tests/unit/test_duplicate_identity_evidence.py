@@ -217,3 +217,27 @@ def test_one_azr_number_on_records_the_rules_call_two_persons_is_worth_a_look():
         PersonFacts(2, "Ali", "Saleh", "", 1990, None, None, "m", Evidence(azr="1", household_id=5))
     )
     assert assess(one_home, other, 3).tier == ""
+
+
+def test_a_typing_error_in_a_spelling_variant_is_listed_only_with_sure_evidence():
+    from caseapp.people.namematch.phonetic import typing_error_in_variant
+
+    # One keystroke from a variant of the other: Mhuamed is Muhamed (Mohammed's variant)
+    # with two letters swapped; Ahmeb is Ahmed (Ahmad's) with a wrong last letter.
+    assert typing_error_in_variant("mhuamed", "mohammed")
+    assert typing_error_in_variant("ahmeb", "ahmad")
+    # Real names stay apart: a brother's and a sister's, other first letters, short names.
+    for a, b in (
+        ("karim", "karima"),
+        ("rami", "sami"),
+        ("hassan", "hussein"),
+        ("mahmoud", "mohammed"),
+    ):
+        assert not typing_error_in_variant(a, b), (a, b)
+    names = ("Mohammed", "Rakajar", "Mhuamed", "Rakajar")
+    assert _pair(3, "1990", "1990", {}, {}, names=names) is None
+    phone = {"phone_digits": "1715550001"}
+    listed = _pair(3, "1990", "1990", phone, phone, names=names)
+    assert listed.tier == POSSIBLE and "typing_error" in listed.reasons
+    dated = _pair(3, "1990-05-06", "1990-05-06", {}, {}, names=names)
+    assert dated.tier == POSSIBLE and "typing_error" in dated.reasons

@@ -277,6 +277,23 @@ RULED_OUT = frozenset(
 )
 
 
+def shares_sure(a: Evidence | None, b: Evidence | None) -> bool:
+    """The records share something strong besides the birth date: a phone number, an e-mail
+    address, the AZR number, the address, the arrival day or household members' names (what
+    a pair with a typing error in its names needs to be listed at all)."""
+    if a is None or b is None:
+        return False
+    if a.arrived is not None and b.arrived is not None and abs(a.arrived - b.arrived) <= 1:
+        return True
+    return bool(
+        (a.phone and a.phone == b.phone)
+        or (a.email and a.email == b.email)
+        or (a.azr and a.azr == b.azr)
+        or (a.address and a.address == b.address)
+        or (a.household_names & b.household_names)
+    )
+
+
 def same_azr(a: Evidence | None, b: Evidence | None) -> bool:
     """Both records carry the same AZR number."""
     return bool(a and b and a.azr and a.azr == b.azr)

@@ -345,3 +345,32 @@ def one_typing_error(a: str, b: str) -> bool:
         return False  # Arabic script is compared by its own rules
     # Karim/Karima, Rana/Rania: a brother's and a sister's name, not a slip of the finger.
     return OSA.distance(a, b, score_cutoff=1) == 1 and not gendered_variant(a, b)
+
+
+_VARIANT = 0.9  # token_similarity of spelling variants (~0.95); a typing error is ~0.85
+
+
+@lru_cache(maxsize=65536)
+def typing_error_in_variant(a: str, b: str) -> bool:
+    """True when one keystroke in `a` — a letter left out, two neighbours swapped, a letter
+    of `b` typed wrongly or added — makes it a spelling variant of `b` (Mhuamed: Muhamed is
+    Mohammed's variant; Farma: Fatma is Fatima's). The same limits as `one_typing_error`: not
+    the first letter, tokens of four letters and more, no brother's or sister's ending."""
+    if a == b or a[0] != b[0] or min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 2:
+        return False
+    if a[0] >= "\u0600" or b[0] >= "\u0600" or gendered_variant(a, b):
+        return False
+    letters = sorted(set(b))
+    seen: set[str] = set()
+    for i in range(1, len(a)):
+        candidates = [a[:i] + a[i + 1 :]]
+        if i + 1 < len(a):
+            candidates.append(a[:i] + a[i + 1] + a[i] + a[i + 2 :])
+        candidates += [a[:i] + c + a[i + 1 :] for c in letters if c != a[i]]
+        candidates += [a[:i] + c + a[i:] for c in letters]
+        for c in candidates:
+            if c not in seen and len(c) >= 3:
+                seen.add(c)
+                if token_similarity(c, b) >= _VARIANT:
+                    return True
+    return False

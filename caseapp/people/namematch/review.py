@@ -20,6 +20,7 @@ from caseapp.people.namematch.evidence import (
     NAME_ONLY,
     TIERS,
     same_azr,
+    shares_sure,
     usable_count,
 )
 from caseapp.people.namematch.keys import _pair, keys_for_tokens
@@ -140,8 +141,12 @@ def assess(a: Prepared, b: Prepared, name_count: int | None = None) -> Compariso
     if birth[0] <= DIFFERENT_DATE and not same_azr(a.evidence, b.evidence):
         return None
     names = name_evidence(a, b)
-    if names_rule_out(a, b, names) and not same_azr(a.evidence, b.evidence):
-        return None
+    if names_rule_out(a, b, names):
+        if birth[1] == ("same_birth_date",) or shares_sure(a.evidence, b.evidence):
+            # Listed only with such evidence: then a typing error in a variant is sought.
+            names = name_evidence(a, b, variant_typos=True)
+        if names_rule_out(a, b, names) and not same_azr(a.evidence, b.evidence):
+            return None
     return compare_prepared(a, b, birth, names, name_count=name_count)
 
 

@@ -19,6 +19,7 @@ from caseapp.people.namematch.phonetic import (
     similarity_row,
     token_similarity,
     token_skeleton,
+    typing_error_in_variant,
 )
 from caseapp.people.namematch.script import tokenise
 
@@ -273,10 +274,18 @@ def _same_full_date(a: Prepared, b: Prepared) -> bool:
     )
 
 
-def name_evidence(a: Prepared, b: Prepared) -> tuple[float, tuple[str, ...]]:
+def name_evidence(
+    a: Prepared, b: Prepared, variant_typos: bool = False
+) -> tuple[float, tuple[str, ...]]:
+    """`variant_typos`: also look for a typing error in a spelling variant (Mhuamed for
+    Muhamed) — dearer, and only worth it where strong evidence could list the pair
+    (review.assess asks for it then)."""
     # A shortened compound name is only believed with the same full date: otherwise it is
     # as likely a son who carries his father's name.
-    return _names(a.tokens, a.n_given, b.tokens, b.n_given, _same_full_date(a, b))
+    names = _names(a.tokens, a.n_given, b.tokens, b.n_given, _same_full_date(a, b))
+    if variant_typos and names[0] == _DIFFERENT_NAME and names[1] != ("no_name",):
+        return _variant_typing_error(a.tokens, a.n_given, b.tokens, b.n_given) or names
+    return names
 
 
 @lru_cache(maxsize=65536)  # a register holds the same name pairs many times over
@@ -305,13 +314,23 @@ def _names(ta, ga: int, tb, gb: int, short_ok: bool = False) -> tuple[float, tup
     return result
 
 
-def _typing_error(ta, ga: int, tb, gb: int) -> tuple[float, tuple[str, ...]] | None:
+@lru_cache(maxsize=16384)
+def _variant_typing_error(ta, ga: int, tb, gb: int) -> tuple[float, tuple[str, ...]] | None:
+    return _typing_error(ta, ga, tb, gb, typing_error_in_variant) or _typing_error(
+        tb, gb, ta, ga, typing_error_in_variant
+    )
+
+
+def _typing_error(
+    ta, ga: int, tb, gb: int, slip=one_typing_error
+) -> tuple[float, tuple[str, ...]] | None:
     """The names, if one token on one side were typed like its counterpart on the other
-    (Noor/Nooa): everything else must agree by the usual rules. evidence.tier_of lists such a
-    pair only with evidence a namesake would not share, and never proposes a merge."""
+    (Noor/Nooa; with `slip` typing_error_in_variant, like a spelling variant of it): everything
+    else must agree by the usual rules. evidence.tier_of lists such a pair only with evidence
+    a namesake would not share, and never proposes a merge."""
     for x in ta:
         for j, y in enumerate(tb):
-            if x[0] != y[0] or x == y or not one_typing_error(x, y):
+            if x[0] != y[0] or x == y or not slip(x, y):
                 continue  # the first test is the scan's usual case, inlined
             term, reasons = _name_terms(ta, (*tb[:j], x, *tb[j + 1 :]), ga, gb)
             if term != _DIFFERENT_NAME:
