@@ -358,7 +358,11 @@ def typing_error_in_variant(a: str, b: str) -> bool:
     the first letter, tokens of four letters and more, no brother's or sister's ending."""
     if a == b or a[0] != b[0] or min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 2:
         return False
-    if a[0] >= "\u0600" or b[0] >= "\u0600" or gendered_variant(a, b):
+    if a[0] >= "\u0600" or b[0] >= "\u0600":
+        return False
+    # A variant is at most two edits from the name (Muhamed/Mohammed), the slip one more:
+    # names further apart are different names, told apart at the cost of one OSA distance.
+    if OSA.distance(a, b, score_cutoff=3) > 3 or gendered_variant(a, b):
         return False
     letters = sorted(set(b))
     seen: set[str] = set()

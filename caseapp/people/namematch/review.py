@@ -78,21 +78,35 @@ def _full_date(p: Prepared) -> tuple[int, int, int] | None:
     return p.year, p.month, p.day  # type: ignore[return-value]
 
 
-def _contacts(p: Prepared) -> tuple[str, ...]:
+def contacts(p: Prepared) -> tuple[str, ...]:
+    """What pairs a common name's vague dates: phone, e-mail, address, arrival, AZR number."""
     e = p.evidence
     if e is None:
         return ()
-    values = [f"p:{e.phone}" if e.phone else "", f"e:{e.email}" if e.email else ""]
-    values += [f"a:{e.address}" if e.address else "", f"d:{e.arrived}" if e.arrived else ""]
-    values.append(f"z:{e.azr}" if e.azr else "")
-    return tuple(v for v in values if v)
+    out = []
+    if e.phone:
+        out.append("p:" + e.phone)
+    if e.email:
+        out.append("e:" + e.email)
+    if e.address:
+        out.append("a:" + e.address)
+    if e.arrived:
+        out.append(f"d:{e.arrived}")
+    if e.azr:
+        out.append("z:" + e.azr)
+    return tuple(out)
 
 
 def bucket_pairs(
-    members: list[Prepared], *, common: int = COMMON_NAME, size: int | None = None
+    members: list[Prepared],
+    *,
+    common: int = COMMON_NAME,
+    size: int | None = None,
+    contacts_of: Callable[[Prepared], tuple[str, ...]] = contacts,
 ) -> Iterator[tuple[int, int]]:
     """Index pairs (i < j) of one bucket worth comparing (see the module docstring); `size`
-    is the whole bucket's when only some of its members are passed."""
+    is the whole bucket's when only some of its members are passed; `contacts_of` gives a
+    member's contacts (the scan passes one that builds them once per batch)."""
     by_date: dict[tuple, list[int]] = defaultdict(list)
     vague: list[int] = []
     for i, p in enumerate(members):
@@ -111,7 +125,7 @@ def bucket_pairs(
         # A common name: only vague pairs that share a contact or arrival are worth a look.
         by_contact: dict[str, list[int]] = defaultdict(list)
         for i, p in enumerate(members):
-            for value in _contacts(p):
+            for value in contacts_of(p):
                 by_contact[value].append(i)
         seen: set[tuple[int, int]] = set()
         vague_set = set(vague)
@@ -157,6 +171,7 @@ def bucket_candidates(
     names: Counter | None = None,
     size: int | None = None,
     keys_of: Callable[[Prepared], frozenset[str]] = person_keys,
+    contacts_of: Callable[[Prepared], tuple[str, ...]] = contacts,
 ) -> Iterator[tuple[Prepared, Prepared, int]]:
     """(a, b, how many persons carry the name) for the pairs this bucket answers for.
 
@@ -167,7 +182,7 @@ def bucket_candidates(
     `keys_of` gives a member's keys (the scan passes one that computes them once per batch).
     """
     signatures = names if names is not None else Counter(name_signature(m) for m in members)
-    for i, j in bucket_pairs(members, size=size):
+    for i, j in bucket_pairs(members, size=size, contacts_of=contacts_of):
         a, b = members[i], members[j]
         shared = keys_of(a) & keys_of(b)
         if not shared:

@@ -65,10 +65,14 @@ def evidence_of(
         address=_address(street, postcode),
         nationalities=frozenset(nationalities or ()),
         arrived=arrived.toordinal() if arrived else None,
-        azr=_digits(azr_number),
-        birth_place=_place(birth_place),
-        father=_first_name(father_name),
-        mother=_first_name(mother_name),
+        # Stored as digits already (PersonData normalises): checked, not rebuilt (the scan
+        # builds a million persons' evidence many times over).
+        azr=azr_number
+        if not azr_number or (azr_number.isascii() and azr_number.isdigit())
+        else _digits(azr_number),
+        birth_place=_place(birth_place) if birth_place else (),
+        father=_first_name(father_name) if father_name else "",
+        mother=_first_name(mother_name) if mother_name else "",
     )
 
 

@@ -239,6 +239,14 @@ def candidate_pairs(buckets: dict[str, list[tuple]], common) -> list[tuple[int, 
             keys = keysets[p.id] = review.person_keys(p)
         return keys
 
+    contact_sets: dict[int, tuple[str, ...]] = {}  # likewise each person's contacts
+
+    def contacts_of(p: Prepared) -> tuple[str, ...]:
+        found = contact_sets.get(p.id)
+        if found is None:
+            found = contact_sets[p.id] = review.contacts(p)
+        return found
+
     for key, members in buckets.items():
         group = [m for m in members if m[4]]
         if len(group) < 2:
@@ -258,7 +266,9 @@ def candidate_pairs(buckets: dict[str, list[tuple]], common) -> list[tuple[int, 
             if signature is None:
                 signature = signatures[m[1], m[2]] = review.signature_of(m[1], m[2])
             names[signature] += 1
-        for a, b, count in review.bucket_candidates(key, prepared, common, names, size, keys_of):
+        for a, b, count in review.bucket_candidates(
+            key, prepared, common, names, size, keys_of, contacts_of
+        ):
             out.append((a.id, b.id, count))
     return out
 
