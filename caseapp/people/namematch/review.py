@@ -4,7 +4,8 @@ A bucket holds the persons who share one blocking key. Within it, pairs are form
 a bucket of common names does not explode: persons with full (real) birth dates are paired
 only with the same date; persons with a vague date (year only, 01.01., none) with everyone
 whose year is at most one apart — and in a bucket of a common name only when they also share
-a phone number, e-mail address, address, arrival date or AZR number, because a common name and a year
+a phone number, e-mail address, address or arrival date (records with one AZR number are
+compared by a step of their own, whatever their names), because a common name and a year
 alone are never listed for review. Each pair is scored once, in the bucket of the smallest
 key the two share, so the scan can walk the key index in order, in batches, and resume.
 """
@@ -79,7 +80,8 @@ def _full_date(p: Prepared) -> tuple[int, int, int] | None:
 
 
 def contacts(p: Prepared) -> tuple[str, ...]:
-    """What pairs a common name's vague dates: phone, e-mail, address, arrival, AZR number."""
+    """What pairs a common name's vague dates: phone, e-mail, address, arrival (records with
+    one AZR number are compared anyway, by the scan's last step)."""
     e = p.evidence
     if e is None:
         return ()
@@ -92,8 +94,6 @@ def contacts(p: Prepared) -> tuple[str, ...]:
         out.append("a:" + e.address)
     if e.arrived:
         out.append(f"d:{e.arrived}")
-    if e.azr:
-        out.append("z:" + e.azr)
     return tuple(out)
 
 

@@ -62,7 +62,6 @@ def _batch_query(after: str, upto: str | None):
             p.street,
             p.postcode,
             p.arrived_germany_on,
-            p.azr_number,
             vague.label("vague"),
             func.count().over(partition_by=k.key).label("size"),
             func.sum(no_year).over(partition_by=k.key).label("no_year"),
@@ -116,7 +115,6 @@ FACTS = (
     "street",
     "postcode",
     "arrived_germany_on",
-    "azr_number",
 )
 
 

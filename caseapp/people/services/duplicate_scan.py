@@ -200,7 +200,7 @@ def _pairing(member, contacts: bool) -> Prepared:
     pid, given, family, _size, _partner, original, year, month, day, *contact = member
     evidence = None
     if contacts:
-        phone, email, street, postcode, arrived, azr = contact
+        phone, email, street, postcode, arrived = contact
         evidence = evidence_of(
             phone_digits=phone,
             email=email,
@@ -208,7 +208,6 @@ def _pairing(member, contacts: bool) -> Prepared:
             postcode=postcode,
             nationalities=(),
             arrived=arrived,
-            azr_number=azr,
         )
     tokens, n_given, original_tokens = _name_tokens(given or "", family or "", original or "")
     month = month if year is not None else None
