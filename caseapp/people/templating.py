@@ -59,6 +59,7 @@ REASON_TEXTS = {
     "arabic_spelling": lambda: _("Arabic spelling"),
     "case_number": lambda: _("case number"),
     "phone": lambda: _("phone number"),
+    "azr_number": lambda: _("AZR number"),
 }
 
 

@@ -151,3 +151,16 @@ def test_records_that_attended_appointments_at_the_same_time_are_two_persons(ctx
     assert tuple(sorted((first.id, second.id))) not in _pairs(review.scan(None).id)
     in_memory = {(p.a_id, p.b_id) for p in review.preview()}
     assert tuple(sorted((first.id, second.id))) not in in_memory
+
+
+def test_the_search_box_finds_a_person_by_the_azr_number(papers, world):
+    from caseapp.people.services.finder import find_people
+
+    worker = _user(world["caseworker_a"])
+    for typed in ("123456789012", "1234 5678 9012", "١٢٣٤٥٦٧٨٩٠١٢"):
+        hits = find_people(worker, typed).hits
+        assert hits and hits[0].person.id == papers["nour"].id, typed
+        assert hits[0].reasons == ("azr_number",)
+    # Only within the offices the caseworker may see: Nur is office B's record.
+    assert papers["nur"].id not in {h.person.id for h in find_people(worker, "123456789012").hits}
+    assert find_people(worker, "123456789013").hits == []

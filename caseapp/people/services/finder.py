@@ -17,6 +17,7 @@ from caseapp.people.namematch import search as keys
 from caseapp.people.services.case_filters import filtered
 from caseapp.people.services.duplicate_facts import person_facts
 from caseapp.people.services.registration import phone_key
+from caseapp.people.validation import AZR_DIGITS, normalise_azr
 
 
 @merge_handler("person_search_keys.person_id")
@@ -205,6 +206,10 @@ def _candidates(actor, query: namematch.Query) -> list[int]:
         stmt = select(Person.id).where(
             Person.phone_digits >= digits, Person.phone_digits < keys.prefix_end(digits)
         )
+        azr = _azr(query)
+        if azr:  # twelve digits may be an AZR number as well as a phone number
+            stmt = stmt.union(select(Person.id).where(Person.azr_number == azr)).subquery()
+            stmt = select(Person.id).where(Person.id.in_(select(stmt.c.id)))
     elif query.names and not query.birth_day:
         # The index answers alone: merged records have no keys, the office and the year are
         # in it (_ranked reads the persons' rows and checks scope again).
@@ -230,6 +235,12 @@ def _candidates(actor, query: namematch.Query) -> list[int]:
                 | ((Person.birth_month == 1) & (Person.birth_day == 1))
             )
     return ids + [i for i in db.session.scalars(stmt.limit(CANDIDATES)) if i not in ids]
+
+
+def _azr(query: namematch.Query) -> str:
+    """The typed digits when they can be an AZR number (12 digits, spaces allowed)."""
+    digits = normalise_azr(query.phone)
+    return digits if AZR_DIGITS.fullmatch(digits) else ""
 
 
 def _case_numbers(body: str) -> list[str]:
@@ -260,6 +271,7 @@ def _ranked(
             Person.birth_month,
             Person.birth_day,
             Person.sex,
+            Person.azr_number,
             Case.id.label("case_id"),
             Case.case_number,
             Case.status,
@@ -324,6 +336,8 @@ def _rank(query: namematch.Query, row, seen: dict) -> tuple[float, tuple[str, ..
         if number.endswith(query.case_number or query.case_body):
             return 1.0, ("case_number",)
     if query.phone:
+        if row.azr_number and row.azr_number == _azr(query):
+            return 1.0, ("azr_number",)
         return 0.95, ("phone",)
     # The score depends on the names, the birth date and sex only, not on who carries them.
     key = (
