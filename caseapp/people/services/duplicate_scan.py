@@ -319,6 +319,20 @@ def scan(
     return db.session.get(DuplicateScan, scan_id)
 
 
+def _pair_row(scan_id: int, a: _Loaded, b: _Loaded, comparison) -> dict:
+    """A found pair as stored: lower id first, with tier, score, reasons and benefit."""
+    low, high = sorted((a.prepared.id, b.prepared.id))
+    return {
+        "scan_id": scan_id,
+        "a_id": low,
+        "b_id": high,
+        "tier": comparison.tier,
+        "score": comparison.score,
+        "reasons": list(comparison.reasons),
+        "benefit": benefit(a, b),
+    }
+
+
 def _number_pairs(scan_id: int) -> int:
     """Store the pairs of records with one AZR number that the key walk did not: names the
     rules cannot bridge share no key, and full dates that differ are never paired there.
@@ -347,17 +361,7 @@ def _number_pairs(scan_id: int) -> int:
         x, y = loaded[low], loaded[high]
         comparison = review.assess(x.prepared, y.prepared)
         if comparison is not None and comparison.tier:
-            rows.append(
-                {
-                    "scan_id": scan_id,
-                    "a_id": low,
-                    "b_id": high,
-                    "tier": comparison.tier,
-                    "score": comparison.score,
-                    "reasons": list(comparison.reasons),
-                    "benefit": benefit(x, y),
-                }
-            )
+            rows.append(_pair_row(scan_id, x, y, comparison))
     if rows:
         db.session.execute(DuplicatePair.__table__.insert(), rows)
     return len(rows)
@@ -384,18 +388,7 @@ def _scan_batch(scan_id: int, buckets, upto, last_key: str, common, size, facts)
         comparison = review.assess(a.prepared, b.prepared, ev.usable_count(name_count, size))
         if comparison is None or not comparison.tier:
             continue
-        low, high = sorted((a.prepared.id, b.prepared.id))
-        rows.append(
-            {
-                "scan_id": scan_id,
-                "a_id": low,
-                "b_id": high,
-                "tier": comparison.tier,
-                "score": comparison.score,
-                "reasons": list(comparison.reasons),
-                "benefit": benefit(a, b),
-            }
-        )
+        rows.append(_pair_row(scan_id, a, b, comparison))
     if rows:
         db.session.execute(DuplicatePair.__table__.insert(), rows)
     if upto is not None:

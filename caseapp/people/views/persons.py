@@ -19,8 +19,6 @@ from caseapp.people.blueprint import bp
 from caseapp.people.forms import PersonForm
 from caseapp.people.models import Case, Consent, Person
 from caseapp.people.services import finder
-from caseapp.people.services.duplicate_facts import evidence_of
-from caseapp.people.services.registration import phone_key
 from caseapp.people.validation import (
     AZR_DIGITS,
     PersonData,
@@ -155,8 +153,6 @@ def index():
 def candidates():
     """Likely existing persons for what is typed in the registration form (HTML fragment).
     The form's script POSTs, so the names stay out of URLs and access logs."""
-    from caseapp.people.namematch import PersonFacts
-
     args = request.form if request.method == "POST" else request.args
     try:
         year, month, day = parse_birth(args.get("birth_date", ""))
@@ -168,33 +164,24 @@ def candidates():
     azr = normalise_azr((args.get("azr_number") or "")[:40])
     found = []
     if len((given + family + original).strip()) >= 3 or AZR_DIGITS.fullmatch(azr):
-        found = services.duplicate_candidates(
-            current_user,
-            PersonFacts(
-                id=0,
-                given_name=given,
-                family_name=family,
-                original_name=original,
-                birth_year=year,
-                birth_month=month,
-                birth_day=day,
-                sex=(args.get("sex") or "")[:1],
-                # What is typed so far weighs the candidates as on saving; a number not
-                # yet complete is left out (it would rule out everyone with another).
-                evidence=evidence_of(
-                    phone_digits=phone_key((args.get("phone") or "")[:40]),
-                    email=(args.get("email") or "")[:254],
-                    street="",
-                    postcode="",
-                    nationalities=(),
-                    arrived=None,
-                    azr_number=azr if AZR_DIGITS.fullmatch(azr) else "",
-                    birth_place=(args.get("birth_place") or "")[:120],
-                    father_name=(args.get("father_name") or "")[:120],
-                    mother_name=(args.get("mother_name") or "")[:120],
-                ),
-            ),
+        # What is typed so far weighs the candidates as on saving; a number not yet
+        # complete is left out (it would rule out everyone with another).
+        typed = PersonData(
+            given_name=given,
+            family_name=family,
+            original_name=original,
+            birth_year=year,
+            birth_month=month,
+            birth_day=day,
+            sex=(args.get("sex") or "")[:1],
+            phone=(args.get("phone") or "")[:40],
+            email=(args.get("email") or "")[:254],
+            azr_number=azr if AZR_DIGITS.fullmatch(azr) else "",
+            birth_place=(args.get("birth_place") or "")[:120],
+            father_name=(args.get("father_name") or "")[:120],
+            mother_name=(args.get("mother_name") or "")[:120],
         )
+        found = services.duplicate_candidates(current_user, services.facts_from_data(typed))
     if args.get("format") == "json":
         return jsonify(
             [{"id": p.id, "name": p.full_name, "score": round(c.score, 2)} for p, c in found]
